@@ -1,0 +1,19 @@
+{#- ISO text (YYYY-MM-DD, or a timestamp whose date part is taken as written) to a date;
+    unparseable text is null. -#}
+{% macro parse_date(expression) -%}
+    {{ return(adapter.dispatch('parse_date', 'revops_kpis')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_date(expression) -%}
+    case
+        when {{ regexp_full_match(expression, '\\d{4}-\\d{2}-\\d{2}([T ].*)?') }}
+            then cast(substring({{ expression }} from 1 for 10) as date)
+    end
+{%- endmacro %}
+
+{% macro duckdb__parse_date(expression) -%}
+    case
+        when {{ regexp_full_match(expression, '\\d{4}-\\d{2}-\\d{2}([T ].*)?') }}
+            then try_cast(left({{ expression }}, 10) as date)
+    end
+{%- endmacro %}

@@ -1,0 +1,17 @@
+{#- True when the whole text matches the regular expression (POSIX/RE2 subset: classes,
+    quantifiers, groups, alternation). Null in, null out. -#}
+{% macro regexp_full_match(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_full_match', 'revops_kpis')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match(expression, pattern) -%}
+    ({{ expression }} ~ '^({{ pattern }})$')
+{%- endmacro %}
+
+{% macro duckdb__regexp_full_match(expression, pattern) -%}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regexp_full_match(expression, pattern) -%}
+    ({{ expression }} rlike '^({{ pattern }})$')
+{%- endmacro %}

@@ -1,0 +1,54 @@
+{#- The select that lands one object as text (see salesforce_landing). `reader` is a
+    read_csv/read_parquet call or a relation, `headers` its column names, `location` what
+    to name in error messages; reader none = the object is absent (an empty result). -#}
+{% macro salesforce_landing_select(spec, reader, headers, location) -%}
+    {%- set header_by_key = {} -%}
+    {%- for header in headers -%}
+        {%- do header_by_key.update({salesforce_match_key(header): header}) -%}
+    {%- endfor -%}
+    {%- set select_items = [] -%}
+    {%- set missing_required = [] -%}
+    {%- for column in spec.columns -%}
+        {%- set header = header_by_key.get(salesforce_match_key(column.api_name), header_by_key.get(salesforce_match_key(column.name))) -%}
+        {%- if reader is not none and header is not none -%}
+            {%- set quoted = '"' ~ header | replace('"', '""') ~ '"' -%}
+            {%- do select_items.append(clean_string('cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ')') ~ ' as ' ~ column.name) -%}
+        {%- else -%}
+            {%- if reader is not none and column.required -%}
+                {%- do missing_required.append(column.api_name) -%}
+            {%- endif -%}
+            {%- do select_items.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing_required | length > 0 -%}
+        {%- set hint = '' -%}
+        {%- if headers | length == 1 -%}
+            {%- for delimiter, label in [(';', 'semicolon'), ('\t', 'tab'), ('|', 'pipe')] -%}
+                {%- if delimiter in headers[0] and hint == '' -%}
+                    {%- set hint = ' The header reads as one column containing "' ~ delimiter ~ '": the file looks ' ~ label ~ '-delimited; export it comma-delimited.' -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {{ exceptions.raise_compiler_error(
+            spec.object_name ~ " export " ~ location ~ " is missing required column(s) " ~ missing_required | join(', ')
+            ~ ". Header found: " ~ headers | join(', ') ~ "." ~ hint) }}
+    {%- endif -%}
+    {%- set deleted_header = header_by_key.get('fivetrandeleted') -%}
+    {%- if reader is none -%}
+    select
+        {{ select_items | join(',\n        ') }},
+        false as _is_source_deleted,
+        cast(null as {{ dbt.type_bigint() }}) as _raw_row_number
+    where 1 = 0
+    {%- else -%}
+    select
+        {{ select_items | join(',\n        ') }},
+        {%- if deleted_header is not none %}
+        coalesce({{ parse_boolean(clean_string('cast("' ~ deleted_header ~ '" as ' ~ dbt.type_string() ~ ')')) }}, false) as _is_source_deleted,
+        {%- else %}
+        false as _is_source_deleted,
+        {%- endif %}
+        row_number() over () as _raw_row_number
+    from {{ reader }}
+    {%- endif -%}
+{%- endmacro %}

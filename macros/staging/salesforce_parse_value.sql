@@ -1,0 +1,16 @@
+{#- Parses one landed text column by its contract type (see _salesforce__sources.yml). -#}
+{% macro salesforce_parse_value(column_name, column_type) -%}
+    {%- if column_type == 'id' -%}
+        {{ salesforce_id18(column_name) }}
+    {%- elif column_type == 'timestamp' -%}
+        {{ parse_timestamp_utc(column_name) }}
+    {%- elif column_type == 'date' -%}
+        {{ parse_date(column_name) }}
+    {%- elif column_type in ('amount', 'number', 'integer') -%}
+        {{ parse_number(column_name, column_type) }}
+    {%- elif column_type == 'boolean' -%}
+        {{ parse_boolean(column_name) }}
+    {%- else -%}
+        {{ column_name }}
+    {%- endif -%}
+{%- endmacro %}

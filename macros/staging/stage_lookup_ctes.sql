@@ -1,0 +1,25 @@
+{#- CTE `stage_lookup` (lookup_key, stage_name): every key a recorded stage name may match in
+    the funnel (its API name, and its label where the stage definitions carry one), mapped
+    to the funnel's stage name. Join on stage_key(<recorded name>) = lookup_key. -#}
+{% macro stage_lookup_ctes() -%}
+funnel_stage_keys as (
+    select
+        stage_key as lookup_key,
+        stage_name
+    from {{ ref('stg_salesforce__stage_funnel') }}
+    union all
+    select
+        label_key as lookup_key,
+        stage_name
+    from {{ ref('stg_salesforce__stage_funnel') }}
+    where label_key is not null
+),
+
+stage_lookup as (
+    select
+        lookup_key,
+        min(stage_name) as stage_name
+    from funnel_stage_keys
+    group by lookup_key
+)
+{%- endmacro %}

@@ -1,0 +1,15 @@
+{{ config(materialized='table') }}
+
+with
+{{ salesforce_typed_ctes('account') }},
+
+checked as (
+    select
+        *,
+        coalesce(_parse_failure, {{ required_values_check(['name']) }}) as _row_failure
+    from typed
+),
+
+{{ salesforce_row_status_ctes('account', 'checked') }}
+
+select * from classified

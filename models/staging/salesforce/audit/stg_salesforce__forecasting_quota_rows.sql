@@ -1,0 +1,15 @@
+{{ config(materialized='table') }}
+
+with
+{{ salesforce_typed_ctes('forecasting_quota') }},
+
+checked as (
+    select
+        *,
+        coalesce(_parse_failure, {{ required_values_check(['quota_owner_id', 'start_date', 'quota_amount']) }}) as _row_failure
+    from typed
+),
+
+{{ salesforce_row_status_ctes('forecasting_quota', 'checked') }}
+
+select * from classified

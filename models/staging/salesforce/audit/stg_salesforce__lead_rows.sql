@@ -1,0 +1,15 @@
+{{ config(materialized='table') }}
+
+with
+{{ salesforce_typed_ctes('lead') }},
+
+checked as (
+    select
+        *,
+        coalesce(_parse_failure, {{ required_values_check(['created_date']) }}) as _row_failure
+    from typed
+),
+
+{{ salesforce_row_status_ctes('lead', 'checked') }}
+
+select * from classified

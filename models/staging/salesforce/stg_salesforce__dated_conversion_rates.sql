@@ -1,0 +1,15 @@
+with rate_rows as (
+    select * from {{ ref('stg_salesforce__dated_conversion_rate_rows') }}
+),
+
+staged as (
+    select
+        upper(iso_code) as currency_code,
+        conversion_rate,
+        start_date,
+        next_start_date
+    from rate_rows
+    where row_status = 'staged'
+)
+
+select * from staged
