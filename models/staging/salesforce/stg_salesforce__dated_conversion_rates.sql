@@ -4,10 +4,10 @@ with rate_rows as (
 
 staged as (
     select
-        upper(iso_code) as currency_code,
         conversion_rate,
         start_date,
-        next_start_date
+        next_start_date,
+        upper(iso_code) as currency_code
     from rate_rows
     where row_status = 'staged'
 )

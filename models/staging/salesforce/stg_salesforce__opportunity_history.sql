@@ -12,8 +12,8 @@ staged as (
         stage_name as recorded_stage_name,
         amount,
         close_date,
-        probability / 100.0 as probability_rate,
-        forecast_category
+        forecast_category,
+        probability / 100.0 as probability_rate
     from history_rows
     where row_status = 'staged'
 )

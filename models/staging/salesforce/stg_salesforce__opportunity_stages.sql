@@ -4,14 +4,14 @@ with stage_rows as (
 
 staged as (
     select
-        coalesce(api_name, master_label) as stage_name,
         master_label as stage_label,
         sort_order,
-        coalesce(is_active, true) as is_active,
         is_closed,
         is_won,
-        default_probability / 100.0 as default_probability_rate,
-        forecast_category_name as forecast_category
+        forecast_category_name as forecast_category,
+        coalesce(api_name, master_label) as stage_name,
+        coalesce(is_active, true) as is_active,
+        default_probability / 100.0 as default_probability_rate
     from stage_rows
     where row_status = 'staged'
 )

@@ -6,21 +6,21 @@
 
 with
 {%- for object in salesforce_audited_objects() %}
-{{ object.table_name }}_quarantined as (
-    select
-        '{{ object.object_name }}' as object_name,
-        _raw_key as raw_key,
-        _raw_row_number as raw_row_number,
-        quarantine_reason
-    from {{ ref(object.rows_model) }}
-    where row_status = 'quarantined'
-),
+    {{ object.table_name }}_quarantined as (
+        select
+            '{{ object.object_name }}' as object_name,
+            _raw_key as raw_key,
+            _raw_row_number as raw_row_number,
+            quarantine_reason
+        from {{ ref(object.rows_model) }}
+        where row_status = 'quarantined'
+    ),
 {%- endfor %}
 
 unioned as (
     {%- for object in salesforce_audited_objects() %}
-    select * from {{ object.table_name }}_quarantined
-    {{- '\n    union all' if not loop.last }}
+        select * from {{ object.table_name }}_quarantined
+        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 )
 

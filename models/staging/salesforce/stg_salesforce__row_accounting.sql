@@ -4,22 +4,22 @@
 
 with
 {%- for object in salesforce_audited_objects() %}
-{{ object.table_name }}_counts as (
-    select
-        '{{ object.object_name }}' as object_name,
-        count(*) as raw_row_count,
-        sum(case when row_status = 'staged' then 1 else 0 end) as staged_row_count,
-        sum(case when row_status = 'deleted' then 1 else 0 end) as deleted_row_count,
-        sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_row_count,
-        sum(case when row_status = 'quarantined' then 1 else 0 end) as quarantined_row_count
-    from {{ ref(object.rows_model) }}
-),
+    {{ object.table_name }}_counts as (
+        select
+            '{{ object.object_name }}' as object_name,
+            count(*) as raw_row_count,
+            sum(case when row_status = 'staged' then 1 else 0 end) as staged_row_count,
+            sum(case when row_status = 'deleted' then 1 else 0 end) as deleted_row_count,
+            sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_row_count,
+            sum(case when row_status = 'quarantined' then 1 else 0 end) as quarantined_row_count
+        from {{ ref(object.rows_model) }}
+    ),
 {%- endfor %}
 
 unioned as (
     {%- for object in salesforce_audited_objects() %}
-    select * from {{ object.table_name }}_counts
-    {{- '\n    union all' if not loop.last }}
+        select * from {{ object.table_name }}_counts
+        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 

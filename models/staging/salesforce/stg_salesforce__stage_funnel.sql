@@ -23,38 +23,36 @@ seed_stages as (
     select * from {{ ref('stage_order') }}
 ),
 
-observed_rows as (
+opportunity_stage_rows as (
     select
         stage_name,
         probability,
         forecast_category_name as forecast_category,
         is_closed,
         is_won,
-        opportunity_id_for_order,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id_for_order,
         created_date
-    from (
-        select
-            stage_name,
-            probability,
-            forecast_category_name,
-            is_closed,
-            is_won,
-            cast(null as {{ dbt.type_string() }}) as opportunity_id_for_order,
-            created_date
-        from opportunity_typed
-        where _parse_failure is null and stage_name is not null
-        union all
-        select
-            stage_name,
-            probability,
-            forecast_category,
-            cast(null as boolean) as is_closed,
-            cast(null as boolean) as is_won,
-            opportunity_id as opportunity_id_for_order,
-            created_date
-        from history_typed
-        where _parse_failure is null and stage_name is not null
-    ) as unioned
+    from opportunity_typed
+    where _parse_failure is null and stage_name is not null
+),
+
+history_stage_rows as (
+    select
+        stage_name,
+        probability,
+        forecast_category,
+        cast(null as boolean) as is_closed,
+        cast(null as boolean) as is_won,
+        opportunity_id as opportunity_id_for_order,
+        created_date
+    from history_typed
+    where _parse_failure is null and stage_name is not null
+),
+
+observed_rows as (
+    select * from opportunity_stage_rows
+    union all
+    select * from history_stage_rows
 ),
 
 observed as (
@@ -71,25 +69,31 @@ seed_keys as (
     from seed_stages
 ),
 
+definition_counts as (
+    select count(*) as definition_count
+    from stage_definitions
+),
+
+seed_coverage as (
+    select
+        count(*) as observed_count,
+        sum(case when seed_keys.stage_key is not null then 1 else 0 end) as covered_count
+    from observed
+    left join seed_keys
+        on observed.stage_key = seed_keys.stage_key
+),
+
 choice as (
     select
         case
             when definition_counts.definition_count > 0 then 'stage_definitions'
-            when coverage.observed_count = 0 then 'seed'
-            when coverage.covered_count >= {{ var('stage_seed_min_coverage') }} * coverage.observed_count then 'seed'
+            when seed_coverage.observed_count = 0 then 'seed'
+            when seed_coverage.covered_count >= {{ var('stage_seed_min_coverage') }} * seed_coverage.observed_count
+                then 'seed'
             else 'inferred'
         end as funnel_source
-    from (
-        select count(*) as definition_count from stage_definitions
-    ) as definition_counts
-    cross join (
-        select
-            count(*) as observed_count,
-            sum(case when seed_keys.stage_key is not null then 1 else 0 end) as covered_count
-        from observed
-        left join seed_keys
-            on observed.stage_key = seed_keys.stage_key
-    ) as coverage
+    from definition_counts
+    cross join seed_coverage
 ),
 
 from_definitions as (
@@ -217,11 +221,20 @@ from_inference as (
 ),
 
 candidates as (
-    select from_definitions.*, 'stage_definitions' as funnel_source from from_definitions
+    select
+        from_definitions.*,
+        'stage_definitions' as funnel_source
+    from from_definitions
     union all
-    select from_seed.*, 'seed' as funnel_source from from_seed
+    select
+        from_seed.*,
+        'seed' as funnel_source
+    from from_seed
     union all
-    select from_inference.*, 'inferred' as funnel_source from from_inference
+    select
+        from_inference.*,
+        'inferred' as funnel_source
+    from from_inference
 ),
 
 chosen as (

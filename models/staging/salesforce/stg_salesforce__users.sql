@@ -28,11 +28,11 @@ staged as (
         (
             automation_user_ids.user_id is not null
             {%- if var('automation_user_types') | length > 0 %}
-            or coalesce(user_rows.user_type in (
-                {%- for user_type in var('automation_user_types') -%}
-                '{{ user_type }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            ), false)
+                or coalesce(user_rows.user_type in (
+                    {%- for user_type in var('automation_user_types') -%}
+                        '{{ user_type }}'{{ ', ' if not loop.last }}
+                    {%- endfor -%}
+                ), false)
             {%- endif %}
         ) as is_automation_user
     from user_rows

@@ -6,7 +6,9 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['quota_owner_id', 'start_date', 'quota_amount']) }}) as _row_failure
+        coalesce(
+            _parse_failure, {{ required_values_check(['quota_owner_id', 'start_date', 'quota_amount']) }}
+        ) as _row_failure
     from typed
 ),
 

@@ -6,7 +6,9 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['opportunity_id', 'created_date', 'field']) }}) as _row_failure
+        coalesce(
+            _parse_failure, {{ required_values_check(['opportunity_id', 'created_date', 'field']) }}
+        ) as _row_failure
     from typed
 ),
 

@@ -1,0 +1,24 @@
+-- parse_timestamp_utc: every ISO 8601 form an export uses lands in UTC; junk is null.
+with cases as (
+    select
+        cases_table.input_text,
+        cast(cases_table.expected_text as timestamp) as expected
+    from (
+        values
+        ('2025-03-05T14:22:11.000Z', '2025-03-05 14:22:11'),
+        ('2025-03-05T14:22:11.000+0000', '2025-03-05 14:22:11'),
+        ('2025-03-05T14:22:11+02:00', '2025-03-05 12:22:11'),
+        ('2025-03-05T23:30:00-05', '2025-03-06 04:30:00'),
+        ('2025-03-05 14:22:11', '2025-03-05 14:22:11'),
+        ('2025-03-05T14:22:11.250Z', '2025-03-05 14:22:11.25'),
+        ('2025-03-05', '2025-03-05 00:00:00'),
+        ('2025-02-30T10:00:00Z', null),
+        ('yesterday', null),
+        ('05/03/2025 14:22', null),
+        (null, null)
+    ) as cases_table (input_text, expected_text)
+)
+
+select *
+from cases
+where {{ parse_timestamp_utc('input_text') }} is distinct from expected
