@@ -1,0 +1,73 @@
+"""Checks on a Salesforce CRM export folder before dbt reads it.
+
+Two stages, both driven by the export contract in
+`models/staging/salesforce/_salesforce__sources.yml` (through `export_spec.load_spec()`):
+
+1. `preflight()`: plain Python and pyarrow, fast, streams files. It finds one file per
+   Salesforce object (`Opportunity.csv`, `.csv.gz` or `.parquet`, name matched
+   case-insensitively, as the dbt landing macro does), reads CSV headers and Parquet schemas
+   (headers matched with `match_key` on the API name, else the house name, as in dbt), checks
+   that required objects and required columns are there, spots a wrong delimiter, and makes one
+   decode pass over each CSV
+   (in chunks, so a multi-GB file is fine) to catch binary junk and bytes that are not valid in
+   the chosen encoding. Anything that would make the dbt landing fail raises `ExportError`, whose
+   message names the file, says what is wrong and what to do.
+
+2. `validate_export()`: a Great Expectations suite per present object (GX 1.x, ephemeral
+   context, pandas datasource on all-string frames, values trimmed and 'null' read as null as
+   the staging macros do). Value-level checks tolerate a small share of bad values (`mostly`,
+   relaxed on small objects to `allow_bad_rows` bad values, never below a majority):
+   quarantining bad rows is the dbt project's job; a broken file fails.
+   Large files are validated on a deterministic sample (the first `sample_rows` rows), and the
+   report says so. It writes `export_checks.md` and `export_checks.json` to `report_dir`.
+
+Personal data. For objects that declare a personal column (`meta.personal: true`: User.Email,
+Task.Subject, Event.Subject) GX runs with `exclude_unexpected_values`, so failing values are never
+echoed, only counts and row numbers. This applies to every column of such an object, not just the
+personal one: a malformed row (a missing field) shifts values one column left, and an email
+address would then show up as a "bad id" in the neighbouring column. Columns outside the contract
+are dropped right after reading and never reach GX or the report.
+
+Modules: `_preflight` (files, headers, decode pass), `_suite` (frames, GX suite, results),
+`_report` (Markdown / JSON / terminal summary), `_cli` (command line).
+
+Command line: `python -m revops_kpis.export_checks [--export PATH] [--report-dir DIR]
+[--encoding ENC] [--mostly F] [--allow-bad-rows N] [--sample-rows N]`; exit code 0 when all expectations pass, 1 when some fail, 2 when
+the export cannot be read (`ExportError`, message on stderr).
+"""
+
+from revops_kpis.export_checks._cli import DEFAULT_EXPORT_PATH, DEFAULT_REPORT_DIR, main
+from revops_kpis.export_checks._preflight import (
+    DEFAULT_LOSS_REASON_FIELD,
+    ExportError,
+    ExportFile,
+    PreflightResult,
+    preflight,
+)
+from revops_kpis.export_checks._report import format_summary
+from revops_kpis.export_checks._suite import (
+    TYPE_REGEXES,
+    ExpectationOutcome,
+    ExportValidation,
+    ObjectValidation,
+    effective_mostly,
+    validate_export,
+)
+
+__all__ = [
+    "DEFAULT_EXPORT_PATH",
+    "DEFAULT_LOSS_REASON_FIELD",
+    "DEFAULT_REPORT_DIR",
+    "TYPE_REGEXES",
+    "ExpectationOutcome",
+    "ExportError",
+    "ExportFile",
+    "ExportValidation",
+    "ObjectValidation",
+    "effective_mostly",
+    "PreflightResult",
+    "format_summary",
+    "main",
+    "preflight",
+    "validate_export",
+]

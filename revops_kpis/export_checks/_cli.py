@@ -1,0 +1,75 @@
+"""Command line: `python -m revops_kpis.export_checks`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from revops_kpis.export_checks._preflight import DEFAULT_LOSS_REASON_FIELD, ExportError
+from revops_kpis.export_checks._report import format_summary
+from revops_kpis.export_checks._suite import validate_export
+from revops_kpis.export_spec import PROJECT_ROOT
+
+DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m revops_kpis.export_checks",
+        description="Check a Salesforce CRM export folder (preflight + Great Expectations).",
+    )
+    p.add_argument(
+        "--export",
+        type=Path,
+        default=None,
+        help="export folder (default: env CRM_EXPORT_PATH, else data/demo_export in the project)",
+    )
+    p.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="default: target/export_checks")
+    p.add_argument("--encoding", default="utf-8", help="CSV encoding, e.g. latin-1 (default utf-8)")
+    p.add_argument("--mostly", type=float, default=0.95, help="share of values that must be valid (default 0.95)")
+    p.add_argument(
+        "--allow-bad-rows",
+        type=int,
+        default=2,
+        help="bad values per check that always pass on small objects (default 2; 0 = off)",
+    )
+    p.add_argument("--sample-rows", type=int, default=200_000, help="rows validated per object (default 200000)")
+    p.add_argument("--loss-reason-field", default=DEFAULT_LOSS_REASON_FIELD, help="API name of the loss-reason field")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    export = args.export or Path(os.environ.get("CRM_EXPORT_PATH") or DEFAULT_EXPORT_PATH)
+    if not 0.0 <= args.mostly <= 1.0:
+        print(f"error: --mostly must be between 0 and 1, not {args.mostly}", file=sys.stderr)
+        return 2
+    if args.allow_bad_rows < 0:
+        print(f"error: --allow-bad-rows must be 0 or more, not {args.allow_bad_rows}", file=sys.stderr)
+        return 2
+    if args.sample_rows < 1:
+        print(f"error: --sample-rows must be positive, not {args.sample_rows}", file=sys.stderr)
+        return 2
+    print(f"Checking CRM export {export}", flush=True)
+    try:
+        validation = validate_export(
+            export,
+            args.report_dir,
+            encoding=args.encoding,
+            mostly=args.mostly,
+            sample_rows=args.sample_rows,
+            allow_bad_rows=args.allow_bad_rows,
+            loss_reason_field=args.loss_reason_field,
+            progress=lambda msg: print(f"  {msg}", flush=True),
+        )
+    except ExportError as exc:
+        print(f"Export error:\n\n{exc}", file=sys.stderr)
+        return 2
+    print(format_summary(validation))
+    return 0 if validation.success else 1
