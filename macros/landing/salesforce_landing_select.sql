@@ -21,17 +21,18 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if missing_required | length > 0 -%}
-        {%- set hint = '' -%}
+        {#- a namespace: a plain set inside the loop would not outlive it -#}
+        {%- set found = namespace(hint='') -%}
         {%- if headers | length == 1 -%}
             {%- for delimiter, label in [(';', 'semicolon'), ('\t', 'tab'), ('|', 'pipe')] -%}
-                {%- if delimiter in headers[0] and hint == '' -%}
-                    {%- set hint = ' The header reads as one column containing "' ~ delimiter ~ '": the file looks ' ~ label ~ '-delimited; export it comma-delimited.' -%}
+                {%- if delimiter in headers[0] and found.hint == '' -%}
+                    {%- set found.hint = ' The header reads as one column containing "' ~ delimiter ~ '": the file looks ' ~ label ~ '-delimited; export it comma-delimited.' -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
         {{ exceptions.raise_compiler_error(
             spec.object_name ~ " export " ~ location ~ " is missing required column(s) " ~ missing_required | join(', ')
-            ~ ". Header found: " ~ headers | join(', ') ~ "." ~ hint) }}
+            ~ ". Header found: " ~ headers | join(', ') ~ "." ~ found.hint) }}
     {%- endif -%}
     {%- set deleted_header = header_by_key.get('fivetrandeleted') -%}
     {%- if reader is none -%}

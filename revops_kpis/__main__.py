@@ -1,0 +1,5 @@
+import sys
+
+from revops_kpis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,161 @@
+"""`revops-kpis`: the project's command line.
+
+    revops-kpis run       check the export, build everything on DuckDB, print a summary
+    revops-kpis summary   print the summary of the last build again
+    revops-kpis check-export   only the export checks (preflight + Great Expectations)
+    revops-kpis generate  write a synthetic export (see revops_kpis.generator)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from revops_kpis.dbt_project import DEFAULT_DUCKDB_PATH, DbtRunError, run_dbt
+from revops_kpis.export_spec import PROJECT_ROOT
+
+DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
+
+
+def _export_path(value: Path | None) -> Path:
+    return (value or Path(os.environ.get("CRM_EXPORT_PATH") or DEFAULT_EXPORT_PATH)).resolve()
+
+
+def _parse_vars(text: str | None) -> dict:
+    if not text:
+        return {}
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SystemExit(f"error: --vars is not YAML/JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise SystemExit("error: --vars must be a mapping, e.g. '{as_of: \"2026-06-30\"}'")
+    return parsed
+
+
+def _step(number: int, total: int, text: str) -> None:
+    print(f"\n[{number}/{total}] {text}", flush=True)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from revops_kpis.export_checks import ExportError, format_summary, preflight, validate_export
+    from revops_kpis.run_summary import format_run_summary
+
+    export_path = _export_path(args.export)
+    duckdb_path = Path(args.duckdb).resolve()
+    extra_vars = _parse_vars(args.vars)
+    if args.encoding:
+        extra_vars["crm_export_encoding"] = args.encoding
+    encoding = extra_vars.get("crm_export_encoding", "utf-8")
+    loss_reason_field = extra_vars.get("loss_reason_field", "Loss_Reason__c")
+    started = time.perf_counter()
+    total_steps = 3
+
+    _step(1, total_steps, f"Checking the export {export_path}")
+    try:
+        if args.skip_export_checks:
+            checked = preflight(export_path, encoding=encoding, loss_reason_field=loss_reason_field)
+            print("  Great Expectations checks skipped (--skip-export-checks); preflight passed.")
+        else:
+            validation = validate_export(
+                export_path,
+                DEFAULT_REPORT_DIR,
+                encoding=encoding,
+                loss_reason_field=loss_reason_field,
+                progress=lambda message: print(f"  {message}", flush=True),
+            )
+            checked = validation.preflight
+            print(format_summary(validation))
+            if not validation.success:
+                print(
+                    "\nThe export failed its checks (see the report above); nothing was built. "
+                    "Fix the export, or rerun with --skip-export-checks to build anyway.",
+                    file=sys.stderr,
+                )
+                return 1
+    except ExportError as exc:
+        print(f"\nThe export cannot be used:\n\n{exc}", file=sys.stderr)
+        return 2
+
+    _step(2, total_steps, f"Building the project on DuckDB ({duckdb_path})")
+    build_args = ["build"] + (["--full-refresh"] if args.full_refresh else [])
+    try:
+        run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
+    except DbtRunError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
+
+    _step(3, total_steps, "Summary")
+    print(format_run_summary(duckdb_path, export_path, checked.missing_optional_objects))
+    if not args.skip_export_checks:
+        print(f"Export check report: {DEFAULT_REPORT_DIR / 'export_checks.md'}")
+    print(f"\nDone in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def command_summary(args: argparse.Namespace) -> int:
+    from revops_kpis.run_summary import format_run_summary
+
+    duckdb_path = Path(args.duckdb).resolve()
+    if not duckdb_path.exists():
+        print(f"error: no build at {duckdb_path}; run `revops-kpis run` first", file=sys.stderr)
+        return 2
+    print(format_run_summary(duckdb_path, _export_path(args.export)))
+    return 0
+
+
+def command_check_export(argv: list[str]) -> int:
+    from revops_kpis.export_checks import main
+
+    return main(argv)
+
+
+def command_generate(argv: list[str]) -> int:
+    from revops_kpis.generator import main
+
+    return main(argv)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revops-kpis", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="check the export, build everything on DuckDB, print a summary")
+    run.add_argument("--export", type=Path, help="export folder (default: env CRM_EXPORT_PATH, else the demo)")
+    run.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+                     help="DuckDB file to build (default target/revops_kpis.duckdb)")
+    run.add_argument("--encoding", help="CSV encoding of the export (utf-8, latin-1); sets crm_export_encoding")
+    run.add_argument("--vars", help="dbt vars as YAML, e.g. '{as_of: \"2026-06-30\", fiscal_year_start_month: 2}'")
+    run.add_argument("--skip-export-checks", action="store_true",
+                     help="run only the preflight, not the Great Expectations suite")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.set_defaults(handler=command_run)
+
+    summary = commands.add_parser("summary", help="print the summary of the last build")
+    summary.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+    summary.add_argument("--export", type=Path)
+    summary.set_defaults(handler=command_summary)
+
+    commands.add_parser("check-export", help="only the export checks (options: check-export --help)", add_help=False)
+    commands.add_parser("generate", help="write a synthetic export (options: generate --help)", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check-export":
+        return command_check_export(argv[1:])
+    if argv and argv[0] == "generate":
+        return command_generate(argv[1:])
+    args = _parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

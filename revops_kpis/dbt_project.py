@@ -1,0 +1,93 @@
+"""Running the project's dbt commands from Python (the CLI and the tests use this).
+
+dbt runs in-process through `dbtRunner`, always from the project root with the project's
+own profiles.yml, so relative paths in the project mean the same thing whoever calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from revops_kpis.export_spec import PROJECT_ROOT
+
+DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
+
+
+class DbtRunError(RuntimeError):
+    """A dbt command failed; the message says which nodes failed and why."""
+
+
+@contextlib.contextmanager
+def _environment(updates: Mapping[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in updates}
+    cwd = os.getcwd()
+    os.environ.update(updates)
+    os.chdir(PROJECT_ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def dbt_vars(export_path: Path | str | None = None, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The --vars of a run: the export folder (absolute) plus any overrides."""
+    merged: dict[str, Any] = {}
+    if export_path is not None:
+        merged["crm_export_path"] = str(Path(export_path).resolve())
+    merged.update(extra or {})
+    return merged
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    export_path: Path | str | None = None,
+    duckdb_path: Path | str | None = None,
+    extra_vars: Mapping[str, Any] | None = None,
+    target_path: Path | str | None = None,
+    quiet: bool = False,
+):
+    """Invoke one dbt command; return dbt's result, raise DbtRunError when it fails."""
+    from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import
+
+    command = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    variables = dbt_vars(export_path, extra_vars)
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    if target_path is not None:
+        command += ["--target-path", str(Path(target_path).resolve())]
+    if quiet:
+        command = ["--quiet", *command]
+    env = {}
+    if duckdb_path is not None:
+        env["REVOPS_DUCKDB_PATH"] = str(Path(duckdb_path).resolve())
+    with _environment(env):
+        result = dbtRunner().invoke(command)
+    if not result.success:
+        raise DbtRunError(describe_failure(args, result))
+    return result
+
+
+def describe_failure(args: list[str], result) -> str:
+    """A readable account of a failed dbt invocation."""
+    lines = [f"dbt {' '.join(args)} failed."]
+    if result.exception is not None:
+        lines.append(str(result.exception))
+    run_results = getattr(result.result, "results", None) or []
+    for node_result in run_results:
+        status = str(getattr(node_result, "status", ""))
+        if status.lower() in {"error", "fail", "runtime error"}:
+            node = getattr(node_result, "node", None)
+            name = getattr(node, "unique_id", "?")
+            lines.append(f"- {name}: {status}: {(node_result.message or '').strip()}")
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite:
+#   1. sqlfluff lint (dbt templater), clean
+#   2. dbt parse, with no deprecation warning
+#   3. dbt build on the demo export (seeds, models, data tests, unit tests)
+#   4. pytest (generator, export checks, end-to-end builds on fixture exports, CLI)
+#   5. Great Expectations checks on the demo export
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export DBT_PROFILES_DIR="$PWD"
+export CRM_EXPORT_PATH="${CRM_EXPORT_PATH:-data/demo_export}"
+export REVOPS_DUCKDB_PATH="${REVOPS_DUCKDB_PATH:-target/test_suite.duckdb}"
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+bin=.venv/bin
+
+echo "== 1/5 sqlfluff lint"
+"$bin/sqlfluff" lint models tests analyses
+
+echo "== 2/5 dbt parse (no deprecation warnings allowed)"
+parse_log="$(mktemp)"
+"$bin/dbt" parse --no-partial-parse --show-all-deprecations 2>&1 | tee "$parse_log"
+if grep -qi "deprecat" "$parse_log"; then
+    echo "dbt parse reported deprecations (above); fix them" >&2
+    exit 1
+fi
+
+echo "== 3/5 dbt build on the demo export"
+"$bin/dbt" build --full-refresh
+
+echo "== 4/5 pytest"
+"$bin/python" -m pytest tests/python
+
+echo "== 5/5 Great Expectations checks on the demo export"
+"$bin/revops-kpis" check-export --export "$CRM_EXPORT_PATH"

@@ -1,0 +1,64 @@
+"""The command line: `revops-kpis run` end to end on a fixture export, and its errors."""
+
+from __future__ import annotations
+
+import re
+
+from dbt_helpers import FIXTURES, copy_export
+from revops_kpis.cli import main
+
+
+def test_run_builds_and_prints_the_summary(tmp_path, capsys):
+    # the small fixture is dirtier than the export checks tolerate (4 of its 10 opportunity
+    # rows share an id), so this run skips them; the next test shows they stop a run
+    exit_code = main([
+        "run", "--export", str(FIXTURES / "small"), "--duckdb", str(tmp_path / "w.duckdb"), "--skip-export-checks",
+    ])
+    out = capsys.readouterr().out
+    assert exit_code == 0, out
+    assert "[1/3] Checking the export" in out and "[3/3] Summary" in out
+    # the small fixture's counts, worked out by hand in test_staging_e2e.py
+    assert re.search(r"Opportunity\s+10\s+3\s+1\s+1\s+5\n", out)
+    assert re.search(r"OpportunityHistory\s+8\s+5\s+0\s+0\s+3\n", out)
+    assert re.search(r"Event\s+\(not in the export\)", out)
+    assert re.search(r"total\s+27\s+15\s+2\s+2\s+8\n", out)
+    assert re.search(r"Opportunity\s+conflicting_duplicate_id\s+2\n", out)
+    assert "Stage order from the seed stage_order:" in out
+    assert "As of:      2025-03-01 11:00 UTC (latest event in the export)" in out
+    assert str(tmp_path / "w.duckdb") in out
+
+
+def test_failed_export_checks_stop_the_run_before_building(tmp_path, capsys):
+    exit_code = main(["run", "--export", str(FIXTURES / "small"), "--duckdb", str(tmp_path / "w.duckdb")])
+    captured = capsys.readouterr()
+    assert exit_code == 1
+    assert "FAILED Opportunity.Id: primary key unique" in captured.out
+    assert "nothing was built" in captured.err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_binary_junk_stops_the_run_naming_the_file(tmp_path, capsys):
+    export = copy_export("small", tmp_path / "export")
+    (export / "Account.csv").write_bytes(b"Id,Name,OwnerId,CreatedDate\n" + bytes(range(256)) * 4)
+    exit_code = main(["run", "--export", str(export), "--duckdb", str(tmp_path / "w.duckdb")])
+    captured = capsys.readouterr()
+    assert exit_code == 2
+    assert "The export cannot be used" in captured.err
+    assert "Account.csv" in captured.err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_missing_export_folder_is_a_clear_error(tmp_path, capsys):
+    exit_code = main(["run", "--export", str(tmp_path / "nowhere"), "--duckdb", str(tmp_path / "w.duckdb")])
+    captured = capsys.readouterr()
+    assert exit_code == 2
+    assert str(tmp_path / "nowhere") in captured.err
+
+
+def test_bad_vars_are_rejected(capsys):
+    try:
+        main(["run", "--vars", "[1, 2]"])
+    except SystemExit as exc:
+        assert "--vars must be a mapping" in str(exc)
+    else:
+        raise AssertionError("expected SystemExit")
