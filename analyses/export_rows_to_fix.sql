@@ -32,4 +32,4 @@ explained as (
 )
 
 select * from explained
-order by row_count desc, object_name, quarantine_reason
+order by row_count desc, object_name asc, quarantine_reason asc
