@@ -1,0 +1,191 @@
+{#- One row per interaction (task or event) that has happened by the as-of time, with its
+    channel (call, email, meeting, other), the deal, lead, contact and account it belongs to,
+    and the gaps to the previous and next interaction on the same deal and account.
+
+    Linking: WhatId names the deal directly (attribution 'what_id'). An interaction logged on
+    an account (WhatId an account, or only AccountId) is attributed to the account's deal when
+    exactly one of its deals was open at that moment ('single_open_deal_on_account');
+    otherwise it stays on the account only. Subjects are read to infer the channel when Type
+    is blank and are not carried further. -#}
+
+with tasks as (
+    select * from {{ ref('stg_salesforce__tasks') }}
+),
+
+events as (
+    select * from {{ ref('stg_salesforce__events') }}
+),
+
+opportunities as (
+    select
+        opportunity_id,
+        account_id
+    from {{ ref('stg_salesforce__opportunities') }}
+),
+
+accounts as (
+    select account_id from {{ ref('stg_salesforce__accounts') }}
+),
+
+leads as (
+    select lead_id from {{ ref('stg_salesforce__leads') }}
+),
+
+states as (
+    select * from {{ ref('int_opportunity_states_historized') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+task_interactions as (
+    select
+        task_id as interaction_id,
+        'task' as source_object,
+        case
+            when lower(task_type) like '%call%' then 'call'
+            when lower(task_type) like '%email%' or lower(task_type) like '%e-mail%' then 'email'
+            when lower(task_type) like '%meeting%' or lower(task_type) like '%demo%' then 'meeting'
+            when task_type is not null then 'other'
+            when lower(task_subtype) = 'call' then 'call'
+            when lower(task_subtype) in ('email', 'listemail') then 'email'
+            when lower(subject) like '%call%' then 'call'
+            when lower(subject) like '%email%' or lower(subject) like '%e-mail%' then 'email'
+            when lower(subject) like '%meeting%' or lower(subject) like '%demo%' then 'meeting'
+            else 'other'
+        end as interaction_type,
+        coalesce(completed_at, created_at) as occurred_at,
+        owner_id,
+        what_id,
+        who_id,
+        account_id as related_account_id,
+        call_duration_seconds
+    from tasks
+),
+
+event_interactions as (
+    select
+        event_id as interaction_id,
+        'event' as source_object,
+        case
+            when lower(event_type) like '%call%' then 'call'
+            when lower(event_type) like '%email%' then 'email'
+            when event_type is null or lower(event_type) like '%meeting%' or lower(event_type) like '%demo%'
+                then 'meeting'
+            else 'other'
+        end as interaction_type,
+        coalesce(started_at, created_at) as occurred_at,
+        owner_id,
+        what_id,
+        who_id,
+        account_id as related_account_id,
+        cast(null as {{ dbt.type_bigint() }}) as call_duration_seconds
+    from events
+),
+
+all_interactions as (
+    select * from task_interactions
+    union all
+    select * from event_interactions
+),
+
+happened as (
+    select all_interactions.*
+    from all_interactions
+    cross join as_of
+    where
+        all_interactions.occurred_at is not null
+        and all_interactions.occurred_at <= as_of.as_of
+),
+
+linked as (
+    select
+        happened.interaction_id,
+        happened.source_object,
+        happened.interaction_type,
+        happened.occurred_at,
+        happened.owner_id,
+        happened.call_duration_seconds,
+        direct_deals.opportunity_id as direct_opportunity_id,
+        leads.lead_id,
+        case when happened.who_id like '003%' then happened.who_id end as contact_id,
+        coalesce(direct_deals.account_id, what_accounts.account_id, happened.related_account_id) as account_id
+    from happened
+    left join opportunities as direct_deals
+        on happened.what_id = direct_deals.opportunity_id
+    left join accounts as what_accounts
+        on happened.what_id = what_accounts.account_id
+    left join leads
+        on happened.who_id = leads.lead_id
+),
+
+open_deals_at_moment as (
+    select
+        linked.interaction_id,
+        count(distinct states.opportunity_id) as open_deal_count,
+        min(states.opportunity_id) as only_open_opportunity_id
+    from linked
+    inner join opportunities
+        on linked.account_id = opportunities.account_id
+    inner join states
+        on
+            opportunities.opportunity_id = states.opportunity_id
+            and not states.is_closed_stage
+            and linked.occurred_at >= states.valid_from
+            and (states.valid_to is null or linked.occurred_at < states.valid_to)
+    where
+        linked.direct_opportunity_id is null
+        and linked.account_id is not null
+    group by linked.interaction_id
+),
+
+attributed as (
+    select
+        linked.interaction_id,
+        linked.source_object,
+        linked.interaction_type,
+        linked.occurred_at,
+        linked.owner_id,
+        linked.call_duration_seconds,
+        linked.lead_id,
+        linked.contact_id,
+        linked.account_id,
+        coalesce(
+            linked.direct_opportunity_id,
+            case when open_deals_at_moment.open_deal_count = 1 then open_deals_at_moment.only_open_opportunity_id end
+        ) as opportunity_id,
+        case
+            when linked.direct_opportunity_id is not null then 'what_id'
+            when open_deals_at_moment.open_deal_count = 1 then 'single_open_deal_on_account'
+        end as opportunity_attribution
+    from linked
+    left join open_deals_at_moment
+        on linked.interaction_id = open_deals_at_moment.interaction_id
+),
+
+with_gaps as (
+    select
+        attributed.*,
+        case
+            when attributed.opportunity_id is not null then
+            {{ days_between(
+                'lag(attributed.occurred_at) over (partition by attributed.opportunity_id order by attributed.occurred_at, attributed.interaction_id)',
+                'attributed.occurred_at') }}
+        end as days_since_previous_deal_interaction,
+        case
+            when attributed.opportunity_id is not null then
+            {{ days_between(
+                'attributed.occurred_at',
+                'lead(attributed.occurred_at) over (partition by attributed.opportunity_id order by attributed.occurred_at, attributed.interaction_id)') }}
+        end as days_to_next_deal_interaction,
+        case
+            when attributed.account_id is not null then
+            {{ days_between(
+                'lag(attributed.occurred_at) over (partition by attributed.account_id order by attributed.occurred_at, attributed.interaction_id)',
+                'attributed.occurred_at') }}
+        end as days_since_previous_account_interaction
+    from attributed
+)
+
+select * from with_gaps

@@ -1,0 +1,39 @@
+{#- One row per lead: when it was created and when someone first logged an activity against
+    it (any user, at or after creation), in minutes; leads never touched are kept with nulls
+    and is_untouched. -#}
+
+with leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+interactions as (
+    select * from {{ ref('int_interactions_unified') }}
+),
+
+first_touches as (
+    select
+        leads.lead_id,
+        min(interactions.occurred_at) as first_response_at
+    from leads
+    inner join interactions
+        on
+            leads.lead_id = interactions.lead_id
+            and leads.created_at <= interactions.occurred_at
+    group by leads.lead_id
+),
+
+responses as (
+    select
+        leads.lead_id,
+        leads.owner_id,
+        leads.created_at,
+        leads.lead_source,
+        first_touches.first_response_at,
+        {{ days_between('leads.created_at', 'first_touches.first_response_at') }} * 1440 as first_response_minutes,
+        first_touches.first_response_at is null as is_untouched
+    from leads
+    left join first_touches
+        on leads.lead_id = first_touches.lead_id
+)
+
+select * from responses

@@ -1,0 +1,73 @@
+{#- One row per saved change of an opportunity, in order (history_sequence 1 = first), with
+    the stage's place in the funnel. A deal with no history row at all gets one row at its
+    creation, in its current stage and with its current values (is_inferred_from_deal).
+    Rows with identical timestamps are ordered by their id (Salesforce ids grow over time). -#}
+
+with history as (
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+),
+
+opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+recorded as (
+    select
+        opportunity_history_id,
+        opportunity_id,
+        changed_by_user_id,
+        changed_at,
+        stage_name,
+        amount,
+        close_date,
+        probability_rate,
+        forecast_category,
+        false as is_inferred_from_deal
+    from history
+),
+
+inferred as (
+    select
+        cast(null as {{ dbt.type_string() }}) as opportunity_history_id,
+        opportunities.opportunity_id,
+        cast(null as {{ dbt.type_string() }}) as changed_by_user_id,
+        opportunities.created_at as changed_at,
+        opportunities.stage_name,
+        opportunities.amount,
+        opportunities.close_date,
+        opportunities.probability_rate,
+        opportunities.forecast_category,
+        true as is_inferred_from_deal
+    from opportunities
+    where not exists (
+        select 1 from history
+        where history.opportunity_id = opportunities.opportunity_id
+    )
+),
+
+unioned as (
+    select * from recorded
+    union all
+    select * from inferred
+),
+
+sequenced as (
+    select
+        unioned.*,
+        funnel.stage_order,
+        funnel.is_closed as is_closed_stage,
+        funnel.is_won as is_won_stage,
+        row_number() over (
+            partition by unioned.opportunity_id
+            order by unioned.changed_at asc, unioned.opportunity_history_id asc
+        ) as history_sequence
+    from unioned
+    inner join funnel
+        on unioned.stage_name = funnel.stage_name
+)
+
+select * from sequenced
