@@ -1,0 +1,88 @@
+"""The win-probability dbt models on the demo export: vars reach the Python model through
+config(meta=...), the fallback to stage win rates, and the SQL scoring agrees with the
+Python package's predict_proba on the fitted coefficients."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dbt_helpers import build, query
+from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.win_probability import FittedLogit, predict_proba
+
+DEMO = PROJECT_ROOT / "data" / "demo_export"
+SELECTION = ["--select", "+path:models/intermediate/sales/win_probability", "--exclude", "resource_type:test"]
+MODEL_SQL = (
+    "select term, coefficient, feature_mean, feature_scale, method, min_closed_deals, l2_penalty, closed_deals "
+    "from intermediate.int_win_probability_model"
+)
+
+
+@pytest.fixture(scope="module")
+def fitted_build(tmp_path_factory):
+    return build(DEMO, tmp_path_factory.mktemp("wp"), selection=SELECTION)
+
+
+def test_model_is_fitted_with_the_default_settings(fitted_build):
+    rows = query(fitted_build, MODEL_SQL)
+    assert {row[4] for row in rows} == {"logistic_regression"}
+    assert {(row[5], row[6]) for row in rows} == {(50, 1.0)}
+    # the demo export's closed deals, counted straight from the staged opportunities
+    closed = query(fitted_build, "select count(*) from staging.stg_salesforce__opportunities where is_closed")[0][0]
+    assert 0 < rows[0][7] <= closed
+
+
+def test_sql_scoring_matches_the_python_formula(fitted_build):
+    terms = {row[0]: row[1:4] for row in query(fitted_build, MODEL_SQL)}
+    features = [name for name in terms if name != "intercept"]
+    model = FittedLogit(
+        intercept=terms["intercept"][0],
+        coefficients=np.array([terms[name][0] for name in features]),
+        means=np.array([terms[name][1] for name in features]),
+        scales=np.array([terms[name][2] for name in features]),
+        l2=1.0, iterations=0, converged=True, training_rows=0,
+    )
+    columns = ", ".join(f"f.feature_{name}" for name in features)
+    rows = query(
+        fitted_build,
+        f"select s.probability_after, {columns} from intermediate.int_interactions_scored as s "
+        "inner join intermediate.int_win_probability_features as f on s.interaction_id = f.interaction_id "
+        "order by s.interaction_id limit 500",
+    )
+    assert len(rows) == 500
+    expected = predict_proba(model, np.array([row[1:] for row in rows], dtype=float))
+    np.testing.assert_allclose([row[0] for row in rows], expected, rtol=1e-9)
+
+
+def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_path):
+    duckdb_path = build(
+        DEMO, tmp_path,
+        extra_vars={"win_probability_min_closed_deals": 100000, "win_probability_l2_penalty": 7.5},
+        selection=SELECTION,
+    )
+    rows = query(duckdb_path, MODEL_SQL)
+    assert len(rows) == 1
+    term, coefficient, _, _, method, min_closed_deals, l2_penalty, _ = rows[0]
+    assert (term, coefficient, method, min_closed_deals, l2_penalty) == ("intercept", None, "stage_win_rate", 100000, 7.5)
+    # every interaction is scored with its stage's historical win rate, and changes nothing
+    mismatches = query(
+        duckdb_path,
+        "select count(*) from intermediate.int_interactions_scored as s "
+        "inner join intermediate.int_stage_win_rates as r on s.stage_name = r.stage_name "
+        "where s.probability_before <> r.stage_win_rate or s.probability_delta <> 0 "
+        "or s.probability_method <> 'stage_win_rate'",
+    )
+    assert mismatches == [(0,)]
+    # the stage win rate worked out independently: closed deals that entered the stage, won share
+    stage, rate = query(duckdb_path, "select stage_name, stage_win_rate from intermediate.int_stage_win_rates "
+                                     "where stage_order = 2")[0]
+    won, closed = query(
+        duckdb_path,
+        "select sum(case when o.is_won then 1 else 0 end), count(*) from staging.stg_salesforce__opportunities as o "
+        "where o.is_closed and exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        f"where h.opportunity_id = o.opportunity_id and h.stage_name = '{stage}')",
+    )[0]
+    assert math.isclose(rate, won / closed)
