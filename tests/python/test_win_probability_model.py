@@ -14,7 +14,10 @@ from revops_kpis.export_spec import PROJECT_ROOT
 from revops_kpis.win_probability import FittedLogit, predict_proba
 
 DEMO = PROJECT_ROOT / "data" / "demo_export"
-SELECTION = ["--select", "+path:models/intermediate/sales/win_probability", "--exclude", "resource_type:test"]
+SELECTION = [
+    "--select", "+path:models/intermediate/sales/win_probability", "--exclude", "resource_type:test",
+    "--indirect-selection", "cautious",
+]
 MODEL_SQL = (
     "select term, coefficient, feature_mean, feature_scale, method, min_closed_deals, l2_penalty, closed_deals "
     "from intermediate.int_win_probability_model"
