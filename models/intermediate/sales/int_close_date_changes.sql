@@ -4,7 +4,10 @@
     date is in a later fiscal month, quarter or year, the period it moved out of is given. -#}
 
 with field_history as (
-    select * from {{ ref('stg_salesforce__opportunity_field_history') }}
+    select field_history.*
+    from {{ ref('stg_salesforce__opportunity_field_history') }} as field_history
+    cross join {{ ref('stg_salesforce__export_as_of') }} as as_of
+    where field_history.changed_at <= as_of.as_of
 ),
 
 sequenced as (
@@ -13,6 +16,7 @@ sequenced as (
 
 from_field_history as (
     select
+        field_history_id as change_record_id,
         opportunity_id,
         changed_at,
         changed_by_user_id,
@@ -29,6 +33,7 @@ deals_with_field_history as (
 
 history_with_previous as (
     select
+        opportunity_history_id as change_record_id,
         opportunity_id,
         changed_at,
         changed_by_user_id,
@@ -40,6 +45,7 @@ history_with_previous as (
 
 from_history as (
     select
+        history_with_previous.change_record_id,
         history_with_previous.opportunity_id,
         history_with_previous.changed_at,
         history_with_previous.changed_by_user_id,
@@ -66,6 +72,7 @@ changes as (
 
 classified as (
     select
+        change_record_id,
         opportunity_id,
         changed_at,
         changed_by_user_id,

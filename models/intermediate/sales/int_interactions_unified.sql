@@ -3,9 +3,10 @@
     and the gaps to the previous and next interaction on the same deal and account.
 
     Linking: WhatId names the deal directly (attribution 'what_id'). An interaction logged on
-    an account (WhatId an account, or only AccountId) is attributed to the account's deal when
-    exactly one of its deals was open at that moment ('single_open_deal_on_account');
-    otherwise it stays on the account only. Subjects are read to infer the channel when Type
+    an account (WhatId an account, or no WhatId and only AccountId) is attributed to the
+    account's deal when exactly one of its deals was open at that moment
+    ('single_open_deal_on_account'); otherwise it stays on the account only. A task happened
+    when completed (open tasks are plans, not interactions), an event when it started. Subjects are read to infer the channel when Type
     is blank and are not carried further. -#}
 
 with tasks as (
@@ -55,7 +56,13 @@ task_interactions as (
             when lower(subject) like '%meeting%' or lower(subject) like '%demo%' then 'meeting'
             else 'other'
         end as interaction_type,
-        coalesce(completed_at, created_at) as occurred_at,
+        -- a task happened when it was completed; an open task (Not Started, In Progress,
+        -- Deferred, ...) is a plan, not an interaction; without a status, at its creation
+        case
+            when completed_at is not null then completed_at
+            when task_status is null or lower(task_status) in ('completed', 'complete', 'done', 'closed')
+                then created_at
+        end as occurred_at,
         owner_id,
         what_id,
         who_id,
@@ -110,6 +117,9 @@ linked as (
         direct_deals.opportunity_id as direct_opportunity_id,
         leads.lead_id,
         case when happened.who_id like '003%' then happened.who_id end as contact_id,
+        -- account-level attribution only for interactions logged on the account itself:
+        -- a WhatId naming another record (a deal not in the export, a contract) does not qualify
+        (happened.what_id is null or what_accounts.account_id is not null) as is_logged_on_account,
         coalesce(direct_deals.account_id, what_accounts.account_id, happened.related_account_id) as account_id
     from happened
     left join opportunities as direct_deals
@@ -136,6 +146,7 @@ open_deals_at_moment as (
             and (states.valid_to is null or linked.occurred_at < states.valid_to)
     where
         linked.direct_opportunity_id is null
+        and linked.is_logged_on_account
         and linked.account_id is not null
     group by linked.interaction_id
 ),

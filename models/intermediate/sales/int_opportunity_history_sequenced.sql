@@ -1,14 +1,25 @@
-{#- One row per saved change of an opportunity, in order (history_sequence 1 = first), with
-    the stage's place in the funnel. A deal with no history row at all gets one row at its
-    creation, in its current stage and with its current values (is_inferred_from_deal).
+{#- One row per saved change of an opportunity up to the as-of time, in order
+    (history_sequence 1 = first), with the stage's place in the funnel. A deal with no history
+    row at all gets one row at its creation, in its current stage and with its current values
+    (is_inferred_from_deal). Deals created after the as-of time do not exist yet.
     Rows with identical timestamps are ordered by their id (Salesforce ids grow over time). -#}
 
-with history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+with as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+history as (
+    select history.*
+    from {{ ref('stg_salesforce__opportunity_history') }} as history
+    cross join as_of
+    where history.changed_at <= as_of.as_of
 ),
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select opportunities.*
+    from {{ ref('stg_salesforce__opportunities') }} as opportunities
+    cross join as_of
+    where opportunities.created_at <= as_of.as_of
 ),
 
 funnel as (

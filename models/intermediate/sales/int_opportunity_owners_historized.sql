@@ -12,7 +12,10 @@ with opportunities as (
 ),
 
 field_history as (
-    select * from {{ ref('stg_salesforce__opportunity_field_history') }}
+    select field_history.*
+    from {{ ref('stg_salesforce__opportunity_field_history') }} as field_history
+    cross join {{ ref('stg_salesforce__export_as_of') }} as as_of
+    where field_history.changed_at <= as_of.as_of
 ),
 
 owner_changes as (
@@ -42,7 +45,8 @@ first_spans as (
     select
         opportunities.opportunity_id,
         coalesce(ordered_changes.previous_owner_id, opportunities.owner_id) as owner_id,
-        opportunities.created_at as valid_from
+        opportunities.created_at as valid_from,
+        0 as span_order
     from opportunities
     left join ordered_changes
         on
@@ -54,7 +58,8 @@ later_spans as (
     select
         ordered_changes.opportunity_id,
         ordered_changes.new_owner_id as owner_id,
-        ordered_changes.changed_at as valid_from
+        ordered_changes.changed_at as valid_from,
+        ordered_changes.change_number as span_order
     from ordered_changes
     inner join opportunities
         on ordered_changes.opportunity_id = opportunities.opportunity_id
@@ -71,8 +76,10 @@ historized as (
         opportunity_id,
         owner_id,
         valid_from,
-        cast(row_number() over (partition by opportunity_id order by valid_from) as integer) as ownership_number,
-        lead(valid_from) over (partition by opportunity_id order by valid_from) as valid_to
+        -- a change saved in the same second as the creation comes after the creation span
+        cast(row_number() over (partition by opportunity_id order by valid_from, span_order) as integer)
+            as ownership_number,
+        lead(valid_from) over (partition by opportunity_id order by valid_from, span_order) as valid_to
     from spans
 )
 

@@ -200,7 +200,12 @@ flagged as (
         batch_neighbours.transition_type,
         batch_neighbours.skipped_stage_count,
         batch_neighbours.skipped_stage_names,
-        (batch_neighbours.skipped_stage_count > 0 and batch_neighbours.change_source = 'manual') as is_manual_skip,
+        (
+            batch_neighbours.skipped_stage_count > 0
+            and batch_neighbours.change_source = 'manual'
+            -- a creation inferred for a deal without history: who made it is unknown
+            and not batch_neighbours.is_inferred_from_deal
+        ) as is_manual_skip,
         (
             batch_neighbours.changed_by_user_id is not null
             and (
