@@ -65,6 +65,9 @@ def test_stage_definitions_win_over_the_seed_and_match_labels(tmp_path):
     header, rows = read_rows(export / "OpportunityHistory.csv")
     rows[4]["StageName"] = "Qualifizierung"  # the label, not the API name
     rows[2]["StageName"] = "Needs Analysis"  # in the seed, but not in this org's definitions
+    # a stage retired since (IsActive false) is still a stage of the deals that went through it
+    rows.append({**rows[0], "Id": "008000000000009AAA", "CreatedDate": "2025-01-12T10:00:00.000Z",
+                 "StageName": "Old Stage"})
     write_rows(export / "OpportunityHistory.csv", header, rows)
     duckdb_path = build(export, tmp_path / "work")
     assert query(duckdb_path, FUNNEL_SQL) == [
@@ -79,3 +82,10 @@ def test_stage_definitions_win_over_the_seed_and_match_labels(tmp_path):
         "select stage_name from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000005AAA'",
     ) == [("Qualification",)]
     assert quarantine(duckdb_path) == {("OpportunityHistory", "008000000000003AAA", 3, "unknown_stage")}
+    assert query(
+        duckdb_path,
+        "select stage_name from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000009AAA'",
+    ) == [("Old Stage",)]
+    assert query(
+        duckdb_path, "select is_active from staging.stg_salesforce__stage_funnel where stage_name = 'Old Stage'"
+    ) == [(False,)]
