@@ -1,6 +1,6 @@
 {#- One row per interaction on a deal that was open at that moment (a "moment"), with the
     win-probability features just before and just after the interaction (the after-state
-    counts the interaction itself), the deal's amount, and for deals that have closed since,
+    counts the interaction itself), the deal's amount then (corporate currency), and for deals that have closed since,
     the final outcome (is_training). One deal in five or so (by a hash of its id) is held
     out from fitting to measure calibration honestly. -#}
 
@@ -24,6 +24,10 @@ opportunities as (
 
 funnel as (
     select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+rates as (
+    select * from {{ ref('int_currency_rates_dated') }}
 ),
 
 open_stage_count as (
@@ -65,7 +69,8 @@ moments as (
         window_counts.interaction_type,
         states.stage_name,
         states.stage_order,
-        states.amount,
+        -- the deal's amount then, in the corporate currency at that day's rate
+        cast(states.amount / rates.conversion_rate as decimal(18, 2)) as amount,
         states.forecast_category,
         visits.entered_at as stage_entered_at,
         opportunities.created_at as deal_created_at,
@@ -91,6 +96,11 @@ moments as (
             and not states.is_closed_stage
     inner join opportunities
         on window_counts.opportunity_id = opportunities.opportunity_id
+    left join rates
+        on
+            opportunities.currency_code = rates.currency_code
+            and cast(window_counts.occurred_at as date) >= rates.valid_from
+            and cast(window_counts.occurred_at as date) < rates.valid_to
     left join visits
         on
             window_counts.opportunity_id = visits.opportunity_id

@@ -1,0 +1,19 @@
+{#- Rows of `relation` (a CTE name) repeated for every grain the rep in `rep_column` rolls up
+    to (rep, team, company) and every fiscal period grain (month, quarter, year) the date in
+    `date_column` falls in: adds grain, grain_id, period_grain, period_start. Team and
+    company figures are then sums over the underlying events, never averages of rep rows. -#}
+{% macro attribute_to_grains_and_periods(relation, rep_column, date_column) -%}
+    {%- for period_grain in ['month', 'quarter', 'year'] %}
+    select
+        memberships.grain,
+        memberships.grain_id,
+        '{{ period_grain }}' as period_grain,
+        {{ fiscal_period_start(relation ~ '.' ~ date_column, period_grain) }} as period_start,
+        {{ relation }}.*
+    from {{ relation }}
+    inner join {{ ref('int_rep_grain_memberships') }} as memberships
+        on {{ relation }}.{{ rep_column }} = memberships.rep_id
+    where {{ relation }}.{{ date_column }} is not null
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,140 @@
+{#- One row per opportunity that exists at the as-of time: its state then (the last saved
+    change), its final close (closed_at = when it entered its final closed stage, from the
+    stage history; the deal's close date only when the history has no closing row), the
+    owner at creation and at close, and its amount in the corporate currency (converted at
+    the rate in force on the close date for closed deals, on the as-of date for open ones). -#}
+
+with sequenced as (
+    select * from {{ ref('int_opportunity_history_sequenced') }}
+),
+
+transitions as (
+    select * from {{ ref('int_stage_transitions') }}
+),
+
+opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+owners as (
+    select * from {{ ref('int_opportunity_owners_historized') }}
+),
+
+rates as (
+    select * from {{ ref('int_currency_rates_dated') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+last_states as (
+    select
+        opportunity_id,
+        stage_name,
+        stage_order,
+        is_closed_stage,
+        is_won_stage,
+        amount,
+        close_date,
+        forecast_category,
+        probability_rate,
+        row_number() over (partition by opportunity_id order by history_sequence desc) as recency
+    from sequenced
+),
+
+last_transitions as (
+    select
+        opportunity_id,
+        transition_type,
+        changed_at,
+        row_number() over (partition by opportunity_id order by transition_number desc) as recency
+    from transitions
+),
+
+outcomes as (
+    select
+        opportunities.opportunity_id,
+        opportunities.account_id,
+        opportunities.opportunity_name,
+        opportunities.opportunity_type,
+        opportunities.lead_source,
+        opportunities.currency_code,
+        opportunities.created_at,
+        last_states.stage_name,
+        last_states.stage_order,
+        last_states.is_closed_stage as is_closed,
+        last_states.amount as amount_in_deal_currency,
+        last_states.close_date,
+        last_states.forecast_category,
+        last_states.probability_rate,
+        last_states.is_closed_stage and last_states.is_won_stage as is_won,
+        last_states.is_closed_stage and not last_states.is_won_stage as is_lost,
+        case
+            when not last_states.is_closed_stage then null
+            when
+                last_transitions.transition_type in ('closed_won', 'closed_lost')
+                or (last_transitions.transition_type = 'created' and last_states.is_closed_stage)
+                then last_transitions.changed_at
+            else cast(last_states.close_date as timestamp)
+        end as closed_at,
+        case
+            when last_states.is_closed_stage and not last_states.is_won_stage
+                then coalesce(opportunities.loss_reason, 'unknown')
+        end as loss_reason,
+        opportunities.opportunity_type in (
+            {%- for renewal_type in var('renewal_opportunity_types') -%}
+                '{{ renewal_type }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        ) as is_renewal
+    from opportunities
+    inner join last_states
+        on opportunities.opportunity_id = last_states.opportunity_id and last_states.recency = 1
+    inner join last_transitions
+        on opportunities.opportunity_id = last_transitions.opportunity_id and last_transitions.recency = 1
+),
+
+with_owners as (
+    select
+        outcomes.*,
+        creation_owners.owner_id as owner_at_creation_id,
+        current_owners.owner_id as current_owner_id,
+        coalesce(close_owners.owner_id, current_owners.owner_id) as owner_at_close_id
+    from outcomes
+    left join owners as creation_owners
+        on
+            outcomes.opportunity_id = creation_owners.opportunity_id
+            and creation_owners.ownership_number = 1
+    left join owners as close_owners
+        on
+            outcomes.opportunity_id = close_owners.opportunity_id
+            and outcomes.closed_at >= close_owners.valid_from
+            and (close_owners.valid_to is null or outcomes.closed_at < close_owners.valid_to)
+    left join owners as current_owners
+        on
+            outcomes.opportunity_id = current_owners.opportunity_id
+            and current_owners.valid_to is null
+),
+
+converted as (
+    select
+        with_owners.*,
+        {{ to_reporting_date('with_owners.created_at') }} as created_date,
+        {{ to_reporting_date('with_owners.closed_at') }} as closed_date,
+        cast(with_owners.amount_in_deal_currency / rates.conversion_rate as decimal(18, 2)) as amount,
+        rates.conversion_rate is null and with_owners.amount_in_deal_currency is not null
+            as is_missing_conversion_rate,
+        case when with_owners.is_closed then {{ days_between('with_owners.created_at', 'with_owners.closed_at') }}
+        end as sales_cycle_days
+    from with_owners
+    cross join as_of
+    left join rates
+        on
+            with_owners.currency_code = rates.currency_code
+            and coalesce({{ to_reporting_date('with_owners.closed_at') }}, {{ to_reporting_date('as_of.as_of') }})
+            >= rates.valid_from
+            and coalesce({{ to_reporting_date('with_owners.closed_at') }}, {{ to_reporting_date('as_of.as_of') }})
+            < rates.valid_to
+)
+
+select * from converted

@@ -1,0 +1,82 @@
+{#- One row per fiscal period and opportunity open at the period's start: the deal as it
+    stood then (stage, amount in the corporate currency at that date's rate, expected close
+    date, forecast category), its owner then, whether the close date fell inside the period,
+    and how the period ended for it (won or lost inside the period). The base of pipeline
+    coverage, commit accuracy and slippage. -#}
+
+with periods as (
+    select * from {{ ref('int_fiscal_periods') }}
+),
+
+states as (
+    select * from {{ ref('int_opportunity_states_historized') }}
+),
+
+owners as (
+    select * from {{ ref('int_opportunity_owners_historized') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+),
+
+rates as (
+    select * from {{ ref('int_currency_rates_dated') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+open_at_start as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        periods.period_end,
+        states.opportunity_id,
+        states.stage_name,
+        states.amount as amount_in_deal_currency,
+        states.close_date,
+        states.forecast_category
+    from periods
+    cross join as_of
+    inner join states
+        on
+            cast(periods.period_start as timestamp) >= states.valid_from
+            and (states.valid_to is null or cast(periods.period_start as timestamp) < states.valid_to)
+            and not states.is_closed_stage
+    where cast(periods.period_start as timestamp) <= as_of.as_of
+),
+
+valued as (
+    select
+        open_at_start.*,
+        outcomes.currency_code,
+        owners.owner_id as owner_at_period_start_id,
+        cast(open_at_start.amount_in_deal_currency / rates.conversion_rate as decimal(18, 2)) as amount,
+        open_at_start.close_date >= open_at_start.period_start
+        and open_at_start.close_date < open_at_start.period_end as is_expected_to_close_in_period,
+        coalesce(
+            outcomes.is_won and outcomes.closed_date >= open_at_start.period_start
+            and outcomes.closed_date < open_at_start.period_end, false
+        ) as is_won_in_period,
+        coalesce(
+            outcomes.is_closed and outcomes.closed_date >= open_at_start.period_start
+            and outcomes.closed_date < open_at_start.period_end, false
+        ) as is_closed_in_period
+    from open_at_start
+    inner join outcomes
+        on open_at_start.opportunity_id = outcomes.opportunity_id
+    left join owners
+        on
+            open_at_start.opportunity_id = owners.opportunity_id
+            and cast(open_at_start.period_start as timestamp) >= owners.valid_from
+            and (owners.valid_to is null or cast(open_at_start.period_start as timestamp) < owners.valid_to)
+    left join rates
+        on
+            outcomes.currency_code = rates.currency_code
+            and open_at_start.period_start >= rates.valid_from
+            and open_at_start.period_start < rates.valid_to
+)
+
+select * from valued

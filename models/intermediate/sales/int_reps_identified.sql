@@ -1,0 +1,56 @@
+{#- One row per rep: every user who owned a deal (at creation, at close or now), carries a
+    quota or owns a lead, with their team (their manager) and whether they carry a quota. -#}
+
+with users as (
+    select * from {{ ref('stg_salesforce__users') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+),
+
+quotas as (
+    select * from {{ ref('stg_salesforce__forecasting_quotas') }}
+),
+
+leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+owner_ids as (
+    select owner_at_creation_id as user_id from outcomes
+    union
+    select owner_at_close_id as user_id from outcomes
+    union
+    select current_owner_id as user_id from outcomes
+    union
+    select owner_id as user_id from quotas
+    union
+    select owner_id as user_id from leads
+),
+
+quota_carriers as (
+    select distinct owner_id as user_id from quotas
+),
+
+reps as (
+    select
+        owner_ids.user_id as rep_id,
+        users.title,
+        coalesce(users.user_name, owner_ids.user_id) as rep_name,
+        coalesce(users.manager_id, 'unassigned') as team_id,
+        coalesce(managers.user_name, 'No manager') as team_name,
+        coalesce(users.is_active, false) as is_active,
+        quota_carriers.user_id is not null as is_quota_carrying,
+        coalesce(users.is_automation_user, false) as is_automation_user
+    from owner_ids
+    left join users
+        on owner_ids.user_id = users.user_id
+    left join users as managers
+        on users.manager_id = managers.user_id
+    left join quota_carriers
+        on owner_ids.user_id = quota_carriers.user_id
+    where owner_ids.user_id is not null
+)
+
+select * from reps

@@ -1,0 +1,308 @@
+{#- Tier 1 outcomes: did we make money, and keep customers? One row per grain (rep, team,
+    company), grain id and fiscal period. Bookings count for the owner at close in the period
+    of the final close. Retention looks at the 12 months before the period start (the
+    accounts that bought) and the 12 months after (did they buy again); net revenue
+    retention compares the 12 months ending with the period with the 12 before. Definitions:
+    docs blocks kpi_*. -#}
+
+with spine as (
+    select * from {{ ref('int_kpi_grain_periods') }}
+),
+
+as_of as (
+    select {{ to_reporting_date('as_of') }} as as_of_date from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+),
+
+memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
+quotas as (
+    select * from {{ ref('int_quota_by_period') }}
+),
+
+spend as (
+    select * from {{ ref('sales_marketing_spend') }}
+),
+
+won_deals as (
+    select * from outcomes
+    where is_won
+),
+
+closed_deals as (
+    select * from outcomes
+    where is_closed
+),
+
+won_attributed as (
+    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+closed_attributed as (
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+bookings as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as won_count,
+        sum(amount) as bookings_amount
+    from won_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+renewals as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(case when is_won then 1 else 0 end) as renewal_won_count,
+        count(*) as renewal_closed_count
+    from closed_attributed
+    where is_renewal
+    group by grain, grain_id, period_grain, period_start
+),
+
+first_wins as (
+    select
+        account_id,
+        min(closed_at) as first_won_at
+    from won_deals
+    group by account_id
+),
+
+new_customer_deals as (
+    select
+        won_deals.*,
+        row_number() over (partition by won_deals.account_id order by won_deals.closed_at, won_deals.opportunity_id)
+            as win_number
+    from won_deals
+    inner join first_wins
+        on won_deals.account_id = first_wins.account_id
+),
+
+first_win_deals as (
+    select * from new_customer_deals
+    where win_number = 1
+),
+
+new_customers_attributed as (
+    {{ attribute_to_grains_and_periods('first_win_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+new_customers as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as new_customer_count
+    from new_customers_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+quota_attributed as (
+    {{ attribute_to_grains('quotas', 'owner_id') }}
+),
+
+quota_reps as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(distinct owner_id) as quota_carrying_rep_count
+    from quota_attributed
+    where quota_amount > 0
+    group by grain, grain_id, period_grain, period_start
+),
+
+won_by_grain as (
+    select
+        memberships.grain,
+        memberships.grain_id,
+        won_deals.account_id,
+        won_deals.closed_date,
+        won_deals.amount
+    from won_deals
+    inner join memberships
+        on won_deals.owner_at_close_id = memberships.rep_id
+),
+
+-- accounts the grain won in the 12 months before the period start ...
+retention_base as (
+    select distinct
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        won_by_grain.account_id
+    from spine
+    inner join won_by_grain
+        on
+            spine.grain = won_by_grain.grain
+            and spine.grain_id = won_by_grain.grain_id
+            and won_by_grain.closed_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date)
+            and spine.period_start > won_by_grain.closed_date
+),
+
+-- ... and whether each bought again (from anyone) in the 12 months from the period start
+retention as (
+    select
+        retention_base.grain,
+        retention_base.grain_id,
+        retention_base.period_grain,
+        retention_base.period_start,
+        count(*) as retention_base_account_count,
+        sum(case when exists (
+            select 1 from won_deals
+            where
+                won_deals.account_id = retention_base.account_id
+                and won_deals.closed_date >= retention_base.period_start
+                and won_deals.closed_date < cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date)
+        ) then 1 else 0 end) as retained_account_count
+    from retention_base
+    group by retention_base.grain, retention_base.grain_id, retention_base.period_grain, retention_base.period_start
+),
+
+-- net revenue retention: accounts the grain booked in the 12 months before the 12 months
+-- ending with the period; their bookings then, and their bookings (from anyone) since
+nrr_prior as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        won_by_grain.account_id,
+        sum(won_by_grain.amount) as prior_bookings_amount
+    from spine
+    inner join won_by_grain
+        on
+            spine.grain = won_by_grain.grain
+            and spine.grain_id = won_by_grain.grain_id
+            and won_by_grain.closed_date >= cast({{ dbt.dateadd('month', -24, 'spine.period_end') }} as date)
+            and won_by_grain.closed_date < cast({{ dbt.dateadd('month', -12, 'spine.period_end') }} as date)
+    group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start, won_by_grain.account_id
+),
+
+nrr_account_current as (
+    select
+        nrr_prior.grain,
+        nrr_prior.grain_id,
+        nrr_prior.period_grain,
+        nrr_prior.period_start,
+        nrr_prior.account_id,
+        nrr_prior.prior_bookings_amount,
+        coalesce(sum(current_wins.amount), 0) as current_bookings_amount
+    from nrr_prior
+    inner join spine
+        on
+            nrr_prior.grain = spine.grain and nrr_prior.grain_id = spine.grain_id
+            and nrr_prior.period_grain = spine.period_grain and nrr_prior.period_start = spine.period_start
+    left join won_deals as current_wins
+        on
+            nrr_prior.account_id = current_wins.account_id
+            and current_wins.closed_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_end') }} as date)
+            and spine.period_end > current_wins.closed_date
+    group by
+        nrr_prior.grain, nrr_prior.grain_id, nrr_prior.period_grain, nrr_prior.period_start,
+        nrr_prior.account_id, nrr_prior.prior_bookings_amount
+),
+
+nrr_current as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(prior_bookings_amount) as nrr_prior_bookings_amount,
+        sum(current_bookings_amount) as nrr_current_bookings_amount
+    from nrr_account_current
+    group by grain, grain_id, period_grain, period_start
+),
+
+spend_by_period as (
+    {%- for grain in ['month', 'quarter', 'year'] %}
+        select
+            '{{ grain }}' as period_grain,
+            {{ fiscal_period_start('period_start', grain) }} as period_start,
+            sum(spend_amount) as spend_amount
+        from spend
+        group by {{ fiscal_period_start('period_start', grain) }}
+        {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+),
+
+combined as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        spine.period_end,
+        coalesce(bookings.won_count, 0) as won_count,
+        cast(coalesce(bookings.bookings_amount, 0) as decimal(18, 2)) as bookings_amount,
+        coalesce(quota_reps.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
+        {%- if var('cost_of_sales_rate') is not none %}
+        cast(coalesce(bookings.bookings_amount, 0) * {{ var('cost_of_sales_rate') }} as decimal(18, 2)) as cost_amount,
+        {%- else %}
+            cast(null as decimal(18, 2)) as cost_amount,
+        {%- endif %}
+        -- needs OpportunityLineItem (list and sales prices), which the export contract does not read yet
+        cast(null as decimal(18, 2)) as list_price_amount,
+        cast(null as decimal(18, 2)) as sales_price_amount,
+        coalesce(retention.retention_base_account_count, 0) as retention_base_account_count,
+        coalesce(retention.retained_account_count, 0) as retained_account_count,
+        cast({{ dbt.dateadd('month', 12, 'spine.period_start') }} as date) <= as_of.as_of_date
+            as is_retention_window_complete,
+        cast(coalesce(nrr_current.nrr_prior_bookings_amount, 0) as decimal(18, 2)) as nrr_prior_bookings_amount,
+        cast(coalesce(nrr_current.nrr_current_bookings_amount, 0) as decimal(18, 2)) as nrr_current_bookings_amount,
+        coalesce(renewals.renewal_won_count, 0) as renewal_won_count,
+        coalesce(renewals.renewal_closed_count, 0) as renewal_closed_count,
+        coalesce(new_customers.new_customer_count, 0) as new_customer_count,
+        case when spine.grain = 'company' then spend_by_period.spend_amount end as spend_amount
+    from spine
+    cross join as_of
+    {%- for metrics in ['bookings', 'quota_reps', 'retention', 'nrr_current', 'renewals', 'new_customers'] %}
+        left join {{ metrics }}
+            on
+                spine.grain = {{ metrics }}.grain
+                and spine.grain_id = {{ metrics }}.grain_id
+                and spine.period_grain = {{ metrics }}.period_grain
+                and spine.period_start = {{ metrics }}.period_start
+    {%- endfor %}
+    left join spend_by_period
+        on spine.period_grain = spend_by_period.period_grain and spine.period_start = spend_by_period.period_start
+),
+
+ratios as (
+    select
+        combined.*,
+        combined.bookings_amount / nullif(combined.quota_carrying_rep_count, 0) as revenue_per_rep_amount,
+        combined.bookings_amount - combined.cost_amount as gross_margin_amount,
+        cast(combined.bookings_amount - combined.cost_amount as {{ type_double() }})
+        / nullif(combined.bookings_amount, 0) as gross_margin_rate,
+        1
+        - cast(combined.sales_price_amount as {{ type_double() }})
+        / nullif(combined.list_price_amount, 0) as discount_rate,
+        cast(combined.retained_account_count as {{ type_double() }}) / nullif(combined.retention_base_account_count, 0)
+            as logo_retention_rate,
+        cast(combined.nrr_current_bookings_amount as {{ type_double() }})
+        / nullif(combined.nrr_prior_bookings_amount, 0)
+            as net_revenue_retention_rate,
+        cast(combined.renewal_won_count as {{ type_double() }})
+        / nullif(combined.renewal_closed_count, 0) as renewal_rate,
+        combined.spend_amount / nullif(combined.new_customer_count, 0) as cac_amount
+    from combined
+)
+
+{{ select_contract_columns('ratios') }}

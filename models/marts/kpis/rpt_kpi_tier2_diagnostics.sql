@@ -1,0 +1,171 @@
+{#- Tier 2 diagnostics: did the period deliver what was expected? One row per grain (rep,
+    team, company), grain id and fiscal period. Deals count for the owner at their close,
+    in the period of their final close; quota attainment is per rep, and a distribution
+    across reps at team and company grain; forecast figures take the deals open at the
+    period's start, for their owner then. Definitions: docs blocks kpi_*. -#}
+
+with spine as (
+    select * from {{ ref('int_kpi_grain_periods') }}
+),
+
+closed_deals as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+    where is_closed
+),
+
+pipeline as (
+    select * from {{ ref('int_pipeline_at_period_start') }}
+),
+
+quotas as (
+    select * from {{ ref('int_quota_by_period') }}
+),
+
+closed_attributed as (
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+outcomes as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(case when is_won then 1 else 0 end) as won_count,
+        sum(case when is_lost then 1 else 0 end) as lost_count,
+        coalesce(sum(case when is_won then amount end), 0) as won_amount,
+        coalesce(sum(case when is_lost then amount end), 0) as lost_amount
+    from closed_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+commit_pipeline as (
+    select * from pipeline
+    where forecast_category = 'Commit' and is_expected_to_close_in_period
+),
+
+commit_attributed as (
+    {{ attribute_to_grains('commit_pipeline', 'owner_at_period_start_id') }}
+),
+
+commits as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as commit_deal_count,
+        sum(case when is_won_in_period then 1 else 0 end) as commit_won_count,
+        coalesce(sum(amount), 0) as commit_amount,
+        coalesce(sum(case when is_won_in_period then amount end), 0) as commit_won_amount
+    from commit_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+rep_won as (
+    select
+        grain_id as rep_id,
+        period_grain,
+        period_start,
+        won_amount
+    from outcomes
+    where grain = 'rep'
+),
+
+rep_attainment as (
+    select
+        quotas.owner_id as rep_id,
+        quotas.period_grain,
+        quotas.period_start,
+        quotas.quota_amount,
+        coalesce(rep_won.won_amount, 0) / nullif(quotas.quota_amount, 0) as attainment_rate
+    from quotas
+    left join rep_won
+        on
+            quotas.owner_id = rep_won.rep_id
+            and quotas.period_grain = rep_won.period_grain
+            and quotas.period_start = rep_won.period_start
+    where quotas.quota_amount > 0
+),
+
+attainment_attributed as (
+    {{ attribute_to_grains('rep_attainment', 'rep_id') }}
+),
+
+attainment as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(quota_amount) as quota_amount,
+        count(*) as quota_carrying_rep_count,
+        sum(case when attainment_rate >= 1 then 1 else 0 end) as reps_at_or_above_quota_count,
+        {{ percentile_cont('attainment_rate', 0.25) }} as quota_attainment_p25_rate,
+        {{ percentile_cont('attainment_rate', 0.5) }} as quota_attainment_median_rate,
+        {{ percentile_cont('attainment_rate', 0.75) }} as quota_attainment_p75_rate
+    from attainment_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+combined as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        spine.period_end,
+        attainment.quota_attainment_p25_rate,
+        attainment.quota_attainment_median_rate,
+        attainment.quota_attainment_p75_rate,
+        coalesce(outcomes.won_count, 0) as won_count,
+        coalesce(outcomes.lost_count, 0) as lost_count,
+        coalesce(outcomes.won_count, 0) + coalesce(outcomes.lost_count, 0) as closed_count,
+        coalesce(outcomes.won_amount, 0) as won_amount,
+        coalesce(outcomes.lost_amount, 0) as lost_amount,
+        coalesce(outcomes.won_amount, 0) + coalesce(outcomes.lost_amount, 0) as closed_amount,
+        coalesce(attainment.quota_amount, 0) as quota_amount,
+        coalesce(attainment.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
+        coalesce(attainment.reps_at_or_above_quota_count, 0) as reps_at_or_above_quota_count,
+        coalesce(commits.commit_deal_count, 0) as commit_deal_count,
+        coalesce(commits.commit_won_count, 0) as commit_won_count,
+        coalesce(commits.commit_amount, 0) as commit_amount,
+        coalesce(commits.commit_won_amount, 0) as commit_won_amount
+    from spine
+    left join outcomes
+        on
+            spine.grain = outcomes.grain and spine.grain_id = outcomes.grain_id
+            and spine.period_grain = outcomes.period_grain and spine.period_start = outcomes.period_start
+    left join attainment
+        on
+            spine.grain = attainment.grain and spine.grain_id = attainment.grain_id
+            and spine.period_grain = attainment.period_grain and spine.period_start = attainment.period_start
+    left join commits
+        on
+            spine.grain = commits.grain and spine.grain_id = commits.grain_id
+            and spine.period_grain = commits.period_grain and spine.period_start = commits.period_start
+),
+
+ratios as (
+    select
+        combined.*,
+        cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
+        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.closed_amount, 0) as win_rate_amount,
+        combined.won_amount / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.quota_amount, 0) as quota_attainment_rate,
+        cast(combined.reps_at_or_above_quota_count as {{ type_double() }})
+        / nullif(combined.quota_carrying_rep_count, 0)
+            as reps_at_or_above_quota_rate,
+        cast(combined.commit_won_count as {{ type_double() }})
+        / nullif(combined.commit_deal_count, 0) as commit_close_rate,
+        cast(combined.commit_won_amount as {{ type_double() }})
+        / nullif(combined.commit_amount, 0) as commit_close_rate_amount,
+        combined.commit_amount as forecast_called_amount,
+        1
+        - abs(cast(combined.commit_amount - combined.won_amount as {{ type_double() }}))
+        / nullif(combined.won_amount, 0)
+            as forecast_accuracy_rate
+    from combined
+)
+
+{{ select_contract_columns('ratios') }}

@@ -1,0 +1,440 @@
+{#- Tier 3 levers: where in the process did it start? One row per grain (rep, team, company),
+    grain id and fiscal period. Each lever counts for the rep who owned the thing when it
+    happened: leads for their owner in the period they were created; won deals for the owner
+    at close; stage visits for the deal's owner when the visit ended; first stage entries for
+    the owner at entry; pipeline and slippage for the owner at the period start; close-date
+    pushes for the owner when pushed; interactions for the user who logged them; accounts for
+    their owner. Every ratio comes with its numerator and denominator. -#}
+
+with spine as (
+    select * from {{ ref('int_kpi_grain_periods') }}
+),
+
+owners as (
+    select * from {{ ref('int_opportunity_owners_historized') }}
+),
+
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+leads as (
+    select * from {{ ref('int_lead_first_responses') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+),
+
+lead_rows as (
+    select
+        owner_id,
+        {{ to_reporting_date('created_at') }} as created_date,
+        first_response_minutes,
+        is_untouched
+    from leads
+),
+
+lead_attributed as (
+    {{ attribute_to_grains_and_periods('lead_rows', 'owner_id', 'created_date') }}
+),
+
+lead_response as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as lead_count,
+        sum(case when is_untouched then 1 else 0 end) as untouched_lead_count,
+        {{ percentile_cont('first_response_minutes', 0.5) }} as median_lead_response_minutes
+    from lead_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+won_deals as (
+    select * from outcomes
+    where is_won
+),
+
+won_attributed as (
+    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+closed_deals as (
+    select * from outcomes
+    where is_closed
+),
+
+closed_attributed as (
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+cycles as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as won_count,
+        sum(amount) as won_amount,
+        sum(sales_cycle_days) as sales_cycle_days_sum,
+        {{ percentile_cont('sales_cycle_days', 0.5) }} as median_sales_cycle_days
+    from won_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+closings as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as closed_count
+    from closed_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+created_deals as (
+    select * from outcomes
+),
+
+created_attributed as (
+    {{ attribute_to_grains_and_periods('created_deals', 'owner_at_creation_id', 'created_date') }}
+),
+
+creations as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as created_count
+    from created_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+exited_visits as (
+    select
+        visits.opportunity_id,
+        visits.days_in_stage,
+        {{ to_reporting_date('visits.exited_at') }} as exited_date,
+        owners.owner_id
+    from {{ ref('int_stage_visits') }} as visits
+    inner join funnel
+        on visits.stage_name = funnel.stage_name
+    inner join owners
+        on
+            visits.opportunity_id = owners.opportunity_id
+            and visits.exited_at >= owners.valid_from
+            and (owners.valid_to is null or visits.exited_at < owners.valid_to)
+    where visits.exited_at is not null and not funnel.is_closed
+),
+
+visits_attributed as (
+    {{ attribute_to_grains_and_periods('exited_visits', 'owner_id', 'exited_date') }}
+),
+
+time_in_stage as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as exited_visit_count,
+        sum(days_in_stage) as days_in_stage_sum,
+        {{ percentile_cont('days_in_stage', 0.5) }} as median_days_in_stage
+    from visits_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+-- stage conversion over all open stages: the per-stage counts of rpt_stage_conversion, summed
+conversion as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(entered_count) as stage_entry_count,
+        sum(advanced_count) as stage_advance_count
+    from {{ ref('rpt_stage_conversion') }}
+    group by grain, grain_id, period_grain, period_start
+),
+
+pipeline as (
+    select * from {{ ref('int_pipeline_at_period_start') }}
+),
+
+pipeline_attributed as (
+    {{ attribute_to_grains('pipeline', 'owner_at_period_start_id') }}
+),
+
+coverage_and_slippage as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        coalesce(sum(case when is_expected_to_close_in_period then amount end), 0) as pipeline_at_start_amount,
+        sum(case when is_expected_to_close_in_period then 1 else 0 end) as expected_to_close_count,
+        sum(case when is_expected_to_close_in_period and not is_closed_in_period then 1 else 0 end)
+            as slipped_count
+    from pipeline_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+pushes as (
+    select
+        changes.opportunity_id,
+        {{ to_reporting_date('changes.changed_at') }} as changed_date,
+        owners.owner_id
+    from {{ ref('int_close_date_changes') }} as changes
+    inner join owners
+        on
+            changes.opportunity_id = owners.opportunity_id
+            and changes.changed_at >= owners.valid_from
+            and (owners.valid_to is null or changes.changed_at < owners.valid_to)
+    where changes.is_push
+),
+
+pushes_attributed as (
+    {{ attribute_to_grains_and_periods('pushes', 'owner_id', 'changed_date') }}
+),
+
+push_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as close_date_push_count
+    from pushes_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+interactions as (
+    select
+        interactions.interaction_id,
+        interactions.owner_id,
+        interactions.account_id,
+        {{ to_reporting_date('interactions.occurred_at') }} as occurred_date,
+        scored.interaction_value_amount
+    from {{ ref('int_interactions_unified') }} as interactions
+    left join {{ ref('int_interactions_scored') }} as scored
+        on interactions.interaction_id = scored.interaction_id
+),
+
+interactions_attributed as (
+    {{ attribute_to_grains_and_periods('interactions', 'owner_id', 'occurred_date') }}
+),
+
+activity as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as activity_count,
+        count(interaction_value_amount) as valued_interaction_count,
+        sum(interaction_value_amount) as interaction_value_sum_amount
+    from interactions_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+owned_accounts as (
+    select
+        account_list.account_id,
+        account_list.owner_id as account_owner_id,
+        memberships.grain,
+        memberships.grain_id
+    from {{ ref('stg_salesforce__accounts') }} as account_list
+    inner join {{ ref('int_rep_grain_memberships') }} as memberships
+        on account_list.owner_id = memberships.rep_id
+),
+
+account_touches as (
+    select distinct
+        interactions.account_id,
+        periods.period_grain,
+        periods.period_start
+    from interactions
+    inner join {{ ref('int_fiscal_periods') }} as periods
+        on interactions.occurred_date >= periods.period_start and interactions.occurred_date < periods.period_end
+    where interactions.account_id is not null
+),
+
+reach as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        count(distinct owned_accounts.account_id) as owned_account_count,
+        count(distinct account_touches.account_id) as reached_account_count
+    from spine
+    inner join owned_accounts
+        on spine.grain = owned_accounts.grain and spine.grain_id = owned_accounts.grain_id
+    left join account_touches
+        on
+            owned_accounts.account_id = account_touches.account_id
+            and spine.period_grain = account_touches.period_grain
+            and spine.period_start = account_touches.period_start
+    group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start
+),
+
+open_deal_accounts as (
+    select distinct
+        states.opportunity_id,
+        opportunities.account_id,
+        periods.period_grain,
+        periods.period_start
+    from {{ ref('int_opportunity_states_historized') }} as states
+    inner join {{ ref('stg_salesforce__opportunities') }} as opportunities
+        on states.opportunity_id = opportunities.opportunity_id
+    inner join {{ ref('int_fiscal_periods') }} as periods
+        on
+            {{ to_reporting_date('states.valid_from') }} < periods.period_end
+            and (states.valid_to is null or {{ to_reporting_date('states.valid_to') }} >= periods.period_start)
+    where not states.is_closed_stage
+),
+
+period_account_gaps as (
+    select
+        interactions.account_id,
+        periods.period_grain,
+        periods.period_start,
+        {{ percentile_cont('gaps.days_since_previous_account_interaction', 0.5) }} as median_gap_days
+    from interactions
+    inner join {{ ref('int_interactions_unified') }} as gaps
+        on interactions.interaction_id = gaps.interaction_id
+    inner join {{ ref('int_fiscal_periods') }} as periods
+        on interactions.occurred_date >= periods.period_start and interactions.occurred_date < periods.period_end
+    where interactions.account_id is not null
+    group by interactions.account_id, periods.period_grain, periods.period_start
+),
+
+engagement_base as (
+    select distinct
+        owned_accounts.grain,
+        owned_accounts.grain_id,
+        open_deal_accounts.period_grain,
+        open_deal_accounts.period_start,
+        open_deal_accounts.account_id,
+        coalesce(period_account_gaps.median_gap_days <= {{ var('cadence_target_days') }}, false) as is_engaged
+    from open_deal_accounts
+    inner join owned_accounts
+        on open_deal_accounts.account_id = owned_accounts.account_id
+    left join period_account_gaps
+        on
+            open_deal_accounts.account_id = period_account_gaps.account_id
+            and open_deal_accounts.period_grain = period_account_gaps.period_grain
+            and open_deal_accounts.period_start = period_account_gaps.period_start
+),
+
+engagement as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as open_deal_account_count,
+        sum(case when is_engaged then 1 else 0 end) as engaged_account_count
+    from engagement_base
+    group by grain, grain_id, period_grain, period_start
+),
+
+quotas as (
+    select * from {{ ref('int_quota_by_period') }}
+),
+
+quota_attributed as (
+    {{ attribute_to_grains('quotas', 'owner_id') }}
+),
+
+quota_totals as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(quota_amount) as quota_amount
+    from quota_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+combined as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        spine.period_end,
+        lead_response.median_lead_response_minutes,
+        cycles.median_sales_cycle_days,
+        time_in_stage.median_days_in_stage,
+        coalesce(lead_response.lead_count, 0) as lead_count,
+        coalesce(lead_response.lead_count, 0) - coalesce(lead_response.untouched_lead_count, 0) as touched_lead_count,
+        coalesce(lead_response.untouched_lead_count, 0) as untouched_lead_count,
+        coalesce(cycles.won_count, 0) as won_count,
+        coalesce(cycles.won_amount, 0) as won_amount,
+        coalesce(closings.closed_count, 0) as closed_count,
+        coalesce(cycles.sales_cycle_days_sum, 0) as sales_cycle_days_sum,
+        coalesce(time_in_stage.exited_visit_count, 0) as exited_visit_count,
+        coalesce(time_in_stage.days_in_stage_sum, 0) as days_in_stage_sum,
+        coalesce(conversion.stage_entry_count, 0) as stage_entry_count,
+        coalesce(conversion.stage_advance_count, 0) as stage_advance_count,
+        coalesce(creations.created_count, 0) as created_count,
+        coalesce(coverage_and_slippage.pipeline_at_start_amount, 0) as pipeline_at_start_amount,
+        coalesce(quota_totals.quota_amount, 0) as quota_amount,
+        coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
+        coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
+        coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,
+        coalesce(activity.activity_count, 0) as activity_count,
+        coalesce(activity.valued_interaction_count, 0) as valued_interaction_count,
+        coalesce(activity.interaction_value_sum_amount, 0) as interaction_value_sum_amount,
+        coalesce(reach.owned_account_count, 0) as owned_account_count,
+        coalesce(reach.reached_account_count, 0) as reached_account_count,
+        coalesce(engagement.open_deal_account_count, 0) as open_deal_account_count,
+        coalesce(engagement.engaged_account_count, 0) as engaged_account_count
+    from
+        spine
+    {%- for metrics in ['lead_response', 'cycles', 'closings', 'time_in_stage', 'conversion', 'creations',
+                        'coverage_and_slippage', 'quota_totals', 'push_counts', 'activity', 'reach', 'engagement'] %}
+    left join {{ metrics }}
+        on
+            spine.grain = {{ metrics }}.grain
+            and spine.grain_id = {{ metrics }}.grain_id
+            and spine.period_grain = {{ metrics }}.period_grain
+            and spine.period_start = {{ metrics }}.period_start
+    {%- endfor %}
+),
+
+ratios as (
+    select
+        combined.*,
+        combined.sales_cycle_days_sum / nullif(combined.won_count, 0) as avg_sales_cycle_days,
+        combined.days_in_stage_sum / nullif(combined.exited_visit_count, 0) as avg_days_in_stage,
+        cast(combined.stage_advance_count as {{ type_double() }})
+        / nullif(combined.stage_entry_count, 0) as stage_conversion_rate,
+        cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
+        combined.won_amount / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        combined.created_count
+        * (combined.won_amount / nullif(combined.won_count, 0))
+        * (cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0))
+        / nullif(combined.sales_cycle_days_sum / nullif(combined.won_count, 0), 0) as sales_velocity_per_day_amount,
+        cast(combined.pipeline_at_start_amount as {{ type_double() }})
+        / nullif(combined.quota_amount, 0) as pipeline_coverage_ratio,
+        cast(combined.slipped_count as {{ type_double() }})
+        / nullif(combined.expected_to_close_count, 0) as slipped_rate,
+        cast(combined.activity_count as {{ type_double() }})
+        / nullif(combined.created_count, 0) as activity_to_opportunity_ratio,
+        combined.interaction_value_sum_amount
+        / nullif(combined.valued_interaction_count, 0) as avg_interaction_value_amount,
+        cast(combined.reached_account_count as {{ type_double() }})
+        / nullif(combined.owned_account_count, 0) as account_reach_rate,
+        cast(combined.engaged_account_count as {{ type_double() }}) / nullif(combined.open_deal_account_count, 0)
+            as account_engagement_rate
+    from combined
+)
+
+{{ select_contract_columns('ratios') }}

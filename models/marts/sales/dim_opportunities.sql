@@ -1,0 +1,44 @@
+{#- One row per opportunity that exists at the as-of time, with its outcome: stage and
+    forecast category then, final close (closed_at, from the stage history), owners at
+    creation, at close and now, amounts in the corporate currency and in the deal's own,
+    sales cycle, loss reason, and the fiscal periods it was created and closed in. -#}
+
+with outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+),
+
+final as (
+    select
+        opportunity_id,
+        account_id,
+        opportunity_name,
+        opportunity_type,
+        lead_source,
+        stage_name,
+        stage_order,
+        forecast_category,
+        probability_rate,
+        is_closed,
+        is_won,
+        is_lost,
+        is_renewal,
+        created_at,
+        created_date,
+        closed_at,
+        closed_date,
+        close_date as expected_close_date,
+        owner_at_creation_id,
+        owner_at_close_id,
+        current_owner_id,
+        amount,
+        amount_in_deal_currency,
+        currency_code,
+        is_missing_conversion_rate,
+        sales_cycle_days,
+        loss_reason,
+        {{ fiscal_period_start('created_date', 'quarter') }} as created_fiscal_quarter_start,
+        {{ fiscal_period_start('closed_date', 'quarter') }} as closed_fiscal_quarter_start
+    from outcomes
+)
+
+{{ select_contract_columns('final') }}
