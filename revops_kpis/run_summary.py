@@ -93,10 +93,121 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
             lines.append(f"  {object_name:<24}{reason:<28}{count:>7,}")
     else:
         lines.append("No row was quarantined.")
+    if has_marts:
+        lines.append("")
+        lines.extend(format_kpi_summary(duckdb_path))
     lines.append("")
     lines.append(f"Results: {duckdb_path}")
     lines.append("  staging.stg_salesforce__*          clean objects, one view per Salesforce object")
     lines.append("  staging.stg_salesforce__quarantine rows that could not be cleaned (keys and reasons)")
     if has_marts:
-        lines.append("  marts.*                            KPI marts")
+        lines.append("  marts.rpt_kpi_tier1_outcomes, rpt_kpi_tier2_diagnostics, rpt_kpi_tier3_levers,")
+        lines.append("  marts.rpt_rep_scorecard, rpt_stage_conversion, rpt_time_in_stage, rpt_loss_reasons")
+        lines.append("                                     KPIs per rep, team and company, month, quarter, year")
+        lines.append("  marts.dim_*, marts.fct_*           deals, reps, accounts, transitions, visits, interactions, leads")
+        lines.append("  marts.dq_stage_progression, rpt_data_quality   flagged stage changes, trust per rep")
     return "\n".join(lines)
+
+
+def _money(value) -> str:
+    return "n/a" if value is None else f"{float(value):,.0f}"
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{100 * float(value):.1f}%"
+
+
+def _num(value, unit: str = "", digits: int = 1) -> str:
+    return "n/a" if value is None else f"{float(value):,.{digits}f}{unit}"
+
+
+def format_kpi_summary(duckdb_path: Path) -> list[str]:
+    """The company scorecard of the latest complete fiscal quarter (tiers 1-3) and the
+    data-quality headline: the manual-skip rate and the reps whose stage data is least
+    trustworthy."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        as_of_date = _rows(connection, "select cast(as_of as date) from staging.stg_salesforce__export_as_of")[0][0]
+        quarters = _rows(
+            connection,
+            """
+            select period_start, period_end from marts.rpt_kpi_tier2_diagnostics
+            where grain = 'company' and period_grain = 'quarter'
+            order by (period_end <= ?) desc, period_start desc
+            limit 1
+            """.replace("?", f"date '{as_of_date}'"),
+        )
+        if not quarters:
+            return ["No KPI rows: the export has no deals."]
+        start, end = quarters[0]
+        key = f"grain = 'company' and period_grain = 'quarter' and period_start = date '{start}'"
+
+        def company(table: str, columns: str) -> tuple:
+            return _rows(connection, f"select {columns} from marts.{table} where {key}")[0]
+
+        t1 = company(
+            "rpt_kpi_tier1_outcomes",
+            "bookings_amount, revenue_per_rep_amount, logo_retention_rate, net_revenue_retention_rate, renewal_rate",
+        )
+        t2 = company(
+            "rpt_kpi_tier2_diagnostics",
+            "won_count, lost_count, win_rate, avg_deal_size_amount, quota_attainment_rate, "
+            "quota_attainment_median_rate, reps_at_or_above_quota_rate, commit_close_rate, forecast_accuracy_rate",
+        )
+        t3 = company(
+            "rpt_kpi_tier3_levers",
+            "median_lead_response_minutes, median_sales_cycle_days, median_days_in_stage, stage_conversion_rate, "
+            "sales_velocity_per_day_amount, pipeline_coverage_ratio, slipped_rate, avg_interaction_value_amount, "
+            "account_reach_rate, account_engagement_rate",
+        )
+        has_quality = _table_exists(connection, "marts", "rpt_data_quality")
+        if has_quality:
+            quality = company("rpt_data_quality", "transition_count, manual_skip_rate, batch_logged_rate")
+            worst = _rows(
+                connection,
+                f"""
+                select reps.rep_name, reps.team_name, quality.manual_skip_rate, quality.batch_logged_rate,
+                       quality.transition_count, quality.trust_rating
+                from marts.rpt_data_quality as quality
+                inner join marts.dim_reps as reps on quality.grain_id = reps.rep_id
+                where quality.grain = 'rep' and quality.period_grain = 'quarter'
+                    and quality.period_start = date '{start}' and quality.transition_count > 0
+                order by quality.manual_skip_rate + quality.batch_logged_rate desc, reps.rep_name
+                limit 3
+                """,
+            )
+    complete = "latest complete quarter" if end <= as_of_date else "quarter in progress"
+    lines = [f"Company scorecard, fiscal quarter {start} to {end} ({complete}):"]
+    lines.append(
+        f"  Tier 1  bookings {_money(t1[0])}   revenue per rep {_money(t1[1])}   logo retention {_pct(t1[2])}"
+        f"   net revenue retention {_pct(t1[3])}   renewal rate {_pct(t1[4])}"
+    )
+    lines.append(
+        f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {_pct(t2[2])}   avg deal {_money(t2[3])}"
+    )
+    lines.append(
+        f"          quota attainment {_pct(t2[4])} (median rep {_pct(t2[5])}, {_pct(t2[6])} of reps at 100%+)"
+    )
+    lines.append(
+        f"          commit close rate {_pct(t2[7])}   forecast accuracy {_num(t2[8], '', 2)}"
+    )
+    lines.append(
+        f"  Tier 3  lead response {_num(t3[0], ' min', 0)}   sales cycle {_num(t3[1], ' d')}"
+        f"   time in stage {_num(t3[2], ' d')}   stage conversion {_pct(t3[3])}"
+    )
+    lines.append(
+        f"          velocity {_money(t3[4])}/day   coverage {_num(t3[5], 'x')}   slipped {_pct(t3[6])}"
+        f"   interaction value {_money(t3[7])}   account reach {_pct(t3[8])}   engagement {_pct(t3[9])}"
+    )
+    if has_quality:
+        lines.append(
+            f"Data quality, same quarter: {quality[0]:,} stage changes, manual-skip rate {_pct(quality[1])},"
+            f" batch-logged rate {_pct(quality[2])}."
+        )
+        if worst:
+            lines.append("  Least trustworthy stage data (read their Tier 3 numbers with care):")
+            for name, team, skip_rate, batch_rate, transitions, rating in worst:
+                lines.append(
+                    f"    {name} ({team}): manual skips {_pct(skip_rate)}, batch-logged {_pct(batch_rate)}"
+                    f" of {transitions} changes, {rating}"
+                )
+    return lines

@@ -26,6 +26,11 @@ def test_run_builds_and_prints_the_summary(tmp_path, capsys):
     assert "Stage order from the seed stage_order:" in out
     assert "As of:      2025-03-01 11:00 UTC (latest event in the export)" in out
     assert str(tmp_path / "w.duckdb") in out
+    # the company scorecard of the fixture's only complete quarter, Q1 2025 (as of March 1st,
+    # the quarter is still in progress): one deal won (0065g00000AbcdE, 12,000), one lost
+    assert "Company scorecard, fiscal quarter 2025-01-01 to 2025-04-01 (quarter in progress):" in out
+    assert re.search(r"Tier 1  bookings 12,000 ", out)
+    assert re.search(r"Tier 2  won 1 / lost 1   win rate 50.0%   avg deal 12,000", out)
 
 
 def test_failed_export_checks_stop_the_run_before_building(tmp_path, capsys):
