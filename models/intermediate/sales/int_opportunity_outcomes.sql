@@ -48,6 +48,7 @@ last_transitions as (
         opportunity_id,
         transition_type,
         changed_at,
+        is_inferred_from_deal,
         row_number() over (partition by opportunity_id order by transition_number desc) as recency
     from transitions
 ),
@@ -74,7 +75,12 @@ outcomes as (
             when not last_states.is_closed_stage then null
             when
                 last_transitions.transition_type in ('closed_won', 'closed_lost')
-                or (last_transitions.transition_type = 'created' and last_states.is_closed_stage)
+                or (
+                    last_transitions.transition_type = 'created'
+                    and last_states.is_closed_stage
+                    -- a deal without history: its creation row is inferred, not a close
+                    and not last_transitions.is_inferred_from_deal
+                )
                 then last_transitions.changed_at
             else cast(last_states.close_date as timestamp)
         end as closed_at,
@@ -82,11 +88,11 @@ outcomes as (
             when last_states.is_closed_stage and not last_states.is_won_stage
                 then coalesce(opportunities.loss_reason, 'unknown')
         end as loss_reason,
-        opportunities.opportunity_type in (
+        coalesce(opportunities.opportunity_type in (
             {%- for renewal_type in var('renewal_opportunity_types') -%}
                 '{{ renewal_type }}'{{ ', ' if not loop.last }}
             {%- endfor -%}
-        ) as is_renewal
+        ), false) as is_renewal
     from opportunities
     inner join last_states
         on opportunities.opportunity_id = last_states.opportunity_id and last_states.recency = 1

@@ -1,7 +1,8 @@
 {#- One row per fiscal period and opportunity open at the period's start: the deal as it
     stood then (stage, amount in the corporate currency at that date's rate, expected close
     date, forecast category), its owner then, whether the close date fell inside the period,
-    and how the period ended for it (won or lost inside the period). The base of pipeline
+    and how the period ended for it (won or lost inside the period, or slipped). Periods start
+    at local midnight in the reporting time zone. The base of pipeline
     coverage, commit accuracy and slippage. -#}
 
 with periods as (
@@ -42,10 +43,10 @@ open_at_start as (
     cross join as_of
     inner join states
         on
-            cast(periods.period_start as timestamp) >= states.valid_from
-            and (states.valid_to is null or cast(periods.period_start as timestamp) < states.valid_to)
+            {{ reporting_midnight_utc('periods.period_start') }} >= states.valid_from
+            and (states.valid_to is null or {{ reporting_midnight_utc('periods.period_start') }} < states.valid_to)
             and not states.is_closed_stage
-    where cast(periods.period_start as timestamp) <= as_of.as_of
+    where {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
 ),
 
 valued as (
@@ -63,15 +64,30 @@ valued as (
         coalesce(
             outcomes.is_closed and outcomes.closed_date >= open_at_start.period_start
             and outcomes.closed_date < open_at_start.period_end, false
-        ) as is_closed_in_period
+        ) as is_closed_in_period,
+        -- slipped: expected to close in the period and did not; in a period still running,
+        -- only once its expected close date has passed
+        (
+            open_at_start.close_date >= open_at_start.period_start
+            and open_at_start.close_date < open_at_start.period_end
+            and open_at_start.close_date < {{ to_reporting_date('as_of.as_of') }}
+            and not coalesce(
+                outcomes.is_closed and outcomes.closed_date >= open_at_start.period_start
+                and outcomes.closed_date < open_at_start.period_end, false
+            )
+        ) as is_slipped
     from open_at_start
+    cross join as_of
     inner join outcomes
         on open_at_start.opportunity_id = outcomes.opportunity_id
     left join owners
         on
             open_at_start.opportunity_id = owners.opportunity_id
-            and cast(open_at_start.period_start as timestamp) >= owners.valid_from
-            and (owners.valid_to is null or cast(open_at_start.period_start as timestamp) < owners.valid_to)
+            and {{ reporting_midnight_utc('open_at_start.period_start') }} >= owners.valid_from
+            and (
+                owners.valid_to is null
+                or {{ reporting_midnight_utc('open_at_start.period_start') }} < owners.valid_to
+            )
     left join rates
         on
             outcomes.currency_code = rates.currency_code

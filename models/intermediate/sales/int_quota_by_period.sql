@@ -27,8 +27,11 @@ quota_months as (
     from quotas
     inner join months
         on
-            quotas.start_date <= months.month_start
-            and months.month_start < cast({{ dbt.dateadd('month', months_per_quota, 'quotas.start_date') }} as date)
+            -- from the month the quota starts in (a start on the 15th still covers its month)
+            {{ fiscal_period_start('quotas.start_date', 'month') }} <= months.month_start
+            and months.month_start < cast(
+                {{ dbt.dateadd('month', months_per_quota, fiscal_period_start('quotas.start_date', 'month')) }} as date
+            )
     left join rates
         on
             quotas.currency_code = rates.currency_code

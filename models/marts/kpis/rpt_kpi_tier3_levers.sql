@@ -177,8 +177,7 @@ coverage_and_slippage as (
         period_start,
         coalesce(sum(case when is_expected_to_close_in_period then amount end), 0) as pipeline_at_start_amount,
         sum(case when is_expected_to_close_in_period then 1 else 0 end) as expected_to_close_count,
-        sum(case when is_expected_to_close_in_period and not is_closed_in_period then 1 else 0 end)
-            as slipped_count
+        sum(case when is_slipped then 1 else 0 end) as slipped_count
     from pipeline_attributed
     group by grain, grain_id, period_grain, period_start
 ),

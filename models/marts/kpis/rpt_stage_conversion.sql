@@ -1,6 +1,8 @@
 {#- Stage-to-stage conversion: one row per grain, grain id, fiscal period and open funnel
     stage: of the deals that first entered the stage in the period (for their owner then),
-    how many later entered any stage after it (the lost stage does not count).
+    how many later entered any stage after it (the lost stage does not count). "Later" is
+    any later transition, re-entries included, so a deal that went back and forth still
+    counts as having advanced.
     Rows exist for every stage and period, with zero counts. -#}
 
 with spine as (
@@ -11,8 +13,8 @@ funnel as (
     select * from {{ ref('stg_salesforce__stage_funnel') }}
 ),
 
-entries as (
-    select * from {{ ref('int_stage_entries') }}
+transitions as (
+    select * from {{ ref('int_stage_transitions') }}
 ),
 
 owners as (
@@ -27,27 +29,38 @@ open_stages as (
     where not is_closed
 ),
 
+first_entries as (
+    select
+        transitions.opportunity_id,
+        transitions.to_stage_name as stage_name,
+        min(transitions.transition_number) as entry_transition_number
+    from transitions
+    inner join open_stages
+        on transitions.to_stage_name = open_stages.stage_name
+    group by transitions.opportunity_id, transitions.to_stage_name
+),
+
 later_progress as (
     select
-        entries.opportunity_id,
-        entries.stage_name,
-        entries.first_entered_at,
-        entries.stage_order,
-        max(case
-            when
-                later.stage_order > entries.stage_order and later.first_entered_at > entries.first_entered_at
-                and not (later_funnel.is_closed and not later_funnel.is_won) then 1
-            else 0
-        end) as has_advanced
-    from entries
-    inner join open_stages
-        on entries.stage_name = open_stages.stage_name
-    inner join entries as later
-        on entries.opportunity_id = later.opportunity_id
-    inner join funnel as later_funnel
-        on later.stage_name = later_funnel.stage_name
-    where entries.first_entered_at is not null
-    group by entries.opportunity_id, entries.stage_name, entries.first_entered_at, entries.stage_order
+        first_entries.opportunity_id,
+        first_entries.stage_name,
+        entry.changed_at as first_entered_at,
+        max(case when later_funnel.stage_name is not null then 1 else 0 end) as has_advanced
+    from first_entries
+    inner join transitions as entry
+        on
+            first_entries.opportunity_id = entry.opportunity_id
+            and first_entries.entry_transition_number = entry.transition_number
+    left join transitions as later
+        on
+            first_entries.opportunity_id = later.opportunity_id
+            and first_entries.entry_transition_number < later.transition_number
+            and entry.to_stage_order < later.to_stage_order
+    left join funnel as later_funnel
+        on
+            later.to_stage_name = later_funnel.stage_name
+            and not (later_funnel.is_closed and not later_funnel.is_won)
+    group by first_entries.opportunity_id, first_entries.stage_name, entry.changed_at
 ),
 
 entered as (
