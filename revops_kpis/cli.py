@@ -45,6 +45,7 @@ def _step(number: int, total: int, text: str) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     from revops_kpis.export_checks import ExportError, format_summary, preflight, validate_export
+    from revops_kpis.mart_checks import DEFAULT_REPORT_DIR as MART_REPORT_DIR, validate_marts
     from revops_kpis.run_summary import format_run_summary
 
     export_path = _export_path(args.export)
@@ -90,12 +91,17 @@ def command_run(args: argparse.Namespace) -> int:
     except DbtRunError as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 1
+    mart_checks = validate_marts(duckdb_path, MART_REPORT_DIR)
+    print(mart_checks.summary())
 
     _step(3, total_steps, "Summary")
     print(format_run_summary(duckdb_path, export_path, checked.missing_optional_objects))
     if not args.skip_export_checks:
         print(f"Export check report: {DEFAULT_REPORT_DIR / 'export_checks.md'}")
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
+    if not mart_checks.success:
+        print("\nThe published marts failed their checks (report above): do not publish them.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,12 +1,13 @@
-{#- One row per rep: every user who owned a deal (at creation, at close or now), carries a
-    quota or owns a lead, with their team (their manager) and whether they carry a quota. -#}
+{#- One row per rep: every user who owned a deal at any time (every ownership span),
+    carries a quota or owns a lead, with their team (their manager) and whether they carry a
+    quota. -#}
 
 with users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
-outcomes as (
-    select * from {{ ref('int_opportunity_outcomes') }}
+owners as (
+    select * from {{ ref('int_opportunity_owners_historized') }}
 ),
 
 quotas as (
@@ -18,11 +19,7 @@ leads as (
 ),
 
 owner_ids as (
-    select owner_at_creation_id as user_id from outcomes
-    union
-    select owner_at_close_id as user_id from outcomes
-    union
-    select current_owner_id as user_id from outcomes
+    select owner_id as user_id from owners
     union
     select owner_id as user_id from quotas
     union

@@ -1,0 +1,206 @@
+{#- One row per grain (rep, team, company), grain id and fiscal period (month, quarter, year):
+    how far the stage data behind the Tier 3 numbers can be trusted. Transitions count for the
+    deal's owner at the change, in the period of the change; open-deal counts are measured at
+    the period's end or at the as-of time, whichever is earlier, for the owner then. Team and
+    company rows are counted from the transitions and deals themselves, never averaged from
+    rep rows. The trust rating compares the manual-skip and batch-logged rates with the vars
+    manual_skip_rate_threshold and batch_logged_rate_threshold, judged only on at least
+    data_quality_min_transitions transitions. Definitions: docs blocks dq_*. -#}
+
+with spine as (
+    select * from {{ ref('int_kpi_grain_periods') }}
+),
+
+all_transitions as (
+    select * from {{ ref('int_stage_transitions_attributed') }}
+),
+
+open_deals as (
+    select * from {{ ref('int_open_deals_at_period_end') }}
+),
+
+quarantine as (
+    select * from {{ ref('stg_salesforce__quarantine') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+-- creations inferred for deals without history were made by nobody on record: not counted
+recorded_transitions as (
+    select * from all_transitions
+    where not is_inferred_from_deal
+),
+
+export_has_interactions as (
+    select count(is_unsupported_progression) > 0 as has_interactions
+    from all_transitions
+),
+
+transitions_attributed as (
+    {{ attribute_to_grains_and_periods('recorded_transitions', 'owner_id', 'changed_date') }}
+),
+
+transition_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as transition_count,
+        sum(case when is_manual_skip then 1 else 0 end) as manual_skip_count,
+        sum(case when is_automated_skip then 1 else 0 end) as automated_skip_count,
+        sum(case when transition_type = 'backward' then 1 else 0 end) as backward_count,
+        sum(case when transition_type = 'reopen' then 1 else 0 end) as reopen_count,
+        sum(case when is_batch_logged and change_source = 'manual' then 1 else 0 end) as batch_logged_count,
+        sum(case when transition_type in ('forward', 'skip', 'closed_won') then 1 else 0 end) as upward_move_count,
+        sum(case when is_unsupported_progression then 1 else 0 end) as unsupported_progression_count
+    from transitions_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+open_deals_attributed as (
+    {{ attribute_to_grains('open_deals', 'owner_id') }}
+),
+
+open_deal_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as open_deal_count,
+        sum(case when is_stale then 1 else 0 end) as stale_open_deal_count,
+        sum(case when is_past_due then 1 else 0 end) as past_due_open_deal_count
+    from open_deals_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+quarantine_total as (
+    select count(*) as quarantined_row_count
+    from quarantine
+),
+
+combined as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        spine.period_end,
+        cast(coalesce(transition_counts.transition_count, 0) as {{ dbt.type_bigint() }}) as transition_count,
+        cast(coalesce(transition_counts.manual_skip_count, 0) as {{ dbt.type_bigint() }}) as manual_skip_count,
+        cast(coalesce(transition_counts.automated_skip_count, 0) as {{ dbt.type_bigint() }})
+            as automated_skip_count,
+        cast(coalesce(transition_counts.backward_count, 0) as {{ dbt.type_bigint() }}) as backward_count,
+        cast(coalesce(transition_counts.reopen_count, 0) as {{ dbt.type_bigint() }}) as reopen_count,
+        cast(coalesce(transition_counts.batch_logged_count, 0) as {{ dbt.type_bigint() }}) as batch_logged_count,
+        cast(coalesce(transition_counts.upward_move_count, 0) as {{ dbt.type_bigint() }}) as upward_move_count,
+        cast(
+            case
+                when export_has_interactions.has_interactions
+                    then coalesce(transition_counts.unsupported_progression_count, 0)
+            end as {{ dbt.type_bigint() }}
+        ) as unsupported_progression_count,
+        case
+            when cast(spine.period_end as timestamp) < as_of.as_of then cast(spine.period_end as timestamp)
+            else as_of.as_of
+        end as open_deals_measured_at,
+        cast(coalesce(open_deal_counts.open_deal_count, 0) as {{ dbt.type_bigint() }}) as open_deal_count,
+        cast(coalesce(open_deal_counts.stale_open_deal_count, 0) as {{ dbt.type_bigint() }})
+            as stale_open_deal_count,
+        cast(coalesce(open_deal_counts.past_due_open_deal_count, 0) as {{ dbt.type_bigint() }})
+            as past_due_open_deal_count,
+        -- the quarantine has no dates: the whole export's count, on the company rows of the
+        -- periods holding the as-of time (the export's "now"); null everywhere else
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then quarantine_total.quarantined_row_count
+            end as {{ dbt.type_bigint() }}
+        ) as quarantined_row_count
+    from spine
+    cross join as_of
+    cross join export_has_interactions
+    cross join quarantine_total
+    left join transition_counts
+        on
+            spine.grain = transition_counts.grain and spine.grain_id = transition_counts.grain_id
+            and spine.period_grain = transition_counts.period_grain
+            and spine.period_start = transition_counts.period_start
+    left join open_deal_counts
+        on
+            spine.grain = open_deal_counts.grain and spine.grain_id = open_deal_counts.grain_id
+            and spine.period_grain = open_deal_counts.period_grain
+            and spine.period_start = open_deal_counts.period_start
+),
+
+ratios as (
+    select
+        combined.*,
+        cast(combined.manual_skip_count as {{ type_double() }}) / nullif(combined.transition_count, 0)
+            as manual_skip_rate,
+        cast(combined.batch_logged_count as {{ type_double() }}) / nullif(combined.transition_count, 0)
+            as batch_logged_rate,
+        cast(combined.unsupported_progression_count as {{ type_double() }}) / nullif(combined.upward_move_count, 0)
+            as unsupported_progression_rate,
+        cast({{ var('manual_skip_rate_threshold') }} as {{ type_double() }}) as manual_skip_rate_threshold,
+        cast({{ var('batch_logged_rate_threshold') }} as {{ type_double() }}) as batch_logged_rate_threshold,
+        cast({{ var('data_quality_min_transitions') }} as integer) as min_transitions_for_rating
+    from combined
+),
+
+rated as (
+    select
+        ratios.*,
+        coalesce(ratios.manual_skip_rate > ratios.manual_skip_rate_threshold, false)
+            as is_manual_skip_rate_above_threshold,
+        coalesce(ratios.batch_logged_rate > ratios.batch_logged_rate_threshold, false)
+            as is_batch_logged_rate_above_threshold
+    from ratios
+),
+
+final as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        period_end,
+        transition_count,
+        manual_skip_count,
+        manual_skip_rate,
+        automated_skip_count,
+        backward_count,
+        reopen_count,
+        batch_logged_count,
+        batch_logged_rate,
+        upward_move_count,
+        unsupported_progression_count,
+        unsupported_progression_rate,
+        open_deals_measured_at,
+        open_deal_count,
+        stale_open_deal_count,
+        past_due_open_deal_count,
+        quarantined_row_count,
+        manual_skip_rate_threshold,
+        batch_logged_rate_threshold,
+        min_transitions_for_rating,
+        is_manual_skip_rate_above_threshold,
+        is_batch_logged_rate_above_threshold,
+        cast(case
+            when
+                (is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold)
+                and transition_count >= min_transitions_for_rating
+                then 'untrusted'
+            when is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold then 'review'
+            else 'trusted'
+        end as {{ dbt.type_string() }}) as trust_rating
+    from rated
+)
+
+select * from final

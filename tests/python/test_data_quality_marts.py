@@ -1,0 +1,249 @@
+"""The data-quality marts and tests end to end, on the small fixture export plus three deals
+of Rita's whose every flag and count is worked out by hand below, for Rita and for the
+company in February 2025 (fiscal month 2025-02; the as-of time stays 2025-03-01 11:00).
+
+What the small fixture already holds (see test_staging_e2e.py), in stage order Prospecting 1,
+Qualification 2, Needs Analysis 3, Value Proposition 4, Proposal/Price Quote 5,
+Negotiation/Review 6, Closed Won, Closed Lost:
+  0065g00000AbcdEAAR (Rita): created in Prospecting 2025-01-10; won 2025-02-15 16:45 straight
+    from Prospecting by Rita: a manual skip of stages 2-6, with no interaction on the deal in
+    the 30 days before it: unsupported.
+  006000000000002AAA (Ravi): created 2025-01-20 in Prospecting, lost 2025-03-01 11:00, so open
+    at the end of February and untouched since January 20: stale.
+  006000000000003AAA (Ravi): created 2025-02-01 in Qualification by the integration user: an
+    automated skip (of Prospecting); a call on 2025-02-10 keeps it fresh; close date June.
+Added here (all Rita's, saved by Rita):
+  A 006000000000011AAA: created 2025-02-03 09:00 in Prospecting, moved to Needs Analysis at
+    09:05 (a manual skip of Qualification; both changes batch-logged, 5 minutes apart;
+    supported by a call at 08:30), back to Qualification on 02-10 (backward). Close date
+    2025-02-28: open and past due at the end of February.
+  B 006000000000012AAA: created 2025-02-05 in Qualification (a manual skip of Prospecting),
+    lost 02-20, reopened 02-26. Close date April: open, not past due.
+  C 006000000000013AAA: created 2025-01-05 in Prospecting and never touched again; close date
+    2025-01-31: stale and past due at the end of February.
+February 2025, Rita: 7 transitions (won 001; A x3; B x3), manual skips 3 (3/7), batch-logged 2
+  (2/7), backward 1, reopen 1, upward moves 2 (001's win, A's skip) of which 1 unsupported
+  (1/2); open at the end of the month (2025-03-01 00:00): A, B, C; stale C; past due A, C.
+February 2025, company: Rita's 7 + Ravi's creation of 003 = 8 transitions, 3 manual skips
+  (3/8), 1 automated skip, 2 batch-logged (2/8), 1 of 2 upward moves unsupported; open: A, B,
+  C, 002, 003; stale C, 002; past due A, C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dbt_helpers import build, copy_export, query, read_rows, write_rows
+from revops_kpis.dbt_project import DbtRunError, run_dbt
+
+RITA = "005000000000001AAA"
+RAVI = "005000000000002AAA"
+WON = "0065g00000AbcdEAAR"
+A, B, C = "006000000000011AAA", "006000000000012AAA", "006000000000013AAA"
+SELECTION = [
+    "--select", "+rpt_data_quality", "+dq_stage_progression", "+dim_reps", "+dim_opportunities",
+    "path:tests/data_quality", "--indirect-selection", "cautious",
+]
+
+
+def _append(path, rows: list[dict[str, str]]) -> None:
+    header, existing = read_rows(path)
+    write_rows(path, header, existing + [{name: row.get(name, "") for name in header} for row in rows])
+
+
+def _opportunity(opportunity_id, account_id, name, stage, amount, close_date, created, probability):
+    return {
+        "Id": opportunity_id, "AccountId": account_id, "OwnerId": RITA, "Name": name, "StageName": stage,
+        "Amount": amount, "CloseDate": close_date, "CreatedDate": created, "IsClosed": "false",
+        "IsWon": "false", "ForecastCategoryName": "Pipeline", "Type": "New Business", "LeadSource": "Web",
+        "Probability": probability, "IsDeleted": "false",
+    }
+
+
+def _history(history_id, opportunity_id, created, stage, close_date, probability, category="Pipeline"):
+    return {
+        "Id": history_id, "OpportunityId": opportunity_id, "CreatedById": RITA, "CreatedDate": created,
+        "StageName": stage, "Amount": "1000", "CloseDate": close_date, "Probability": probability,
+        "ForecastCategory": category,
+    }
+
+
+@pytest.fixture(scope="module")
+def dq_export(tmp_path_factory):
+    export = copy_export("small", tmp_path_factory.mktemp("dq") / "export")
+    _append(export / "Opportunity.csv", [
+        _opportunity(A, "001000000000001AAA", "Acme services", "Qualification", "8000", "2025-02-28",
+                     "2025-02-03T09:00:00Z", "20"),
+        _opportunity(B, "001000000000002AAA", "Globex support", "Qualification", "6000", "2025-04-30",
+                     "2025-02-05T09:00:00Z", "20"),
+        _opportunity(C, "001000000000001AAA", "Acme training", "Prospecting", "3000", "2025-01-31",
+                     "2025-01-05T09:00:00Z", "10"),
+    ])
+    _append(export / "OpportunityHistory.csv", [
+        _history("008000000000011AAA", A, "2025-02-03T09:00:00Z", "Prospecting", "2025-02-28", "10"),
+        _history("008000000000012AAA", A, "2025-02-03T09:05:00Z", "Needs Analysis", "2025-02-28", "30"),
+        _history("008000000000013AAA", A, "2025-02-10T09:00:00Z", "Qualification", "2025-02-28", "20"),
+        _history("008000000000014AAA", B, "2025-02-05T09:00:00Z", "Qualification", "2025-04-30", "20"),
+        _history("008000000000015AAA", B, "2025-02-20T09:00:00Z", "Closed Lost", "2025-02-20", "0", "Omitted"),
+        _history("008000000000016AAA", B, "2025-02-26T09:00:00Z", "Qualification", "2025-04-30", "20"),
+        _history("008000000000017AAA", C, "2025-01-05T09:00:00Z", "Prospecting", "2025-01-31", "10"),
+    ])
+    _append(export / "Task.csv", [{
+        "Id": "00T000000000011AAA", "WhatId": A, "AccountId": "001000000000001AAA", "OwnerId": RITA,
+        "Subject": "Discovery call", "Type": "Call", "TaskSubtype": "Call", "Status": "Completed",
+        "ActivityDate": "2025-02-03", "CreatedDate": "2025-02-03T08:00:00Z",
+        "CompletedDateTime": "2025-02-03T08:30:00Z", "CallDurationInSeconds": "600", "IsDeleted": "false",
+    }])
+    return export
+
+
+@pytest.fixture(scope="module")
+def dq_build(dq_export, tmp_path_factory):
+    return build(dq_export, tmp_path_factory.mktemp("dq_work"), selection=SELECTION)
+
+
+def test_as_of_is_unchanged_by_the_added_deals(dq_build):
+    as_of = query(dq_build, "select as_of from staging.stg_salesforce__export_as_of")
+    assert as_of == [(dt.datetime(2025, 3, 1, 11, 0),)]
+
+
+def test_flagged_transitions_one_row_per_flag(dq_build):
+    rows = query(
+        dq_build,
+        "select opportunity_id, transition_number, flag_type, owner_id, change_source, skipped_stage_count "
+        "from marts.dq_stage_progression order by opportunity_id, transition_number, flag_type",
+    )
+    assert rows == [
+        # Ravi's deal created in Qualification by the integration user
+        ("006000000000003AAA", 1, "automated_skip", RAVI, "automated", 1),
+        (A, 1, "batch_logged", RITA, "manual", 0),
+        (A, 2, "batch_logged", RITA, "manual", 1),
+        (A, 2, "manual_skip", RITA, "manual", 1),
+        (A, 3, "backward", RITA, "manual", 0),
+        (B, 1, "manual_skip", RITA, "manual", 1),
+        (B, 3, "reopen", RITA, "manual", 0),
+        (WON, 2, "manual_skip", RITA, "manual", 5),
+        (WON, 2, "unsupported_progression", RITA, "manual", 5),
+    ]
+    names, advice = query(
+        dq_build,
+        f"select skipped_stage_names, what_to_do from marts.dq_stage_progression "
+        f"where opportunity_id = '{WON}' and flag_type = 'manual_skip'",
+    )[0]
+    assert names == "Qualification, Needs Analysis, Value Proposition, Proposal/Price Quote, Negotiation/Review"
+    assert advice.startswith("Ask the rep why the deal jumped over the skipped stages")
+
+
+COUNTS_SQL = (
+    "select transition_count, manual_skip_count, manual_skip_rate, automated_skip_count, backward_count, "
+    "reopen_count, batch_logged_count, batch_logged_rate, upward_move_count, unsupported_progression_count, "
+    "unsupported_progression_rate, open_deals_measured_at, open_deal_count, stale_open_deal_count, "
+    "past_due_open_deal_count, quarantined_row_count, trust_rating "
+    "from marts.rpt_data_quality where grain = '{grain}' and grain_id = '{grain_id}' "
+    "and period_grain = 'month' and period_start = date '2025-02-01'"
+)
+END_OF_FEBRUARY = dt.datetime(2025, 3, 1, 0, 0)
+
+
+def test_rita_in_february(dq_build):
+    (row,) = query(dq_build, COUNTS_SQL.format(grain="rep", grain_id=RITA))
+    assert row == (
+        7, 3, pytest.approx(3 / 7), 0, 1, 1, 2, pytest.approx(2 / 7), 2, 1, pytest.approx(0.5),
+        END_OF_FEBRUARY, 3, 1, 2,
+        None,  # the quarantine is on company rows only
+        "review",  # 43% manual skips, but on 7 transitions: fewer than the 50 a rating needs
+    )
+
+
+def test_company_in_february(dq_build):
+    (row,) = query(dq_build, COUNTS_SQL.format(grain="company", grain_id="all"))
+    assert row == (
+        8, 3, pytest.approx(3 / 8), 1, 1, 1, 2, pytest.approx(2 / 8), 2, 1, pytest.approx(0.5),
+        END_OF_FEBRUARY, 5, 2, 2,
+        None,  # February does not hold the as-of time
+        "review",
+    )
+    # the fixture's 8 quarantined rows sit on the company rows of the periods holding the as-of time
+    quarantined = query(
+        dq_build,
+        "select period_grain, period_start, quarantined_row_count from marts.rpt_data_quality "
+        "where quarantined_row_count is not null order by period_grain",
+    )
+    assert quarantined == [
+        ("month", dt.date(2025, 3, 1), 8), ("quarter", dt.date(2025, 1, 1), 8), ("year", dt.date(2025, 1, 1), 8),
+    ]
+
+
+def test_every_rep_and_period_has_a_row(dq_build):
+    spine = query(dq_build, "select count(*) from intermediate.int_kpi_grain_periods")[0][0]
+    rows = query(dq_build, "select count(*) from marts.rpt_data_quality")[0][0]
+    # 2 reps + 1 team + the company, x (3 months + 1 quarter + 1 year) of 2025 up to March
+    assert rows == spine == 4 * 5
+
+
+def test_warn_tests_store_the_offending_transitions(dq_build):
+    skips = query(
+        dq_build,
+        "select opportunity_id, owner_name, failure_reason from test_failures.warn_when_any_manual_skip_exists "
+        "order by opportunity_id",
+    )
+    assert [(row[0], row[1]) for row in skips] == [(A, "Rita Rep"), (B, "Rita Rep"), (WON, "Rita Rep")]
+    assert skips[0][2] == (
+        "Manual skip: Rita Rep's deal moved from Prospecting to Needs Analysis over Qualification on 2025-02-03"
+    )
+    batch = query(
+        dq_build,
+        "select opportunity_id, transition_number from test_failures.warn_when_any_batch_logged_change_exists "
+        "order by transition_number",
+    )
+    assert batch == [(A, 1), (A, 2)]
+
+
+def test_rate_tests_pass_with_the_default_thresholds(dq_build):
+    for test in ("error_when_manual_skip_rate_exceeds_threshold", "error_when_batch_logged_rate_exceeds_threshold"):
+        assert query(dq_build, f"select count(*) from test_failures.{test}") == [(0,)]
+
+
+def _run_test(dq_export, dq_build, test: str, variables: dict) -> None:
+    run_dbt(
+        ["test", "--select", test],
+        export_path=dq_export,
+        duckdb_path=dq_build,
+        extra_vars=variables,
+        target_path=dq_build.parent / "target",
+        quiet=True,
+    )
+
+
+def test_lowering_the_manual_skip_threshold_fails_naming_the_rep(dq_export, dq_build):
+    test = "error_when_manual_skip_rate_exceeds_threshold"
+    # 43% in February on 7 transitions: above 40% once 5 transitions are enough to judge; the
+    # company (37.5%) and Rita's quarter and year (3 of 9, 33%) stay under
+    with pytest.raises(DbtRunError, match=test):
+        _run_test(dq_export, dq_build, test, {"manual_skip_rate_threshold": 0.4, "data_quality_min_transitions": 5})
+    failures = query(
+        dq_build,
+        f"select grain, grain_id, rep_name, period_grain, period_start, manual_skip_count, transition_count, "
+        f"failure_reason, what_to_do from test_failures.{test}",
+    )
+    assert failures == [(
+        "rep", RITA, "Rita Rep", "month", dt.date(2025, 2, 1), 3, 7,
+        "Manual-skip rate of Rita Rep in the month starting 2025-02-01: 42.9% (3 of 7 transitions), "
+        "above the threshold of 40.0%",
+        failures[0][8],
+    )]
+    assert failures[0][8].startswith("Ask Rita Rep to go through their manual skips")
+    # back to the defaults: passes again, and the stored failures are replaced
+    _run_test(dq_export, dq_build, test, {})
+    assert query(dq_build, f"select count(*) from test_failures.{test}") == [(0,)]
+
+
+def test_lowering_the_batch_logged_threshold_fails_naming_the_rep(dq_export, dq_build):
+    test = "error_when_batch_logged_rate_exceeds_threshold"
+    # 2 of 7 (28.6%) for Rita in February; the company's 2 of 8 (25%) is not above 25%
+    with pytest.raises(DbtRunError, match=test):
+        _run_test(dq_export, dq_build, test, {"batch_logged_rate_threshold": 0.25, "data_quality_min_transitions": 5})
+    failures = query(dq_build, f"select grain_id, rep_name, period_grain, batch_logged_count from test_failures.{test}")
+    assert failures == [(RITA, "Rita Rep", "month", 2)]
