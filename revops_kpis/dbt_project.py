@@ -56,8 +56,13 @@ def run_dbt(
     extra_vars: Mapping[str, Any] | None = None,
     target_path: Path | str | None = None,
     quiet: bool = False,
+    env: Mapping[str, str] | None = None,
 ):
-    """Invoke one dbt command; return dbt's result, raise DbtRunError when it fails."""
+    """Invoke one dbt command; return dbt's result, raise DbtRunError when it fails.
+
+    `env`: environment variables set for the duration of the command (e.g. REVOPS_TARGET and
+    the REVOPS_PG_* connection of the postgres target).
+    """
     from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import
 
     command = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
@@ -68,7 +73,7 @@ def run_dbt(
         command += ["--target-path", str(Path(target_path).resolve())]
     if quiet:
         command = ["--quiet", *command]
-    env = {}
+    env = dict(env or {})
     if duckdb_path is not None:
         env["REVOPS_DUCKDB_PATH"] = str(Path(duckdb_path).resolve())
     with _environment(env):

@@ -2,9 +2,12 @@
 # Sets everything up, then runs the whole test suite:
 #   1. sqlfluff lint (dbt templater), clean
 #   2. dbt parse, with no deprecation warning
-#   3. dbt build on the demo export (seeds, models, data tests, unit tests)
-#   4. pytest (generator, export checks, end-to-end builds on fixture exports, CLI)
-#   5. Great Expectations checks on the demo export
+#   3. dbt build on the demo export (seeds, models, data tests, unit tests), then the Great
+#      Expectations checks on the published marts
+#   4. pytest (generator, export checks, end-to-end builds on fixture exports, CLI, and the
+#      PostgreSQL parity: tests/python/test_postgres_parity.py starts a local server with
+#      scripts/postgres.sh, builds the demo export there and compares it with DuckDB)
+#   5. Great Expectations checks on the raw demo export
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -28,7 +31,15 @@ fi
 echo "== 3/5 dbt build on the demo export"
 "$bin/dbt" build --full-refresh
 
-echo "== 4/5 pytest"
+echo "== 3/5 Great Expectations checks on the published marts"
+"$bin/python" -m revops_kpis.mart_checks --duckdb "$REVOPS_DUCKDB_PATH"
+
+echo "== 4/5 pytest (with the PostgreSQL parity build)"
+# the parity test starts a local PostgreSQL (scripts/postgres.sh): stop it at the end unless it
+# was running before
+if ! scripts/postgres.sh status >/dev/null 2>&1; then
+    trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+fi
 "$bin/python" -m pytest tests/python
 
 echo "== 5/5 Great Expectations checks on the demo export"

@@ -17,6 +17,14 @@
     {%- set spec = salesforce_object_spec(table_name) -%}
     {%- set mode = var('crm_source_mode') -%}
     {%- if mode == 'files' -%}
+        {%- if target.type != 'duckdb' -%}
+            {#- export files are found and read by DuckDB's glob() and read_csv() -#}
+            {{ exceptions.raise_compiler_error(
+                "File mode (crm_source_mode: files) reads the export files with DuckDB; on a " ~ target.type
+                ~ " target, load the export into tables first (python -m revops_kpis.warehouse_load --export PATH"
+                ~ " --target postgres --schema salesforce, or your loader) and build with"
+                ~ " --vars '{crm_source_mode: warehouse, crm_raw_schema: salesforce}'.") }}
+        {%- endif -%}
         {%- set located = salesforce_locate_export_file(spec) -%}
         {%- if located is none -%}
             {{ return(salesforce_landing_select(spec, none, [], none)) }}

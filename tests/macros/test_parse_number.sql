@@ -12,6 +12,10 @@ with cases as (
         ('.5', 'number', '0.5'),
         ('1.5e3', 'number', '1500'),
         ('20', 'integer', '20'),
+        ('1.005', 'amount', '1.01'),
+        -- out of the type's range: null on every engine (PostgreSQL's cast would raise)
+        ('99999999999999999', 'amount', null),
+        ('9223372036854775808', 'integer', null),
         ('12k', 'amount', null),
         ('1,234.50', 'amount', null),
         ('$100', 'amount', null),
