@@ -1,21 +1,12 @@
--- Every additive measure of rpt_kpi_tier3_levers adds up: in every period, the company row
--- equals the sum of the team rows and the sum of the rep rows (every rep is in exactly one
--- team; each lead, deal, stage visit, stage entry, push, interaction and account counts for
--- one rep, and an account has one owner). Medians and rates are not additive. Sums of
--- fractional days and interaction values are compared to within half a cent. A failing row
--- names the period, the grain whose sum differs, the measure and both values.
-{%- set measures = [
-    'lead_count', 'touched_lead_count', 'untouched_lead_count', 'won_count', 'won_amount',
-    'closed_count', 'sales_cycle_days_sum', 'exited_visit_count', 'days_in_stage_sum',
-    'stage_entry_count', 'stage_advance_count', 'created_count', 'pipeline_at_start_amount',
-    'quota_amount', 'expected_to_close_count', 'slipped_count', 'close_date_push_count',
-    'activity_count', 'valued_interaction_count', 'interaction_value_sum_amount',
-    'owned_account_count', 'reached_account_count', 'open_deal_account_count',
-    'engaged_account_count',
-] %}
+{#- Every additive measure of a KPI table adds up: in every period, the company row equals the
+    sum of the team rows and the sum of the rep rows (every rep is in exactly one team, and
+    every event counts for one rep). Rates, medians and quartiles are not additive: list only
+    counts, amounts and sums. A failing row names the period, the grain whose sum differs,
+    the measure and both values. -#}
+{% test company_equals_sum_of_grains(model, measures) %}
 
 with kpis as (
-    select * from {{ ref('rpt_kpi_tier3_levers') }}
+    select * from {{ model }}
 ),
 
 company_rows as (
@@ -76,3 +67,5 @@ mismatches as (
 )
 
 select * from mismatches
+
+{% endtest %}
