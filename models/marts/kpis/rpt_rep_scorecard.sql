@@ -4,7 +4,8 @@
     among peers of the same grain in the same period (1 = best; for time in stage, shorter is
     better), and for reps, coaching flags against their team: stage conversion below the team
     median, sales cycle more than 30% longer than the team median, commit close rate below the
-    var commit_close_rate_floor. -#}
+    var commit_close_rate_floor. At team and company grain quota attainment is also given as
+    its distribution across the quota-carrying reps (p25, median, p75, share at 100%+). -#}
 
 with tier2 as (
     select * from {{ ref('rpt_kpi_tier2_diagnostics') }}
@@ -26,6 +27,10 @@ metrics as (
         tier2.period_start,
         tier2.period_end,
         tier2.quota_attainment_rate,
+        tier2.quota_attainment_p25_rate,
+        tier2.quota_attainment_median_rate,
+        tier2.quota_attainment_p75_rate,
+        tier2.reps_at_or_above_quota_rate,
         tier2.commit_close_rate,
         tier3.sales_velocity_per_day_amount,
         tier2.won_count,
@@ -87,6 +92,10 @@ flagged as (
         ranked.period_end,
         ranked.quota_attainment_rate,
         ranked.quota_attainment_rate_percentile,
+        ranked.quota_attainment_p25_rate,
+        ranked.quota_attainment_median_rate,
+        ranked.quota_attainment_p75_rate,
+        ranked.reps_at_or_above_quota_rate,
         ranked.commit_close_rate,
         ranked.commit_close_rate_percentile,
         ranked.sales_velocity_per_day_amount,
