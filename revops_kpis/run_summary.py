@@ -171,7 +171,10 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
                 inner join marts.dim_reps as reps on quality.grain_id = reps.rep_id
                 where quality.grain = 'rep' and quality.period_grain = 'quarter'
                     and quality.period_start = date '{start}' and quality.transition_count > 0
-                order by quality.manual_skip_rate + quality.batch_logged_rate desc, reps.rep_name
+                order by
+                    case quality.trust_rating when 'untrusted' then 0 when 'review' then 1 else 2 end,
+                    quality.manual_skip_rate + quality.batch_logged_rate desc,
+                    reps.rep_name
                 limit 3
                 """,
             )
