@@ -2,91 +2,19 @@
 -- is above var batch_logged_rate_threshold, judged on at least var data_quality_min_transitions
 -- transitions (fewer are too few to tell a habit from chance: rated 'review' in
 -- rpt_data_quality). One failing row per rep or company period, stored in
--- test_failures.error_when_batch_logged_rate_exceeds_threshold, naming the rep, with the reason and what to do.
-{%- set text = dbt.type_string() %}
-
-with data_quality as (
-    select * from {{ ref('rpt_data_quality') }}
-),
-
-reps as (
-    select
-        rep_id,
-        rep_name,
-        team_name
-    from {{ ref('dim_reps') }}
-),
-
-above_threshold as (
-    select
-        data_quality.grain,
-        data_quality.grain_id,
-        data_quality.period_grain,
-        data_quality.period_start,
-        data_quality.transition_count,
-        data_quality.batch_logged_count,
-        data_quality.batch_logged_rate,
-        cast({{ var('batch_logged_rate_threshold') }} as {{ type_double() }}) as batch_logged_rate_threshold
-    from data_quality
-    where
-        data_quality.grain in ('rep', 'company')
-        and data_quality.transition_count >= {{ var('data_quality_min_transitions') }}
-        and data_quality.batch_logged_rate > {{ var('batch_logged_rate_threshold') }}
-),
-
-explained as (
-    select
-        above_threshold.grain,
-        above_threshold.grain_id,
-        case
-            when above_threshold.grain = 'company' then 'the company'
-            else coalesce(reps.rep_name, above_threshold.grain_id)
-        end as rep_name,
-        reps.team_name,
-        above_threshold.period_grain,
-        above_threshold.period_start,
-        above_threshold.transition_count,
-        above_threshold.batch_logged_count,
-        above_threshold.batch_logged_rate,
-        above_threshold.batch_logged_rate_threshold,
-        {{ dbt.concat([
-            "'Batch-logged rate of '",
-            "coalesce(reps.rep_name, case when above_threshold.grain = 'company' then 'the company' end, "
-            ~ "above_threshold.grain_id)",
-            "' in the '",
-            "above_threshold.period_grain",
-            "' starting '",
-            "cast(above_threshold.period_start as " ~ text ~ ")",
-            "': '",
-            "cast(cast(above_threshold.batch_logged_rate * 100 as decimal(6, 1)) as " ~ text ~ ")",
-            "'% ('",
-            "cast(above_threshold.batch_logged_count as " ~ text ~ ")",
-            "' of '",
-            "cast(above_threshold.transition_count as " ~ text ~ ")",
-            "' transitions), above the threshold of '",
-            "cast(cast(above_threshold.batch_logged_rate_threshold * 100 as decimal(6, 1)) as " ~ text ~ ")",
-            "'%'",
-        ]) }} as failure_reason,
-        case
-            when above_threshold.grain = 'company'
-                then {{ dbt.concat([
-                    "'Stage changes are typed in after the fact across the team: make stage updates part of the '",
-                    "'weekly pipeline review, and read time in stage and stage dates of the period as typing dates, '",
-                    "'not buyer dates.'",
-                ]) }}
-            else {{ dbt.concat([
-                "'Ask '",
-                "coalesce(reps.rep_name, above_threshold.grain_id)",
-                "' to update stages as deals move rather than in bursts afterwards (their batch_logged rows in '",
-                "'dq_stage_progression); until then, read their time in stage and stage dates as typing dates, '",
-                "'not buyer dates.'",
-            ]) }}
-        end as what_to_do
-    from above_threshold
-    left join reps
-        on
-            above_threshold.grain = 'rep'
-            and above_threshold.grain_id = reps.rep_id
-)
-
-select * from explained
+-- test_failures.error_when_batch_logged_rate_exceeds_threshold, naming the rep, with the reason
+-- and what to do.
+{{ data_quality_rate_failures(
+    'batch_logged',
+    'Batch-logged',
+    company_advice=dbt.concat([
+        "'Stage changes are typed in after the fact across the team: make stage updates part of the '",
+        "'weekly pipeline review, and read time in stage and stage dates of the period as typing dates, '",
+        "'not buyer dates.'",
+    ]),
+    rep_advice=dbt.concat([
+        "' to update stages as deals move rather than in bursts afterwards (their batch_logged rows in '",
+        "'dq_stage_progression); until then, read their time in stage and stage dates as typing dates, '",
+        "'not buyer dates.'",
+    ]),
+) }}
