@@ -28,7 +28,7 @@ fi
 stamp=.venv/.revops-kpis-installed
 wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
-    echo "setup: installing pinned requirements (requirements.lock; about 800 MB, a few minutes the first time)"
+    echo "setup: installing pinned requirements (requirements.lock; about 1.1 GB, a few minutes the first time)"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     .venv/bin/python -m pip check
