@@ -4,10 +4,7 @@
     date is in a later fiscal month, quarter or year, the period it moved out of is given. -#}
 
 with field_history as (
-    select field_history.*
-    from {{ ref('stg_salesforce__opportunity_field_history') }} as field_history
-    cross join {{ ref('stg_salesforce__export_as_of') }} as as_of
-    where field_history.changed_at <= as_of.as_of
+    {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_field_history'), 'changed_at') }}
 ),
 
 sequenced as (

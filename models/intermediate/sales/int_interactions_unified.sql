@@ -97,13 +97,30 @@ all_interactions as (
     select * from event_interactions
 ),
 
-happened as (
-    select all_interactions.*
+-- the as-of cut as a flag, then a filter on it: a filter inside the join with as_of is
+-- estimated to keep a handful of rows, and DuckDB then builds its hash tables on the
+-- millions of interactions instead of on the deals, accounts and leads
+interactions_dated as (
+    select
+        all_interactions.*,
+        coalesce(all_interactions.occurred_at <= as_of.as_of, false) as has_happened
     from all_interactions
     cross join as_of
-    where
-        all_interactions.occurred_at is not null
-        and all_interactions.occurred_at <= as_of.as_of
+),
+
+happened as (
+    select
+        interaction_id,
+        source_object,
+        interaction_type,
+        occurred_at,
+        owner_id,
+        what_id,
+        who_id,
+        related_account_id,
+        call_duration_seconds
+    from interactions_dated
+    where has_happened
 ),
 
 linked as (
@@ -130,25 +147,100 @@ linked as (
         on happened.who_id = leads.lead_id
 ),
 
+-- How many of an account's deals were open at each account-logged interaction, and which
+-- one when it was exactly one: a sweep along each account's timeline instead of joining
+-- every interaction to every deal of its account (quadratic on accounts with many deals).
+-- Each open-stage span of a deal adds 1 (and the deal's ordinal) from valid_from and takes
+-- them away from valid_to; the span changes at a moment apply before the interactions at it
+-- (valid_from <= t < valid_to). A deal's spans never overlap, so the running count is the
+-- number of open deals, and when it is 1 the running sum of ordinals names the deal.
+open_spans as (
+    select
+        opportunities.account_id,
+        states.opportunity_id,
+        states.valid_from,
+        states.valid_to
+    from states
+    inner join opportunities
+        on states.opportunity_id = opportunities.opportunity_id
+    where
+        not states.is_closed_stage
+        and opportunities.account_id is not null
+),
+
+deal_ordinals as (
+    select
+        opportunity_id,
+        row_number() over (order by opportunity_id) as deal_ordinal
+    from open_spans
+    group by opportunity_id
+),
+
+account_timeline as (
+    select
+        open_spans.account_id,
+        open_spans.valid_from as moment_at,
+        0 as moment_order,
+        1 as open_deal_delta,
+        deal_ordinals.deal_ordinal as ordinal_delta,
+        cast(null as {{ dbt.type_string() }}) as interaction_id
+    from open_spans
+    inner join deal_ordinals
+        on open_spans.opportunity_id = deal_ordinals.opportunity_id
+    union all
+    select
+        open_spans.account_id,
+        open_spans.valid_to as moment_at,
+        0 as moment_order,
+        -1 as open_deal_delta,
+        -deal_ordinals.deal_ordinal as ordinal_delta,
+        cast(null as {{ dbt.type_string() }}) as interaction_id
+    from open_spans
+    inner join deal_ordinals
+        on open_spans.opportunity_id = deal_ordinals.opportunity_id
+    where open_spans.valid_to is not null
+    union all
+    select
+        account_id,
+        occurred_at as moment_at,
+        1 as moment_order,
+        0 as open_deal_delta,
+        0 as ordinal_delta,
+        interaction_id
+    from linked
+    where
+        direct_opportunity_id is null
+        and is_logged_on_account
+        and account_id is not null
+),
+
+account_timeline_swept as (
+    select
+        interaction_id,
+        sum(open_deal_delta) over (
+            partition by account_id
+            order by moment_at, moment_order
+            rows between unbounded preceding and current row
+        ) as open_deal_count,
+        sum(ordinal_delta) over (
+            partition by account_id
+            order by moment_at, moment_order
+            rows between unbounded preceding and current row
+        ) as open_deal_ordinal_sum
+    from account_timeline
+),
+
 open_deals_at_moment as (
     select
-        linked.interaction_id,
-        count(distinct states.opportunity_id) as open_deal_count,
-        min(states.opportunity_id) as only_open_opportunity_id
-    from linked
-    inner join opportunities
-        on linked.account_id = opportunities.account_id
-    inner join states
+        account_timeline_swept.interaction_id,
+        account_timeline_swept.open_deal_count,
+        deal_ordinals.opportunity_id as only_open_opportunity_id
+    from account_timeline_swept
+    left join deal_ordinals
         on
-            opportunities.opportunity_id = states.opportunity_id
-            and not states.is_closed_stage
-            and linked.occurred_at >= states.valid_from
-            and (states.valid_to is null or linked.occurred_at < states.valid_to)
-    where
-        linked.direct_opportunity_id is null
-        and linked.is_logged_on_account
-        and linked.account_id is not null
-    group by linked.interaction_id
+            account_timeline_swept.open_deal_count = 1
+            and account_timeline_swept.open_deal_ordinal_sum = deal_ordinals.deal_ordinal
+    where account_timeline_swept.interaction_id is not null
 ),
 
 attributed as (

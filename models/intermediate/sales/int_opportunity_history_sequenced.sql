@@ -4,22 +4,12 @@
     (is_inferred_from_deal). Deals created after the as-of time do not exist yet.
     Rows with identical timestamps are ordered by their id (Salesforce ids grow over time). -#}
 
-with as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
-),
-
-history as (
-    select history.*
-    from {{ ref('stg_salesforce__opportunity_history') }} as history
-    cross join as_of
-    where history.changed_at <= as_of.as_of
+with history as (
+    {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_history'), 'changed_at') }}
 ),
 
 opportunities as (
-    select opportunities.*
-    from {{ ref('stg_salesforce__opportunities') }} as opportunities
-    cross join as_of
-    where opportunities.created_at <= as_of.as_of
+    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
 ),
 
 funnel as (
