@@ -11,14 +11,19 @@ the parsing, the quarantine and the accounting stay in dbt) and
 Only the contract's columns are loaded: a Lead file's names, emails and phones stay in the
 file, as everywhere else in the project. Objects absent from the export get no table (a
 table left by an earlier load is dropped), so dbt sees exactly what the folder holds. The
-load is one transaction on PostgreSQL (COPY through psycopg2) and on DuckDB.
+load is one transaction on PostgreSQL (COPY through psycopg2) and on DuckDB. On Spark each
+object is one Parquet table written as a single file (so a scan reads it in file order) in
+the local session's warehouse, through the same metastore as the profile's `spark` target.
 
     python -m revops_kpis.warehouse_load --export data/demo_export --target postgres --schema salesforce
     python -m revops_kpis.warehouse_load --export data/demo_export --target duckdb \\
         --duckdb-path target/warehouse.duckdb --schema salesforce
+    python -m revops_kpis.warehouse_load --export data/demo_export --target spark --schema salesforce
 
 PostgreSQL connection: the environment variables of the project's `postgres` profile
 (REVOPS_PG_HOST, REVOPS_PG_PORT, REVOPS_PG_USER, REVOPS_PG_PASSWORD, REVOPS_PG_DATABASE).
+Spark (in .venv-spark, which has pyspark): a local session with the settings of the profile's
+`spark` target (spark_session_conf), under REVOPS_SPARK_DIR (default target/spark).
 Then build with `dbt build --vars '{crm_source_mode: warehouse, crm_raw_schema: salesforce}'`.
 """
 
@@ -231,6 +236,70 @@ def _load_postgres(loads, absent, schema: str, encoding: str, connection) -> dic
     return counts
 
 
+def spark_session_conf(spark_dir: Path | str | None = None) -> dict[str, str]:
+    """The settings of the profile's `spark` target (profiles.yml, server_side_parameters): the
+    warehouse folder and the Derby metastore under `spark_dir` (REVOPS_SPARK_DIR, default
+    target/spark, relative to the project root, where dbt runs). Keep the two in step."""
+    from revops_kpis.export_spec import PROJECT_ROOT
+
+    spark_dir = Path(spark_dir or os.environ.get("REVOPS_SPARK_DIR", "target/spark"))
+    if not spark_dir.is_absolute():
+        spark_dir = PROJECT_ROOT / spark_dir
+    return {
+        "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.stream.error.file={spark_dir}/derby.log",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "2",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        # what dbt-spark sets on every session it opens
+        "spark.sql.ansi.enabled": "false",
+    }
+
+
+def spark_session(spark_dir: Path | str | None = None):
+    """A local Spark session (Hive catalog) as the profile's `spark` target opens it; dbt-spark's
+    session mode reuses a session already open in the process."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master("local[*]").appName("revops_kpis").enableHiveSupport()
+    for key, value in spark_session_conf(spark_dir).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _is_true(value: str | None) -> bool:
+    # the loader's deleted flag as DuckDB and PostgreSQL cast it (null and anything else: false)
+    return value is not None and value.strip().lower() in ("true", "t", "1", "yes", "y")
+
+
+def _load_spark(loads, absent, schema: str, encoding: str, spark) -> dict[str, int]:
+    from pyspark.sql.types import BooleanType, StringType, StructField, StructType
+
+    counts: dict[str, int] = {}
+    spark.sql(f"create database if not exists `{schema}`")
+    for spec in absent:
+        spark.sql(f"drop table if exists `{schema}`.`{spec.name}`")
+    for load in loads:
+        text_positions = [i for i, c in enumerate(load.columns) if c != DELETED_COLUMN]
+        deleted_position = load.columns.index(DELETED_COLUMN) if DELETED_COLUMN in load.columns else None
+        fields = [StructField(load.columns[i], StringType()) for i in text_positions]
+        fields.append(StructField(DELETED_COLUMN, BooleanType(), False))
+        rows = [
+            tuple(row[i] for i in text_positions)
+            + (_is_true(row[deleted_position]) if deleted_position is not None else False,)
+            for row in _rows(load, encoding)
+        ]
+        table = f"`{schema}`.`{load.spec.name}`"
+        spark.sql(f"drop table if exists {table}")
+        # one partition, one file: a scan of the table reads the rows in file order
+        frame = spark.createDataFrame(rows, StructType(fields)).coalesce(1)
+        frame.write.format("parquet").mode("overwrite").saveAsTable(table)
+        counts[load.spec.name] = len(rows)
+    return counts
+
+
 def _load_duckdb(loads, absent, schema: str, encoding: str, connection) -> dict[str, int]:
     import pyarrow as pa
 
@@ -273,7 +342,8 @@ def load_export(
     """Loads every object of the export into `schema`; returns rows loaded per table.
 
     target 'postgres': `connection` (a psycopg2 connection, committed here) or one opened
-    from the REVOPS_PG_* environment variables; target 'duckdb': the file `duckdb_path`.
+    from the REVOPS_PG_* environment variables; target 'duckdb': the file `duckdb_path`;
+    target 'spark': `connection` (a SparkSession) or spark_session() (not transactional).
     """
     loads, absent = plan_load(export_dir, encoding, loss_reason_field)
     if target == "postgres":
@@ -306,7 +376,9 @@ def load_export(
                 duck.execute("rollback")
                 raise
         return counts
-    raise LoadError(f"Unknown target {target!r}: postgres or duckdb")
+    if target == "spark":
+        return _load_spark(loads, absent, schema, encoding, connection or spark_session())
+    raise LoadError(f"Unknown target {target!r}: postgres, duckdb or spark")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         "snake_case names, _fivetran_deleted).",
     )
     parser.add_argument("--export", type=Path, required=True, help="the export folder")
-    parser.add_argument("--target", choices=["postgres", "duckdb"], default="postgres")
+    parser.add_argument("--target", choices=["postgres", "duckdb", "spark"], default="postgres")
     parser.add_argument("--schema", default="salesforce", help="schema to load into (default salesforce)")
     parser.add_argument("--duckdb-path", type=Path, help="DuckDB file (--target duckdb)")
     parser.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8 (default) or latin-1")
@@ -336,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a database error: say which, without a traceback
         print(f"warehouse_load: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    where = args.duckdb_path if args.target == "duckdb" else "PostgreSQL"
+    where = {"duckdb": args.duckdb_path, "spark": "Spark"}.get(args.target, "PostgreSQL")
     for table, rows in counts.items():
         print(f"{args.schema}.{table}: {rows} rows")
     print(f"Loaded {len(counts)} tables into {args.schema} ({where}). Build with: "

@@ -1,14 +1,15 @@
 {#- The final select of a mart: every column of the model's YAML contract, in its order,
     cast to its declared data_type, from the CTE `relation`. The YAML is then the one place
     a mart's columns and types are defined, and engines that widen types differently
-    (sum of integers to int128, decimal sums to wider decimals) still publish the same. -#}
+    (sum of integers to int128, decimal sums to wider decimals) still publish the same.
+    The types are spelled as the target spells them (contract_data_type). -#}
 {% macro select_contract_columns(relation) -%}
     {%- if not execute or model.columns | length == 0 -%}
         select * from {{ relation }}
     {%- else -%}
     select
         {%- for column in model.columns.values() %}
-        cast({{ column.name }} as {{ column.data_type }}) as {{ column.name }}{{ ',' if not loop.last }}
+        cast({{ column.name }} as {{ contract_data_type(column.data_type) }}) as {{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ relation }}
     {%- endif -%}

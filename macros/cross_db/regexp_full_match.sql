@@ -12,6 +12,7 @@
     regexp_full_match({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
 
+{#- Spark reads backslash escapes in string literals ('\d' is 'd'): they are doubled. -#}
 {% macro spark__regexp_full_match(expression, pattern) -%}
-    ({{ expression }} rlike '^({{ pattern }})$')
+    ({{ expression }} rlike '^({{ pattern | replace('\\', '\\\\') }})$')
 {%- endmacro %}

@@ -11,7 +11,7 @@
     {%- for column in spec.columns -%}
         {%- set header = header_by_key.get(salesforce_match_key(column.api_name), header_by_key.get(salesforce_match_key(column.name))) -%}
         {%- if reader is not none and header is not none -%}
-            {%- set quoted = '"' ~ header | replace('"', '""') ~ '"' -%}
+            {%- set quoted = salesforce_quote_header(header) -%}
             {%- do select_items.append(clean_string('cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ')') ~ ' as ' ~ column.name) -%}
         {%- else -%}
             {%- if reader is not none and column.required -%}
@@ -45,11 +45,11 @@
     select
         {{ select_items | join(',\n        ') }},
         {%- if deleted_header is not none %}
-        coalesce({{ parse_boolean(clean_string('cast("' ~ deleted_header ~ '" as ' ~ dbt.type_string() ~ ')')) }}, false) as _is_source_deleted,
+        coalesce({{ parse_boolean(clean_string('cast(' ~ salesforce_quote_header(deleted_header) ~ ' as ' ~ dbt.type_string() ~ ')')) }}, false) as _is_source_deleted,
         {%- else %}
         false as _is_source_deleted,
         {%- endif %}
-        row_number() over () as _raw_row_number
+        {{ salesforce_raw_row_number() }} as _raw_row_number
     from {{ reader }}
     {%- endif -%}
 {%- endmacro %}

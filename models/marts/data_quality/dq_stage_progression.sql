@@ -94,4 +94,4 @@ explained as (
     from flags_exploded
 )
 
-select * from explained
+{{ select_contract_columns('explained') }}

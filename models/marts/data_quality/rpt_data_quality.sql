@@ -203,4 +203,4 @@ final as (
     from rated
 )
 
-select * from final
+{{ select_contract_columns('final') }}

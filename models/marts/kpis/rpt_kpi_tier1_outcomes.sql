@@ -202,7 +202,7 @@ nrr_account_current as (
         nrr_prior.period_start,
         nrr_prior.account_id,
         nrr_prior.prior_bookings_amount,
-        coalesce(sum(current_wins.amount), 0) as current_bookings_amount
+        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as current_bookings_amount
     from nrr_prior
     inner join spine
         on
@@ -287,7 +287,8 @@ combined as (
 ratios as (
     select
         combined.*,
-        combined.bookings_amount / nullif(combined.quota_carrying_rep_count, 0) as revenue_per_rep_amount,
+        cast(combined.bookings_amount as {{ type_double() }})
+        / nullif(combined.quota_carrying_rep_count, 0) as revenue_per_rep_amount,
         combined.bookings_amount - combined.cost_amount as gross_margin_amount,
         cast(combined.bookings_amount - combined.cost_amount as {{ type_double() }})
         / nullif(combined.bookings_amount, 0) as gross_margin_rate,
@@ -301,7 +302,7 @@ ratios as (
             as net_revenue_retention_rate,
         cast(combined.renewal_won_count as {{ type_double() }})
         / nullif(combined.renewal_closed_count, 0) as renewal_rate,
-        combined.spend_amount / nullif(combined.new_customer_count, 0) as cac_amount
+        cast(combined.spend_amount as {{ type_double() }}) / nullif(combined.new_customer_count, 0) as cac_amount
     from combined
 )
 

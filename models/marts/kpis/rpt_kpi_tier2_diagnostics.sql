@@ -33,8 +33,8 @@ outcomes as (
         period_start,
         sum(case when is_won then 1 else 0 end) as won_count,
         sum(case when is_lost then 1 else 0 end) as lost_count,
-        coalesce(sum(case when is_won then amount end), 0) as won_amount,
-        coalesce(sum(case when is_lost then amount end), 0) as lost_amount
+        coalesce(sum(case when is_won then amount end), cast(0 as decimal(18, 2))) as won_amount,
+        coalesce(sum(case when is_lost then amount end), cast(0 as decimal(18, 2))) as lost_amount
     from closed_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -56,8 +56,8 @@ commits as (
         period_start,
         count(*) as commit_deal_count,
         sum(case when is_won_in_period then 1 else 0 end) as commit_won_count,
-        coalesce(sum(amount), 0) as commit_amount,
-        coalesce(sum(case when is_won_in_period then amount end), 0) as commit_won_amount
+        coalesce(sum(amount), cast(0 as decimal(18, 2))) as commit_amount,
+        coalesce(sum(case when is_won_in_period then amount end), cast(0 as decimal(18, 2))) as commit_won_amount
     from commit_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -121,16 +121,17 @@ combined as (
         coalesce(outcomes.won_count, 0) as won_count,
         coalesce(outcomes.lost_count, 0) as lost_count,
         coalesce(outcomes.won_count, 0) + coalesce(outcomes.lost_count, 0) as closed_count,
-        coalesce(outcomes.won_amount, 0) as won_amount,
-        coalesce(outcomes.lost_amount, 0) as lost_amount,
-        coalesce(outcomes.won_amount, 0) + coalesce(outcomes.lost_amount, 0) as closed_amount,
+        coalesce(outcomes.won_amount, cast(0 as decimal(18, 2))) as won_amount,
+        coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as lost_amount,
+        coalesce(outcomes.won_amount, cast(0 as decimal(18, 2)))
+        + coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as closed_amount,
         coalesce(attainment.quota_amount, 0) as quota_amount,
         coalesce(attainment.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
         coalesce(attainment.reps_at_or_above_quota_count, 0) as reps_at_or_above_quota_count,
         coalesce(commits.commit_deal_count, 0) as commit_deal_count,
         coalesce(commits.commit_won_count, 0) as commit_won_count,
-        coalesce(commits.commit_amount, 0) as commit_amount,
-        coalesce(commits.commit_won_amount, 0) as commit_won_amount
+        coalesce(commits.commit_amount, cast(0 as decimal(18, 2))) as commit_amount,
+        coalesce(commits.commit_won_amount, cast(0 as decimal(18, 2))) as commit_won_amount
     from spine
     left join outcomes
         on
@@ -151,7 +152,7 @@ ratios as (
         combined.*,
         cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.closed_amount, 0) as win_rate_amount,
-        combined.won_amount / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0) as avg_deal_size_amount,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.quota_amount, 0) as quota_attainment_rate,
         cast(combined.reps_at_or_above_quota_count as {{ type_double() }})
         / nullif(combined.quota_carrying_rep_count, 0)

@@ -175,7 +175,9 @@ coverage_and_slippage as (
         grain_id,
         period_grain,
         period_start,
-        coalesce(sum(case when is_expected_to_close_in_period then amount end), 0) as pipeline_at_start_amount,
+        coalesce(
+            sum(case when is_expected_to_close_in_period then amount end), cast(0 as decimal(18, 2))
+        ) as pipeline_at_start_amount,
         sum(case when is_expected_to_close_in_period then 1 else 0 end) as expected_to_close_count,
         sum(case when is_slipped then 1 else 0 end) as slipped_count
     from pipeline_attributed
@@ -375,7 +377,7 @@ combined as (
         coalesce(lead_response.lead_count, 0) - coalesce(lead_response.untouched_lead_count, 0) as touched_lead_count,
         coalesce(lead_response.untouched_lead_count, 0) as untouched_lead_count,
         coalesce(cycles.won_count, 0) as won_count,
-        coalesce(cycles.won_amount, 0) as won_amount,
+        coalesce(cycles.won_amount, cast(0 as decimal(18, 2))) as won_amount,
         coalesce(closings.closed_count, 0) as closed_count,
         coalesce(cycles.sales_cycle_days_sum, 0) as sales_cycle_days_sum,
         coalesce(time_in_stage.exited_visit_count, 0) as exited_visit_count,
@@ -383,14 +385,14 @@ combined as (
         coalesce(conversion.stage_entry_count, 0) as stage_entry_count,
         coalesce(conversion.stage_advance_count, 0) as stage_advance_count,
         coalesce(creations.created_count, 0) as created_count,
-        coalesce(coverage_and_slippage.pipeline_at_start_amount, 0) as pipeline_at_start_amount,
+        coalesce(coverage_and_slippage.pipeline_at_start_amount, cast(0 as decimal(18, 2))) as pipeline_at_start_amount,
         coalesce(quota_totals.quota_amount, 0) as quota_amount,
         coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
         coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
         coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,
         coalesce(activity.activity_count, 0) as activity_count,
         coalesce(activity.valued_interaction_count, 0) as valued_interaction_count,
-        coalesce(activity.interaction_value_sum_amount, 0) as interaction_value_sum_amount,
+        coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }})) as interaction_value_sum_amount,
         coalesce(reach.owned_account_count, 0) as owned_account_count,
         coalesce(reach.reached_account_count, 0) as reached_account_count,
         coalesce(engagement.open_deal_account_count, 0) as open_deal_account_count,
@@ -416,9 +418,9 @@ ratios as (
         cast(combined.stage_advance_count as {{ type_double() }})
         / nullif(combined.stage_entry_count, 0) as stage_conversion_rate,
         cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
-        combined.won_amount / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0) as avg_deal_size_amount,
         combined.created_count
-        * (combined.won_amount / nullif(combined.won_count, 0))
+        * (cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0))
         * (cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0))
         / nullif(combined.sales_cycle_days_sum / nullif(combined.won_count, 0), 0) as sales_velocity_per_day_amount,
         cast(combined.pipeline_at_start_amount as {{ type_double() }})
@@ -427,7 +429,7 @@ ratios as (
         / nullif(combined.expected_to_close_count, 0) as slipped_rate,
         cast(combined.activity_count as {{ type_double() }})
         / nullif(combined.created_count, 0) as activity_to_opportunity_ratio,
-        combined.interaction_value_sum_amount
+        cast(combined.interaction_value_sum_amount as {{ type_double() }})
         / nullif(combined.valued_interaction_count, 0) as avg_interaction_value_amount,
         cast(combined.reached_account_count as {{ type_double() }})
         / nullif(combined.owned_account_count, 0) as account_reach_rate,

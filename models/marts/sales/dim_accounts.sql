@@ -32,7 +32,7 @@ final as (
         won.first_won_at,
         won.last_won_at,
         coalesce(won.won_deal_count, 0) as won_deal_count,
-        coalesce(won.bookings_amount, 0) as bookings_amount,
+        coalesce(won.bookings_amount, cast(0 as decimal(18, 2))) as bookings_amount,
         won.account_id is not null as is_customer
     from accounts
     left join won

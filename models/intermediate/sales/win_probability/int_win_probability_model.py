@@ -11,8 +11,7 @@ dbt vars): min_closed_deals, l2_penalty, max_training_rows.
 """
 
 from revops_kpis.win_probability import fit_win_probability
-
-FEATURE_PREFIX = "feature_"
+from revops_kpis.win_probability_frames import coefficient_frame, feature_names, training_table
 
 
 def model(dbt, session):
@@ -22,29 +21,15 @@ def model(dbt, session):
     l2_penalty = float(meta["l2_penalty"])
     max_training_rows = int(meta["max_training_rows"])
 
+    # a DuckDB relation (dbt-duckdb) or a Spark DataFrame (dbt-databricks)
     moments = dbt.ref("int_win_probability_features")
-    feature_names = [
-        column[len(FEATURE_PREFIX):]
-        for column in moments.columns
-        if column.startswith(FEATURE_PREFIX) and not column.endswith("_before")
-    ]
-    training = moments.filter("is_training and not is_holdout")
-    training_rows = training.aggregate("count(*) as n").fetchall()[0][0]
-    if training_rows > max_training_rows:
-        # a deterministic sample: every k-th bucket of a hash of the interaction id
-        step = -(-training_rows // max_training_rows)
-        training = training.filter(f"hash(interaction_id) % {step} = 0")
-
-    projection = ", ".join(
-        ["interaction_id", "opportunity_id", "is_won"]
-        + [f"{FEATURE_PREFIX}{name} as {name}" for name in feature_names]
-    )
-    table = training.project(projection).order("interaction_id").to_arrow_table()
-    return fit_win_probability(
-        table,
-        feature_names,
+    features = feature_names(moments)
+    fitted = fit_win_probability(
+        training_table(moments, features, max_training_rows),
+        features,
         label_column="is_won",
         deal_id_column="opportunity_id",
         min_closed_deals=min_closed_deals,
         l2=l2_penalty,
     )
+    return coefficient_frame(fitted, moments, session)
