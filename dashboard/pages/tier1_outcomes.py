@@ -1,0 +1,64 @@
+"""Tier 1, outcomes: did we make money and keep customers? (rpt_kpi_tier1_outcomes)"""
+
+import streamlit as st
+
+import common
+import queries
+
+TABLE = "rpt_kpi_tier1_outcomes"
+chosen = common.page_header("Tier 1: outcomes", "Did we make money and keep customers?")
+
+with common.connection() as con:
+    head = queries.focus_row(con, TABLE, [
+        "won_count", "bookings_amount", "quota_carrying_rep_count", "revenue_per_rep_amount",
+        "retention_base_account_count", "retained_account_count", "logo_retention_rate",
+        "is_retention_window_complete", "nrr_prior_bookings_amount", "nrr_current_bookings_amount",
+        "net_revenue_retention_rate", "renewal_won_count", "renewal_closed_count", "renewal_rate",
+        "new_customer_count", "gross_margin_rate",
+    ], chosen.period_grain, chosen.period_start, chosen.team_id)
+    history = queries.trend(con, TABLE, ["bookings_amount", "logo_retention_rate", "net_revenue_retention_rate"],
+                            chosen.period_grain, chosen.period_start, chosen.team_id)
+    rows = queries.kpi_rows(con, TABLE, [
+        "won_count", "bookings_amount", "revenue_per_rep_amount", "retention_base_account_count",
+        "retained_account_count", "logo_retention_rate", "nrr_prior_bookings_amount",
+        "nrr_current_bookings_amount", "net_revenue_retention_rate", "renewal_won_count",
+        "renewal_closed_count", "renewal_rate", "new_customer_count",
+    ], chosen.period_grain, chosen.period_start, chosen.grain, chosen.team_id)
+
+cols = st.columns(6)
+cols[0].metric("Bookings", common.money(head["bookings_amount"]),
+               help=f"{common.count(head['won_count'])} deals won in the period")
+cols[1].metric("Revenue per rep", common.money(head["revenue_per_rep_amount"]),
+               help=f"bookings / {common.count(head['quota_carrying_rep_count'])} quota-carrying reps")
+cols[2].metric("Logo retention", common.pct(head["logo_retention_rate"]),
+               help=f"{common.count(head['retained_account_count'])} of "
+                    f"{common.count(head['retention_base_account_count'])} accounts retained"
+                    + ("" if head["is_retention_window_complete"] else " (window not over yet)"))
+cols[3].metric("Net revenue retention", common.pct(head["net_revenue_retention_rate"]),
+               help=f"{common.money(head['nrr_current_bookings_amount'])} / "
+                    f"{common.money(head['nrr_prior_bookings_amount'])} booked by the prior year's accounts")
+cols[4].metric("Renewal rate", common.pct(head["renewal_rate"]),
+               help=f"{common.count(head['renewal_won_count'])} of {common.count(head['renewal_closed_count'])} "
+                    "renewals closed were won")
+cols[5].metric("New customers", common.count(head["new_customer_count"]))
+
+left, right = st.columns(2)
+with left:
+    common.chart(common.trend_chart(history, "bookings_amount", f"Bookings by {chosen.period_grain}"))
+with right:
+    long = history.melt("period", ["logo_retention_rate", "net_revenue_retention_rate"], "kpi", "rate")
+    long["kpi"] = long["kpi"].map({"logo_retention_rate": "logo retention", "net_revenue_retention_rate": "NRR"})
+    common.chart(common.alt.Chart(long, title=f"Retention by {chosen.period_grain}").mark_line(point=True).encode(
+        x=common.alt.X("period:O", title=None, sort=None, axis=common.alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=common.alt.Y("rate:Q", title=None, axis=common.alt.Axis(format=".0%")),
+        color=common.alt.Color("kpi:N", title=None, legend=common.alt.Legend(orient="bottom")),
+        tooltip=["kpi:N", common.alt.Tooltip("rate:Q", format=".1%"), "period:O"],
+    ))
+
+st.subheader(f"By {chosen.grain}")
+common.table(rows, {
+    "bookings_amount": common.MONEY, "revenue_per_rep_amount": common.MONEY,
+    "logo_retention_rate": common.PERCENT, "net_revenue_retention_rate": common.PERCENT,
+    "renewal_rate": common.PERCENT, "nrr_prior_bookings_amount": common.MONEY,
+    "nrr_current_bookings_amount": common.MONEY,
+})

@@ -1,0 +1,311 @@
+"""The dashboard's queries: small plain functions over the published marts.
+
+Each takes an open (read-only) DuckDB connection and the filters, and returns a pandas frame.
+Ratios are the marts' own columns, shown beside their numerators and denominators; nothing
+here averages a ratio across rows. Team and company rows come from the marts' own team and
+company grains, never from summing rep rows here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
+
+PERIOD_GRAINS = ("quarter", "month", "year")
+GRAINS = ("company", "team", "rep")
+ALL_TEAMS = None  # the team filter's "every team"
+
+# The marts every page reads (the exposures in models/marts/_exposures.yml name the same).
+MARTS = (
+    "rpt_kpi_tier1_outcomes",
+    "rpt_kpi_tier2_diagnostics",
+    "rpt_kpi_tier3_levers",
+    "rpt_rep_scorecard",
+    "rpt_stage_conversion",
+    "rpt_time_in_stage",
+    "rpt_data_quality",
+    "dq_stage_progression",
+    "dim_reps",
+)
+
+
+class WarehouseMissing(RuntimeError):
+    """The DuckDB file does not exist, cannot be opened, or holds no marts."""
+
+
+def warehouse_path() -> Path:
+    """The warehouse file: REVOPS_DUCKDB_PATH, else target/revops_kpis.duckdb."""
+    return Path(os.environ.get("REVOPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).resolve()
+
+
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a built warehouse; WarehouseMissing when there is none."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseMissing(
+            f"No warehouse at {path}. Build it first: `scripts/run.sh` (or `scripts/dashboard.sh`, "
+            "which builds the demo when the file is missing), or point REVOPS_DUCKDB_PATH at a built file."
+        )
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as error:
+        raise WarehouseMissing(
+            f"Cannot open {path} read-only: {error}. A build may be writing it; reload when it has finished."
+        ) from None
+    present = {
+        row[0]
+        for row in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+    }
+    missing = [name for name in MARTS if name not in present]
+    if missing:
+        connection.close()
+        raise WarehouseMissing(f"{path} holds no {', '.join(missing)}: run the full build (`scripts/run.sh`).")
+    return connection
+
+
+def _frame(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> pd.DataFrame:
+    return connection.execute(sql, parameters or []).df()
+
+
+# ---------------------------------------------------------------- filters
+
+
+def as_of(connection) -> dt.datetime:
+    return connection.execute("select as_of from staging.stg_salesforce__export_as_of").fetchall()[0][0]
+
+
+def periods(connection, period_grain: str) -> pd.DataFrame:
+    """Periods of a grain, newest first, with whether each is complete by the as-of time."""
+    frame = _frame(
+        connection,
+        """
+        select period_start, period_end, period_end <= cast(as_of.as_of as date) as is_complete
+        from marts.rpt_kpi_tier2_diagnostics
+        cross join staging.stg_salesforce__export_as_of as as_of
+        where grain = 'company' and period_grain = ?
+        order by period_start desc
+        """,
+        [period_grain],
+    )
+    for column in ("period_start", "period_end"):
+        frame[column] = [value.date() if hasattr(value, "date") else value for value in frame[column]]
+    return frame
+
+
+def default_period(period_frame: pd.DataFrame) -> dt.date | None:
+    """The latest complete period, else the latest one."""
+    if period_frame.empty:
+        return None
+    complete = period_frame[period_frame["is_complete"]]
+    return (complete if not complete.empty else period_frame)["period_start"].iloc[0]
+
+
+def period_label(period_grain: str, start: dt.date, end: dt.date) -> str:
+    last = end - dt.timedelta(days=1)
+    if period_grain == "month":
+        return f"{start:%Y-%m}"
+    if period_grain == "year":
+        return f"FY {start:%Y-%m} to {last:%Y-%m}"
+    return f"{start:%b %Y} to {last:%b %Y}"
+
+
+def teams(connection) -> pd.DataFrame:
+    """team_id, team_name (the team is the rep's manager)."""
+    return _frame(
+        connection,
+        """
+        select distinct team_id, coalesce(team_name, team_id) as team_name
+        from marts.dim_reps
+        where team_id is not null
+        order by team_name, team_id
+        """,
+    )
+
+
+# ---------------------------------------------------------------- rows of a KPI table
+
+_NAMES = """
+    case kpi.grain
+        when 'company' then 'Company'
+        when 'team' then coalesce(team_names.team_name, kpi.grain_id)
+        else coalesce(reps.rep_name, kpi.grain_id)
+    end as name,
+    case kpi.grain when 'rep' then reps.team_name when 'team' then team_names.team_name end as team_name
+"""
+
+_NAME_JOINS = """
+    left join marts.dim_reps as reps on kpi.grain = 'rep' and kpi.grain_id = reps.rep_id
+    left join (select distinct team_id, team_name from marts.dim_reps) as team_names
+        on kpi.grain = 'team' and kpi.grain_id = team_names.team_id
+"""
+
+
+def _scope(grain: str, team_id: str | None) -> tuple[str, list]:
+    """The where clause of rows at a grain, within a team when one is chosen."""
+    if grain == "company" or team_id is None:
+        return "kpi.grain = ?", [grain]
+    if grain == "team":
+        return "kpi.grain = 'team' and kpi.grain_id = ?", [team_id]
+    return "kpi.grain = 'rep' and reps.team_id = ?", [team_id]
+
+
+def kpi_rows(connection, table: str, columns: list[str], period_grain: str, period_start,
+             grain: str, team_id: str | None = None) -> pd.DataFrame:
+    """One row per entity of the grain (named) in one period of a KPI table."""
+    if table not in MARTS:
+        raise ValueError(f"unknown mart {table}")
+    where, parameters = _scope(grain, team_id)
+    selected = ", ".join(f"kpi.{column}" for column in columns)
+    return _frame(
+        connection,
+        f"""
+        select kpi.grain_id, {_NAMES}, {selected}
+        from marts.{table} as kpi
+        {_NAME_JOINS}
+        where {where} and kpi.period_grain = ? and kpi.period_start = ?
+        order by name, kpi.grain_id
+        """,
+        [*parameters, period_grain, period_start],
+    )
+
+
+def focus(team_id: str | None) -> tuple[str, str]:
+    """The (grain, grain_id) whose headline numbers a page shows: the team when one is chosen,
+    else the company."""
+    return ("team", team_id) if team_id else ("company", "all")
+
+
+def focus_row(connection, table: str, columns: list[str], period_grain: str, period_start,
+              team_id: str | None = None) -> dict:
+    grain, grain_id = focus(team_id)
+    if table not in MARTS:
+        raise ValueError(f"unknown mart {table}")
+    frame = _frame(
+        connection,
+        f"""
+        select {", ".join(columns)} from marts.{table}
+        where grain = ? and grain_id = ? and period_grain = ? and period_start = ?
+        """,
+        [grain, grain_id, period_grain, period_start],
+    )
+    return frame.iloc[0].to_dict() if not frame.empty else {column: None for column in columns}
+
+
+def trend(connection, table: str, columns: list[str], period_grain: str, period_start,
+          team_id: str | None = None, periods_back: int = 12) -> pd.DataFrame:
+    """The focus entity's values over the periods up to the chosen one (oldest first)."""
+    grain, grain_id = focus(team_id)
+    if table not in MARTS:
+        raise ValueError(f"unknown mart {table}")
+    return _frame(
+        connection,
+        f"""
+        select period_start, {", ".join(columns)} from marts.{table}
+        where grain = ? and grain_id = ? and period_grain = ? and period_start <= ?
+        order by period_start desc
+        limit ?
+        """,
+        [grain, grain_id, period_grain, period_start, periods_back],
+    ).sort_values("period_start", ignore_index=True).assign(
+        period=lambda frame: [short_period_label(period_grain, start) for start in frame["period_start"]]
+    )
+
+
+def short_period_label(period_grain: str, start) -> str:
+    """A chart axis label: the first month of the period (the fiscal year's for years)."""
+    return f"FY {start:%Y-%m}" if period_grain == "year" else f"{start:%b %Y}"
+
+
+# ---------------------------------------------------------------- page-specific
+
+def attainment_distribution(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """Quota attainment of every quota-carrying rep (quota in the period) in scope."""
+    where, parameters = _scope("rep", team_id)
+    return _frame(
+        connection,
+        f"""
+        select kpi.grain_id, {_NAMES}, kpi.won_amount, kpi.quota_amount, kpi.quota_attainment_rate
+        from marts.rpt_kpi_tier2_diagnostics as kpi
+        {_NAME_JOINS}
+        where {where} and kpi.period_grain = ? and kpi.period_start = ? and kpi.quota_amount > 0
+        order by kpi.quota_attainment_rate desc, name
+        """,
+        [*parameters, period_grain, period_start],
+    )
+
+
+def stage_rows(connection, table: str, grain: str, grain_id: str, period_grain: str, period_start) -> pd.DataFrame:
+    """rpt_stage_conversion or rpt_time_in_stage for one entity and period, in funnel order."""
+    if table not in ("rpt_stage_conversion", "rpt_time_in_stage"):
+        raise ValueError(f"not a stage mart: {table}")
+    columns = (
+        "entered_count, advanced_count, stage_conversion_rate"
+        if table == "rpt_stage_conversion"
+        else "exited_visit_count, days_in_stage_sum, avg_days_in_stage, median_days_in_stage"
+    )
+    return _frame(
+        connection,
+        f"""
+        select stage_order, stage_name, {columns} from marts.{table}
+        where grain = ? and grain_id = ? and period_grain = ? and period_start = ?
+        order by stage_order, stage_name
+        """,
+        [grain, grain_id, period_grain, period_start],
+    )
+
+
+def data_quality_with_levers(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """Each rep's stage-data quality next to their Tier 3 numbers in the period."""
+    where, parameters = _scope("rep", team_id)
+    return _frame(
+        connection,
+        f"""
+        select
+            kpi.grain_id, {_NAMES},
+            kpi.trust_rating, kpi.transition_count, kpi.manual_skip_rate, kpi.batch_logged_rate,
+            levers.stage_conversion_rate, levers.median_days_in_stage, levers.median_sales_cycle_days,
+            levers.sales_velocity_per_day_amount,
+            kpi.manual_skip_count, kpi.batch_logged_count,
+            kpi.unsupported_progression_count, kpi.unsupported_progression_rate,
+            kpi.stale_open_deal_count, kpi.open_deal_count,
+            levers.stage_advance_count, levers.stage_entry_count
+        from marts.rpt_data_quality as kpi
+        {_NAME_JOINS}
+        inner join marts.rpt_kpi_tier3_levers as levers
+            on kpi.grain = levers.grain and kpi.grain_id = levers.grain_id
+            and kpi.period_grain = levers.period_grain and kpi.period_start = levers.period_start
+        where {where} and kpi.period_grain = ? and kpi.period_start = ?
+        order by
+            case kpi.trust_rating when 'untrusted' then 0 when 'review' then 1 else 2 end,
+            coalesce(kpi.manual_skip_rate, 0) + coalesce(kpi.batch_logged_rate, 0) desc,
+            name
+        """,
+        [*parameters, period_grain, period_start],
+    )
+
+
+def flagged_transitions(connection, period_start, period_end, team_id: str | None = None) -> pd.DataFrame:
+    """Flagged stage changes (dq_stage_progression) dated in the period, by flag and rep."""
+    team_filter = "and team_id = ?" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select
+            coalesce(owner_name, owner_id) as owner_name, flag_type, change_source,
+            count(*) as flagged_count
+        from marts.dq_stage_progression
+        where changed_date >= ? and changed_date < ? {team_filter}
+        group by all
+        order by flagged_count desc, owner_name, flag_type, change_source
+        """,
+        [period_start, period_end, *([team_id] if team_id else [])],
+    )

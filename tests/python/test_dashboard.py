@@ -1,0 +1,375 @@
+"""The Streamlit dashboard (dashboard/app.py), driven headless with AppTest over the demo export
+built once for BI tools (conftest.bi_build: a February fiscal year, New York time). Values shown (metrics, tables, chart data) are checked against SQL over the
+marts computed another way: from the entity and event tables (dim_opportunities,
+fct_stage_transitions, fct_stage_entries, fct_interactions) or from numerators and denominators,
+never by reading back the column the page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from conftest import BI_BUILD_VARS
+from revops_kpis.export_spec import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
+FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
+PAGES = [
+    "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py", "pages/rep_scorecard.py",
+    "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(bi_build):
+    path = bi_build[0]
+    saved = os.environ.get("REVOPS_DUCKDB_PATH")
+    os.environ["REVOPS_DUCKDB_PATH"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("REVOPS_DUCKDB_PATH", None)
+    else:
+        os.environ["REVOPS_DUCKDB_PATH"] = saved
+
+
+def sql(warehouse, text: str, parameters: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(text, parameters or []).fetchall()
+
+
+def one(warehouse, text: str, parameters: list | None = None):
+    return sql(warehouse, text, parameters)[0][0]
+
+
+def as_of_local_date(warehouse) -> dt.date:
+    as_of = one(warehouse, "select as_of from staging.stg_salesforce__export_as_of")
+    return as_of.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date()
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
+
+
+@pytest.fixture(scope="module")
+def quarter(warehouse) -> tuple[dt.date, dt.date]:
+    """The latest complete fiscal quarter before the as-of time, worked out from the as-of time,
+    the reporting time zone and the fiscal year's first month alone."""
+    today = as_of_local_date(warehouse)
+    current = months_before(today.replace(day=1), (today.month - FISCAL_START_MONTH) % 3)
+    return months_before(current, 3), current
+
+
+def run_page(page: str | None = None, **widgets) -> AppTest:
+    """Runs the app (a page of it), after setting sidebar widgets by key."""
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    for key, value in widgets.items():
+        app.selectbox(key=key).set_value(value).run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, [element.value for element in app.exception]
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, tuple[str, str]]:
+    return {metric.label: (metric.value, metric.help) for metric in app.metric}
+
+
+def frame(app: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page with this column."""
+    return next(element.value for element in app.dataframe if column in element.value.columns)
+
+
+def chart_frames(app: AppTest) -> list[pd.DataFrame]:
+    """The data of every chart on the page, as sent to the browser."""
+    return [
+        pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+        for chart in app.get("vega_lite_chart")
+        for dataset in chart.proto.datasets
+    ]
+
+
+def money(value) -> str:
+    return f"{float(value):,.0f}"
+
+
+def pct(value) -> str:
+    return f"{float(value):.1%}"
+
+
+def won_lost(warehouse, start, end, team_id: str | None = None) -> tuple[int, int, float]:
+    """Deals won and lost and the won amount in [start, end), by owner at close, from the deals."""
+    team_filter = "and owner_at_close_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+    return sql(warehouse, f"""
+        select count(*) filter (where is_won), count(*) filter (where is_lost),
+               coalesce(sum(amount) filter (where is_won), 0)
+        from marts.dim_opportunities
+        where is_closed and closed_date >= ? and closed_date < ? {team_filter}
+    """, [start, end, *([team_id] if team_id else [])])[0]
+
+
+# ---------------------------------------------------------------- the app as a whole
+
+
+def test_a_missing_warehouse_gives_a_clear_message(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere.duckdb"
+    monkeypatch.setenv("REVOPS_DUCKDB_PATH", str(missing))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert f"No warehouse at {missing}" in app.error[0].value
+    assert "scripts/run.sh" in app.error[0].value
+    assert not app.metric
+
+
+def test_every_page_renders_with_charts_and_tables(warehouse):
+    for page in PAGES:
+        app = run_page(page)
+        assert not app.error, (page, [element.value for element in app.error])
+        assert app.title[0].value
+        assert app.dataframe, page
+        charts = chart_frames(app)
+        assert charts and all(not data.empty for data in charts), page
+
+
+def test_default_filters_are_the_latest_complete_quarter_by_rep(warehouse, quarter):
+    app = run_page()
+    assert app.selectbox(key="period_grain").value == "quarter"
+    assert app.selectbox(key="period_quarter").value == quarter[0]
+    assert app.selectbox(key="grain").value == "rep"
+    assert app.selectbox(key="team").value is None
+    assert "in progress" not in app.selectbox(key="period_quarter").format_func(quarter[0])
+
+
+# ---------------------------------------------------------------- tiers
+
+
+def test_tier1_shows_bookings_and_retention_of_the_company(warehouse, quarter):
+    app = run_page()
+    shown = metrics(app)
+    won, _, won_amount = won_lost(warehouse, *quarter)
+    assert shown["Bookings"][0] == money(won_amount)
+    assert shown["Bookings"][1].startswith(f"{won} deals won")
+    retained, base = sql(warehouse, """
+        select retained_account_count, retention_base_account_count from marts.rpt_kpi_tier1_outcomes
+        where grain = 'company' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[0]])[0]
+    assert shown["Logo retention"][0] == pct(retained / base)
+    rows = frame(app, "bookings_amount")
+    reps = one(warehouse, "select count(*) from marts.dim_reps")
+    assert len(rows) == reps and set(rows["name"]) <= {r[0] for r in sql(warehouse, "select rep_name from marts.dim_reps")}
+    # the rep rows add up to the company's bookings
+    assert rows["bookings_amount"].sum() == pytest.approx(float(won_amount))
+
+
+def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter):
+    app = run_page("pages/tier2_diagnostics.py")
+    shown = metrics(app)
+    won, lost, won_amount = won_lost(warehouse, *quarter)
+    assert shown["Won / lost"][0] == f"{won} / {lost}"
+    assert shown["Win rate"][0] == pct(won / (won + lost))
+    assert shown["Average deal size"][0] == money(float(won_amount) / won)
+    quotas = dict(sql(warehouse, """
+        select grain_id, quota_amount from marts.rpt_kpi_tier2_diagnostics
+        where grain = 'rep' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[0]]))
+    assert shown["Quota attainment"][0] == pct(float(won_amount) / sum(quotas.values()))
+    # the distribution chart: one bar per rep with a quota, at won / quota from the deals
+    won_by_rep = dict(sql(warehouse, """
+        select owner_at_close_id, sum(amount) from marts.dim_opportunities
+        where is_won and closed_date >= ? and closed_date < ? group by 1
+    """, list(quarter)))
+    bars = next(data for data in chart_frames(app) if "quota_attainment_rate" in data and "won_amount" in data)
+    expected = {rep: float(won_by_rep.get(rep, 0)) / quota for rep, quota in quotas.items() if quota > 0}
+    assert dict(zip(bars["grain_id"], bars["quota_attainment_rate"])) == pytest.approx(expected)
+    # the table: rep rows, the mart's own ratios beside their counts
+    rows = frame(app, "forecast_accuracy_rate")
+    assert rows["won_count"].sum() == won and rows["lost_count"].sum() == lost
+    closed = rows[rows["closed_count"] > 0]
+    assert list(closed["win_rate"]) == pytest.approx(list(closed["won_count"] / closed["closed_count"]))
+
+
+def test_tier3_shows_cycle_and_ratios_from_their_parts(warehouse, quarter):
+    app = run_page("pages/tier3_levers.py")
+    shown = metrics(app)
+    median_cycle = one(warehouse, """
+        select median(sales_cycle_days) from marts.dim_opportunities
+        where is_won and closed_date >= ? and closed_date < ?
+    """, list(quarter))
+    assert shown["Sales cycle (median)"][0] == f"{median_cycle:,.1f} d"
+    slipped, expected_to_close, advanced, entered = sql(warehouse, """
+        select slipped_count, expected_to_close_count, stage_advance_count, stage_entry_count
+        from marts.rpt_kpi_tier3_levers where grain = 'company' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[0]])[0]
+    assert shown["Slipped"][0] == pct(slipped / expected_to_close)
+    assert shown["Stage conversion"][0] == pct(advanced / entered)
+    assert shown["Stage conversion"][1] == f"{advanced} of {entered} stage entries advanced"
+
+
+def test_rep_scorecard_lists_every_rep_and_counts_flags(warehouse, quarter):
+    app = run_page("pages/rep_scorecard.py")
+    rows = frame(app, "is_commit_close_rate_below_floor")
+    assert sorted(rows["name"]) == sorted(r[0] for r in sql(warehouse, "select rep_name from marts.dim_reps"))
+    below = one(warehouse, """
+        select count(*) from marts.rpt_rep_scorecard
+        where grain = 'rep' and period_grain = 'quarter' and period_start = ?
+            and stage_conversion_rate < team_median_stage_conversion_rate
+    """, [quarter[0]])
+    assert metrics(app)["Conversion below team median"][0] == str(below)
+
+
+def test_funnel_counts_first_stage_entries_of_the_period(warehouse, quarter):
+    app = run_page("pages/funnel.py")
+    assert app.selectbox(key="funnel_rep_None").value == ("company", "all")
+    entries = dict(sql(warehouse, """
+        select stage_name, count(*) from marts.fct_stage_entries
+        where not is_skipped and first_entered_date >= ? and first_entered_date < ? group by 1
+    """, list(quarter)))
+    table = frame(app, "entered_count")
+    assert len(table) > 3
+    assert {stage: entered for stage, entered in zip(table["stage_name"], table["entered_count"])} == {
+        stage: entries.get(stage, 0) for stage in table["stage_name"]
+    }
+    assert list(table["stage_order"]) == sorted(table["stage_order"])
+    funnel = next(data for data in chart_frames(app) if "entered_count" in data)
+    assert list(funnel["entered_count"]) == list(table["entered_count"])
+    # another entity: a rep's own funnel
+    rep_id, rep_name = sql(warehouse, """
+        select owner_at_creation_id, any_value(rep_name) from marts.dim_opportunities
+        inner join marts.dim_reps on owner_at_creation_id = rep_id group by 1 order by count(*) desc limit 1
+    """)[0]
+    app.selectbox(key="funnel_rep_None").set_value(("rep", rep_id)).run()
+    rep_table = frame(app, "entered_count")
+    expected = dict(sql(warehouse, """
+        select stage_name, entered_count from marts.rpt_stage_conversion
+        where grain = 'rep' and grain_id = ? and period_grain = 'quarter' and period_start = ?
+    """, [rep_id, quarter[0]]))
+    assert dict(zip(rep_table["stage_name"], rep_table["entered_count"])) == expected
+    assert rep_table["entered_count"].sum() < table["entered_count"].sum()
+
+
+def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):
+    app = run_page("pages/interaction_value.py")
+    # interactions count for the rep who logged them: the company is every rep's
+    total, valued = sql(warehouse, """
+        select sum(interaction_value_amount), count(interaction_value_amount) from marts.fct_interactions
+        where occurred_date >= ? and occurred_date < ? and owner_id in (select rep_id from marts.dim_reps)
+    """, list(quarter))[0]
+    assert metrics(app)["Average interaction value"][0] == money(total / valued)
+    by_rep = {rep: (amount / count if count else None) for rep, amount, count in sql(warehouse, """
+        select owner_id, sum(interaction_value_amount), count(interaction_value_amount) from marts.fct_interactions
+        where occurred_date >= ? and occurred_date < ? and owner_id in (select rep_id from marts.dim_reps)
+        group by 1
+    """, list(quarter))}
+    rows = frame(app, "avg_interaction_value_amount")
+    shown = {rep: value for rep, value in zip(rows["grain_id"], rows["avg_interaction_value_amount"]) if pd.notna(value)}
+    assert shown == pytest.approx({rep: value for rep, value in by_rep.items() if value is not None})
+    bars = next(data for data in chart_frames(app) if "avg_interaction_value_amount" in data and "name" in data)
+    assert set(bars["grain_id"]) == set(shown)
+
+
+def test_data_quality_puts_trust_next_to_tier3(warehouse, quarter):
+    app = run_page("pages/data_quality.py")
+    manual_skips, transitions = sql(warehouse, """
+        select count(*) filter (where is_manual_skip), count(*) from marts.fct_stage_transitions
+        where not is_inferred_from_deal and changed_date >= ? and changed_date < ?
+    """, list(quarter))[0]
+    assert metrics(app)["Manual-skip rate"][0] == pct(manual_skips / transitions)
+    rows = frame(app, "trust_rating")
+    reps_with_changes = dict(sql(warehouse, """
+        select owner_id, count(*) from marts.dq_stage_progression
+        where flag_type = 'manual_skip' and changed_date >= ? and changed_date < ? group by 1
+    """, list(quarter)))
+    shown_skips = {rep: count for rep, count in zip(rows["grain_id"], rows["manual_skip_count"]) if count}
+    assert shown_skips == reps_with_changes
+    # Tier 3 numbers beside each rep are that rep's own
+    levers = {rep: (conversion, cycle) for rep, conversion, cycle in sql(warehouse, """
+        select grain_id, stage_conversion_rate, median_sales_cycle_days from marts.rpt_kpi_tier3_levers
+        where grain = 'rep' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[0]])}
+    for rep, conversion, cycle in zip(rows["grain_id"], rows["stage_conversion_rate"], rows["median_sales_cycle_days"]):
+        expected_conversion, expected_cycle = levers[rep]
+        assert (pd.isna(conversion) and expected_conversion is None) or conversion == pytest.approx(expected_conversion)
+        assert (pd.isna(cycle) and expected_cycle is None) or cycle == pytest.approx(expected_cycle)
+    # the least trustworthy first
+    order = {"untrusted": 0, "review": 1, "trusted": 2}
+    ranks = [order[rating] for rating in rows["trust_rating"]]
+    assert ranks == sorted(ranks) and "review" in set(rows["trust_rating"])
+    flagged = frame(app, "flagged_count")
+    assert flagged["flagged_count"].sum() == one(warehouse, """
+        select count(*) from marts.dq_stage_progression where changed_date >= ? and changed_date < ?
+    """, list(quarter))
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_team_filter_narrows_headline_and_rows(warehouse, quarter):
+    team_id = one(warehouse, "select min(team_id) from marts.dim_reps")
+    app = run_page("pages/tier2_diagnostics.py", team=team_id)
+    won, lost, _ = won_lost(warehouse, *quarter, team_id=team_id)
+    company_won, company_lost, _ = won_lost(warehouse, *quarter)
+    assert (won, lost) != (company_won, company_lost)
+    assert metrics(app)["Won / lost"][0] == f"{won} / {lost}"
+    team_reps = {r[0] for r in sql(warehouse, "select rep_id from marts.dim_reps where team_id = ?", [team_id])}
+    assert set(frame(app, "forecast_accuracy_rate")["grain_id"]) == team_reps
+
+
+def test_grain_filter_switches_the_table_rows(warehouse):
+    app = run_page(grain="company")
+    rows = frame(app, "bookings_amount")
+    assert list(rows["name"]) == ["Company"]
+    app.selectbox(key="grain").set_value("team").run()
+    teams = {r[0] for r in sql(warehouse, "select distinct team_name from marts.dim_reps")}
+    assert set(frame(app, "bookings_amount")["name"]) == teams
+
+
+def test_period_filters_change_the_numbers(warehouse, quarter):
+    app = run_page(period_grain="month")
+    month = app.selectbox(key="period_month").value
+    # the as-of month is in progress: the month before it
+    assert month == months_before(as_of_local_date(warehouse).replace(day=1), 1)
+    month_end = months_before(month, -1)
+    assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, month, month_end)[2])
+    earlier = months_before(quarter[0], 3)
+    app.selectbox(key="period_grain").set_value("quarter").run()
+    app.selectbox(key="period_quarter").set_value(earlier).run()
+    assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, earlier, quarter[0])[2])
+    assert metrics(app)["Bookings"][0] != money(won_lost(warehouse, *quarter)[2])
+
+
+# ---------------------------------------------------------------- the exposure
+
+
+def test_the_exposure_names_exactly_the_tables_the_dashboard_reads():
+    exposures = yaml.safe_load((PROJECT_ROOT / "models" / "marts" / "_exposures.yml").read_text())["exposures"]
+    dashboard = next(exposure for exposure in exposures if exposure["name"] == "revops_kpi_dashboard")
+    declared = {re.fullmatch(r"ref\('(\w+)'\)", item).group(1) for item in dashboard["depends_on"]}
+    code = {path.stem: path.read_text() for path in (PROJECT_ROOT / "dashboard").rglob("*.py")}
+    read_in_sql = set(re.findall(r"\b(?:marts|staging)\.(\w+)", code["queries"] + code["common"]))
+    named = {name for text in code.values() for name in re.findall(r'"((?:rpt|dq|dim|fct)_\w+)"', text)}
+    assert read_in_sql | named == declared
+    pages = dashboard["config"]["meta"]["pages"]
+    assert set(pages) == {path.stem for path in (PROJECT_ROOT / "dashboard" / "pages").glob("*.py")} | {"sidebar"}
+    for page, tables in pages.items():
+        assert set(tables) <= declared, page
+        if page != "sidebar":
+            assert set(re.findall(r'"((?:rpt|dq|dim|fct)_\w+)"', code[page])) <= set(tables), page
+
+
+def test_the_dashboard_command_refuses_a_missing_warehouse(tmp_path, capsys):
+    from revops_kpis.cli import main
+
+    missing = tmp_path / "none.duckdb"
+    assert main(["dashboard", "--duckdb", str(missing)]) == 2
+    error = capsys.readouterr().err
+    assert f"no build at {missing}" in error and "scripts/dashboard.sh" in error
