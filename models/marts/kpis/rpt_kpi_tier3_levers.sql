@@ -219,6 +219,7 @@ interactions as (
         interactions.owner_id,
         interactions.account_id,
         {{ to_reporting_date('interactions.occurred_at') }} as occurred_date,
+        interactions.days_since_previous_account_interaction,
         scored.interaction_value_amount
     from {{ ref('int_interactions_unified') }} as interactions
     left join {{ ref('int_interactions_scored') }} as scored
@@ -253,15 +254,64 @@ owned_accounts as (
         on account_list.owner_id = memberships.rep_id
 ),
 
+
+-- each interaction on an account in its fiscal month, quarter and year (the periods are
+-- computed, not joined: a range join of every interaction to every period is quadratic)
+account_interaction_periods as (
+    {%- for period_grain in ['month', 'quarter', 'year'] %}
+        select
+            account_id,
+            '{{ period_grain }}' as period_grain,
+            {{ fiscal_period_start('occurred_date', period_grain) }} as period_start,
+            days_since_previous_account_interaction
+        from interactions
+        where account_id is not null
+        {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+),
+
+-- one row per account and period it was touched in, with the median gap between its
+-- interactions that period
+period_account_gaps as (
+    select
+        account_id,
+        period_grain,
+        period_start,
+        {{ percentile_cont('days_since_previous_account_interaction', 0.5) }} as median_gap_days
+    from account_interaction_periods
+    group by account_id, period_grain, period_start
+),
+
 account_touches as (
-    select distinct
-        interactions.account_id,
-        periods.period_grain,
-        periods.period_start
-    from interactions
-    inner join {{ ref('int_fiscal_periods') }} as periods
-        on interactions.occurred_date >= periods.period_start and interactions.occurred_date < periods.period_end
-    where interactions.account_id is not null
+    select
+        account_id,
+        period_grain,
+        period_start
+    from period_account_gaps
+),
+
+-- accounts owned by each grain (the account's current owner), and how many of them were
+-- touched in each period: counted per grain first, then laid on the spine
+owned_account_counts as (
+    select
+        grain,
+        grain_id,
+        count(distinct account_id) as owned_account_count
+    from owned_accounts
+    group by grain, grain_id
+),
+
+reached_account_counts as (
+    select
+        owned_accounts.grain,
+        owned_accounts.grain_id,
+        account_touches.period_grain,
+        account_touches.period_start,
+        count(distinct account_touches.account_id) as reached_account_count
+    from account_touches
+    inner join owned_accounts
+        on account_touches.account_id = owned_accounts.account_id
+    group by owned_accounts.grain, owned_accounts.grain_id, account_touches.period_grain, account_touches.period_start
 ),
 
 reach as (
@@ -270,22 +320,22 @@ reach as (
         spine.grain_id,
         spine.period_grain,
         spine.period_start,
-        count(distinct owned_accounts.account_id) as owned_account_count,
-        count(distinct account_touches.account_id) as reached_account_count
+        owned_account_counts.owned_account_count,
+        coalesce(reached_account_counts.reached_account_count, 0) as reached_account_count
     from spine
-    inner join owned_accounts
-        on spine.grain = owned_accounts.grain and spine.grain_id = owned_accounts.grain_id
-    left join account_touches
+    inner join owned_account_counts
+        on spine.grain = owned_account_counts.grain and spine.grain_id = owned_account_counts.grain_id
+    left join reached_account_counts
         on
-            owned_accounts.account_id = account_touches.account_id
-            and spine.period_grain = account_touches.period_grain
-            and spine.period_start = account_touches.period_start
-    group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start
+            spine.grain = reached_account_counts.grain
+            and spine.grain_id = reached_account_counts.grain_id
+            and spine.period_grain = reached_account_counts.period_grain
+            and spine.period_start = reached_account_counts.period_start
 ),
 
+-- accounts with a deal open at some time in each period
 open_deal_accounts as (
     select distinct
-        states.opportunity_id,
         opportunities.account_id,
         periods.period_grain,
         periods.period_start
@@ -299,37 +349,31 @@ open_deal_accounts as (
     where not states.is_closed_stage
 ),
 
-period_account_gaps as (
+open_deal_accounts_engaged as (
     select
-        interactions.account_id,
-        periods.period_grain,
-        periods.period_start,
-        {{ percentile_cont('gaps.days_since_previous_account_interaction', 0.5) }} as median_gap_days
-    from interactions
-    inner join {{ ref('int_interactions_unified') }} as gaps
-        on interactions.interaction_id = gaps.interaction_id
-    inner join {{ ref('int_fiscal_periods') }} as periods
-        on interactions.occurred_date >= periods.period_start and interactions.occurred_date < periods.period_end
-    where interactions.account_id is not null
-    group by interactions.account_id, periods.period_grain, periods.period_start
+        open_deal_accounts.account_id,
+        open_deal_accounts.period_grain,
+        open_deal_accounts.period_start,
+        coalesce(period_account_gaps.median_gap_days <= {{ var('cadence_target_days') }}, false) as is_engaged
+    from open_deal_accounts
+    left join period_account_gaps
+        on
+            open_deal_accounts.account_id = period_account_gaps.account_id
+            and open_deal_accounts.period_grain = period_account_gaps.period_grain
+            and open_deal_accounts.period_start = period_account_gaps.period_start
 ),
 
 engagement_base as (
     select distinct
         owned_accounts.grain,
         owned_accounts.grain_id,
-        open_deal_accounts.period_grain,
-        open_deal_accounts.period_start,
-        open_deal_accounts.account_id,
-        coalesce(period_account_gaps.median_gap_days <= {{ var('cadence_target_days') }}, false) as is_engaged
-    from open_deal_accounts
+        open_deal_accounts_engaged.period_grain,
+        open_deal_accounts_engaged.period_start,
+        open_deal_accounts_engaged.account_id,
+        open_deal_accounts_engaged.is_engaged
+    from open_deal_accounts_engaged
     inner join owned_accounts
-        on open_deal_accounts.account_id = owned_accounts.account_id
-    left join period_account_gaps
-        on
-            open_deal_accounts.account_id = period_account_gaps.account_id
-            and open_deal_accounts.period_grain = period_account_gaps.period_grain
-            and open_deal_accounts.period_start = period_account_gaps.period_start
+        on open_deal_accounts_engaged.account_id = owned_accounts.account_id
 ),
 
 engagement as (
