@@ -4,6 +4,9 @@
     revops-kpis summary   print the summary of the last build again
     revops-kpis check-export   only the export checks (preflight + Great Expectations)
     revops-kpis generate  write a synthetic export (see revops_kpis.generator)
+    revops-kpis benchmark time builds from 10k to 1M opportunities (see revops_kpis.benchmark)
+    revops-kpis dashboard  start the Streamlit dashboard over the marts of a build
+    revops-kpis export-parquet --out DIR   every public table of a build as DIR/<table>.parquet
 """
 
 from __future__ import annotations
@@ -128,6 +131,41 @@ def command_generate(argv: list[str]) -> int:
     return main(argv)
 
 
+def command_dashboard(args: argparse.Namespace, streamlit_args: list[str]) -> int:
+    duckdb_path = Path(args.duckdb).resolve()
+    if not duckdb_path.exists():
+        print(f"error: no build at {duckdb_path}; run `revops-kpis run` first "
+              "(or `scripts/dashboard.sh`, which builds the demo when the file is missing)", file=sys.stderr)
+        return 2
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        "--server.address", args.address, "--server.port", str(args.port), *streamlit_args,
+    ]
+    print(f"Dashboard over {duckdb_path}: http://{args.address}:{args.port}", flush=True)
+    # Streamlit replaces this process, so stopping it (Ctrl-C, a signal to this pid) stops the server
+    os.execve(sys.executable, command, {**os.environ, "REVOPS_DUCKDB_PATH": str(duckdb_path)})
+
+
+def command_export_parquet(args: argparse.Namespace) -> int:
+    from revops_kpis.semantic_layer import PUBLIC_SCHEMA, export_parquet
+
+    duckdb_path = Path(args.duckdb).resolve()
+    if not duckdb_path.exists():
+        print(f"error: no build at {duckdb_path}; run `revops-kpis run` first", file=sys.stderr)
+        return 2
+    written = export_parquet(duckdb_path, args.out)
+    for table, rows in written.items():
+        print(f"{PUBLIC_SCHEMA}.{table}: {rows} rows -> {Path(args.out) / (table + '.parquet')}")
+    return 0
+
+
+def command_benchmark(argv: list[str]) -> int:
+    from revops_kpis.benchmark.runner import main
+
+    return main(argv)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revops-kpis", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -148,8 +186,24 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--export", type=Path)
     summary.set_defaults(handler=command_summary)
 
+    parquet = commands.add_parser("export-parquet", help="write every public table of a build as a Parquet file")
+    parquet.add_argument("--out", type=Path, required=True, help="folder for the files (<table>.parquet)")
+    parquet.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+                         help="the build's DuckDB file (default target/revops_kpis.duckdb)")
+    parquet.set_defaults(handler=command_export_parquet)
+
+    dashboard = commands.add_parser(
+        "dashboard", help="start the Streamlit dashboard (other options go to `streamlit run`)")
+    dashboard.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+                           help="DuckDB file to read (default target/revops_kpis.duckdb)")
+    dashboard.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    dashboard.set_defaults(handler=command_dashboard)
+
     commands.add_parser("check-export", help="only the export checks (options: check-export --help)", add_help=False)
     commands.add_parser("generate", help="write a synthetic export (options: generate --help)", add_help=False)
+    commands.add_parser("benchmark", help="time builds at 10k, 100k and 1M opportunities (options: benchmark --help)",
+                        add_help=False)
     return parser
 
 
@@ -159,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
         return command_check_export(argv[1:])
     if argv and argv[0] == "generate":
         return command_generate(argv[1:])
+    if argv and argv[0] == "benchmark":
+        return command_benchmark(argv[1:])
+    if argv and argv[0] == "dashboard":
+        args, streamlit_args = _parser().parse_known_args(argv)
+        return command_dashboard(args, streamlit_args)
     args = _parser().parse_args(argv)
     return args.handler(args)
 

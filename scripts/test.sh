@@ -2,8 +2,9 @@
 # Sets everything up, then runs the whole test suite:
 #   1. sqlfluff lint (dbt templater), clean
 #   2. dbt parse, with no deprecation warning
-#   3. dbt build on the demo export (seeds, models, data tests, unit tests), then the Great
-#      Expectations checks on the published marts
+#   3. dbt build on the demo export (seeds, models, data tests, unit tests), then MetricFlow's
+#      mf validate-configs (semantic models and metrics, checked against the built warehouse)
+#      and the Great Expectations checks on the published marts
 #   4. pytest (generator, export checks, end-to-end builds on fixture exports, CLI, and the
 #      PostgreSQL parity: tests/python/test_postgres_parity.py starts a local server with
 #      scripts/postgres.sh, builds the demo export there and compares it with DuckDB)
@@ -17,10 +18,10 @@ export REVOPS_DUCKDB_PATH="${REVOPS_DUCKDB_PATH:-target/test_suite.duckdb}"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 bin=.venv/bin
 
-echo "== 1/5 sqlfluff lint"
+echo "== 1/7 sqlfluff lint"
 "$bin/sqlfluff" lint models tests analyses
 
-echo "== 2/5 dbt parse (no deprecation warnings allowed)"
+echo "== 2/7 dbt parse (no deprecation warnings allowed)"
 parse_log="$(mktemp)"
 "$bin/dbt" parse --no-partial-parse --show-all-deprecations 2>&1 | tee "$parse_log"
 if grep -qi "deprecat" "$parse_log"; then
@@ -28,13 +29,16 @@ if grep -qi "deprecat" "$parse_log"; then
     exit 1
 fi
 
-echo "== 3/5 dbt build on the demo export"
+echo "== 3/7 dbt build on the demo export"
 "$bin/dbt" build --full-refresh
 
-echo "== 3/5 Great Expectations checks on the published marts"
+echo "== 3/7 MetricFlow: mf validate-configs (reads target/semantic_manifest.json)"
+"$bin/mf" validate-configs
+
+echo "== 3/7 Great Expectations checks on the published marts"
 "$bin/python" -m revops_kpis.mart_checks --duckdb "$REVOPS_DUCKDB_PATH"
 
-echo "== 4/5 pytest (with the PostgreSQL parity build)"
+echo "== 4/7 pytest (with the PostgreSQL parity build)"
 # the parity test starts a local PostgreSQL (scripts/postgres.sh): stop it at the end unless it
 # was running before
 if ! scripts/postgres.sh status >/dev/null 2>&1; then
@@ -42,5 +46,11 @@ if ! scripts/postgres.sh status >/dev/null 2>&1; then
 fi
 "$bin/python" -m pytest tests/python
 
-echo "== 5/5 Great Expectations checks on the demo export"
+echo "== 5/7 Great Expectations checks on the demo export"
 "$bin/revops-kpis" check-export --export "$CRM_EXPORT_PATH"
+
+echo "== 6/7 Superset reads the marts"
+scripts/test_superset.sh
+
+echo "== 7/7 Spark: the SQL project built with dbt-spark and compared with DuckDB"
+scripts/spark.sh
