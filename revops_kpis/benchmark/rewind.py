@@ -44,6 +44,7 @@ class _Export:
         self.folder = folder
         self.spec = load_spec()
         self.files: dict[str, Path] = {}
+        self._headers: dict[str, list[str]] = {}
         for path in sorted(folder.iterdir()):
             stem, _, suffix = path.name.partition(".")
             if suffix in ("csv", "csv.gz", "parquet"):
@@ -60,9 +61,16 @@ class _Export:
             return f"read_parquet('{path}')"
         return f"read_csv('{path}', all_varchar = true, header = true, quote = '\"', escape = '\"')"
 
+    def headers(self, con: duckdb.DuckDBPyConnection, object_name: str) -> list[str]:
+        """The object's file header, read once."""
+        if object_name not in self._headers:
+            described = con.execute(f"describe select * from {self.reader(object_name)}").fetchall()
+            self._headers[object_name] = [row[0] for row in described]
+        return self._headers[object_name]
+
     def column(self, con: duckdb.DuckDBPyConnection, object_name: str, name: str) -> str:
         """The quoted header of contract column `name` (house name) of an object."""
-        headers = [row[0] for row in con.execute(f"describe select * from {self.reader(object_name)}").fetchall()]
+        headers = self.headers(con, object_name)
         spec = self.spec[object_name]
         wanted = next(c for c in spec.columns if c.name == name)
         for header in headers:
@@ -173,7 +181,7 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
                 "loss_reason": "case when coalesce(st.is_closed, false) and not coalesce(st.is_won, false) then o.{loss} end",
             }
             items = []
-            for header in _headers(con, reader):
+            for header in export.headers(con, object_name):
                 name = next((n for n, quoted in o.items() if quoted == _quote(header)), None)
                 expression = f"o.{_quote(header)}"
                 if name in replaced:
@@ -195,7 +203,7 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
             completed = col(object_name, "completed_date_time")
             status = col(object_name, "status")
             items = []
-            for header in _headers(con, reader):
+            for header in export.headers(con, object_name):
                 quoted = _quote(header)
                 if quoted == completed:
                     items.append(f"case when {_ts(quoted)} > {cut_literal} then null else {quoted} end as {quoted}")
@@ -214,7 +222,7 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
                 col(object_name, "converted_account_id"): "null",
             }
             items = []
-            for header in _headers(con, reader):
+            for header in export.headers(con, object_name):
                 quoted = _quote(header)
                 if quoted in undone:
                     items.append(f"case when try_cast({converted} as date) > cast({cut_literal} as date) then {undone[quoted]} else {quoted} end as {quoted}")
@@ -252,10 +260,6 @@ def _has(export: _Export, con, object_name: str, name: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def _headers(con: duckdb.DuckDBPyConnection, reader: str) -> list[str]:
-    return [row[0] for row in con.execute(f"describe select * from {reader}").fetchall()]
 
 
 def _quote(header: str) -> str:
