@@ -9,7 +9,8 @@ numeric divisions differ in their last digits between engines).
 
 What legitimately differs is the win-probability model: the fitted dbt Python model on DuckDB,
 its SQL stand-in (historical stage win rates) on engines without Python models. The columns
-computed from it are listed in MODEL_DEPENDENT_COLUMNS and are the only ones not compared.
+computed from it are listed in MODEL_DEPENDENT_COLUMNS and are, with the incremental audit
+tables' bookkeeping (ENGINE_SPECIFIC_COLUMNS), the only ones not compared.
 
 Each engine is read through a `fetch(schema, relation, columns)` callable returning rows as
 tuples of Python values, and `columns(schema, relation)` returning the column names in order.
@@ -48,6 +49,9 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     },
     "rpt_kpi_tier3_levers": {"interaction_value_sum_amount", "avg_interaction_value_amount"},
 }
+# Bookkeeping of the incremental audit tables: each engine hashes raw rows with its own
+# function, and the build fingerprint names the source mode, which differs between engines.
+ENGINE_SPECIFIC_COLUMNS = {"_raw_row_hash", "_build_fingerprint"}
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
 MAX_REPORTED = 8
@@ -203,6 +207,7 @@ def compare_builds(reference: Engine, other: Engine) -> ParityReport:
                 f"{name}: columns differ: {reference.name} {reference_columns}, {other.name} {other_columns}"
             )
             continue
+        skipped = skipped | (ENGINE_SPECIFIC_COLUMNS & set(reference_columns))
         columns = [c for c in reference_columns if c not in skipped]
         other_rows = other.fetch(*other.relations[name], columns)
         reference_rows = reference.fetch(*reference.relations[name], columns)

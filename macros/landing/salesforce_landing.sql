@@ -8,11 +8,13 @@
     that names the file and what is missing.
 
     This macro is the only way raw data enters the project; it calls source() so the DAG
-    and the docs show where the data comes from, in both modes. -#}
-{% macro salesforce_landing(table_name) -%}
+    and the docs show where the data comes from, in both modes. With row_count_only, the
+    select is instead one row, raw_row_count: the number of raw rows (metadata only for
+    Parquet and tables), which is the last _raw_row_number. -#}
+{% macro salesforce_landing(table_name, row_count_only=false) -%}
     {%- set relation = source('salesforce', table_name) -%}
     {%- if not execute -%}
-        {{ return('select 1 as _raw_row_number') }}
+        {{ return('select 1 as raw_row_count' if row_count_only else 'select 1 as _raw_row_number') }}
     {%- endif -%}
     {%- set spec = salesforce_object_spec(table_name) -%}
     {%- set mode = var('crm_source_mode') -%}
@@ -27,9 +29,9 @@
         {%- endif -%}
         {%- set located = salesforce_locate_export_file(spec) -%}
         {%- if located is none -%}
-            {{ return(salesforce_landing_select(spec, none, [], none)) }}
+            {{ return(salesforce_landing_select(spec, none, [], none, row_count_only)) }}
         {%- endif -%}
-        {{ return(salesforce_landing_select(spec, located.reader, located.columns, located.path)) }}
+        {{ return(salesforce_landing_select(spec, located.reader, located.columns, located.path, row_count_only)) }}
     {%- elif mode == 'warehouse' -%}
         {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
         {%- if existing is none -%}
@@ -38,10 +40,10 @@
                     "Required Salesforce object " ~ spec.object_name ~ " not found: there is no table "
                     ~ relation ~ ". Set the var crm_raw_schema to the schema your loader writes to.") }}
             {%- endif -%}
-            {{ return(salesforce_landing_select(spec, none, [], none)) }}
+            {{ return(salesforce_landing_select(spec, none, [], none, row_count_only)) }}
         {%- endif -%}
         {%- set headers = adapter.get_columns_in_relation(existing) | map(attribute='name') | list -%}
-        {{ return(salesforce_landing_select(spec, existing, headers, existing | string)) }}
+        {{ return(salesforce_landing_select(spec, existing, headers, existing | string, row_count_only)) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("The var crm_source_mode must be 'files' or 'warehouse', not '" ~ mode ~ "'.") }}
     {%- endif -%}

@@ -1,7 +1,8 @@
 {#- The select that lands one object as text (see salesforce_landing). `reader` is a
     read_csv/read_parquet call or a relation, `headers` its column names, `location` what
-    to name in error messages; reader none = the object is absent (an empty result). -#}
-{% macro salesforce_landing_select(spec, reader, headers, location) -%}
+    to name in error messages; reader none = the object is absent (an empty result).
+    row_count_only: one row, raw_row_count, the number of raw rows (after the same checks). -#}
+{% macro salesforce_landing_select(spec, reader, headers, location, row_count_only=false) -%}
     {%- set header_by_key = {} -%}
     {%- for header in headers -%}
         {%- do header_by_key.update({salesforce_match_key(header): header}) -%}
@@ -35,7 +36,12 @@
             ~ ". Header found: " ~ headers | join(', ') ~ "." ~ found.hint) }}
     {%- endif -%}
     {%- set deleted_header = header_by_key.get('fivetrandeleted') -%}
-    {%- if reader is none -%}
+    {%- if row_count_only -%}
+    select {{ 'count(*)' if reader is not none else '0' }} as raw_row_count
+    {%- if reader is not none %}
+    from {{ reader }}
+    {%- endif -%}
+    {%- elif reader is none -%}
     select
         {{ select_items | join(',\n        ') }},
         false as _is_source_deleted,

@@ -10,8 +10,17 @@
     Cost: only rows whose key is shared by several clean rows can be copies or conflicts, so
     the full-row comparison (a window over every column) runs on those rows alone; every
     other row is classified by one aggregate on the key. `candidates` is computed once (the
-    parsing of checked_cte is the expensive part). -#}
-{% macro salesforce_row_status_ctes(table_name, checked_cte, extra_columns=[]) -%}
+    parsing of checked_cte is the expensive part).
+
+    track_raw_rows (with salesforce_typed_ctes' track_raw_rows): every row also carries
+    _raw_row_hash and _build_fingerprint (audit_build_fingerprint), and in an incremental
+    run (strategy replace_raw_rows) checked_cte holds only the raw rows parsed now. The
+    keys of those rows, and the keys the replaced or vanished stored rows had, are the
+    affected keys; the stored rows of affected keys that did not change are taken back from
+    the table as they were parsed (their failure and deleted mark read from their status),
+    and all rows of the affected keys are classified together, exactly as a full build
+    classifies them. Rows of other keys cannot change status and are left alone. -#}
+{% macro salesforce_row_status_ctes(table_name, checked_cte, extra_columns=[], track_raw_rows=false) -%}
 {%- if not execute -%}
 classified as (
     select * from {{ checked_cte }}
@@ -20,6 +29,65 @@ classified as (
 {%- set spec = salesforce_object_spec(table_name) -%}
 {%- set column_names = spec.columns | map(attribute='name') | list -%}
 {%- set deleted_expression = '_is_source_deleted' ~ (' or coalesce(is_deleted, false)' if 'is_deleted' in column_names else '') -%}
+{%- set carried_columns = ['_raw_row_number', '_raw_key'] + column_names + extra_columns + (['_raw_row_hash'] if track_raw_rows else []) -%}
+{%- if track_raw_rows and is_incremental() -%}
+{%- set build_fingerprint = audit_build_fingerprint(table_name) -%}
+fresh_rows as {{ materialized_cte() }} (
+    select
+        {%- for column in carried_columns %}
+        {{ column }},
+        {%- endfor %}
+        ({{ deleted_expression }}) as _is_deleted,
+        _row_failure
+    from {{ checked_cte }}
+),
+
+affected_keys as (
+    select {{ spec.key_columns | join(', ') }}
+    from fresh_rows
+    union
+    select {{ spec.key_columns | join(', ') }}
+    from {{ this }}
+    where
+        _raw_row_number in (select _raw_row_number from fresh_rows)
+        or _raw_row_number > (select raw_row_count from raw_row_count)
+),
+
+kept_rows as (
+    select
+        {%- for column in carried_columns %}
+        stored.{{ column }},
+        {%- endfor %}
+        stored.row_status = 'deleted' as _is_deleted,
+        case
+            when stored.row_status = 'quarantined' and stored.quarantine_reason != 'conflicting_duplicate_id'
+                then stored.quarantine_reason
+        end as _row_failure
+    from {{ this }} as stored
+    inner join affected_keys
+        on
+        {%- for key in spec.key_columns %}
+        {{ 'and ' if not loop.first }}stored.{{ key }} is not distinct from affected_keys.{{ key }}
+        {%- endfor %}
+    where
+        stored._build_fingerprint = '{{ build_fingerprint }}'
+        and stored._raw_row_number <= (select raw_row_count from raw_row_count)
+        and stored._raw_row_number not in (select _raw_row_number from fresh_rows)
+),
+
+fresh_and_kept_rows as (
+    select * from fresh_rows
+    union all
+    select * from kept_rows
+),
+
+candidates as {{ materialized_cte() }} (
+    select
+        *,
+        (not _is_deleted and _row_failure is null) as _is_candidate
+    from fresh_and_kept_rows
+),
+{%- else %}
 candidates as {{ materialized_cte() }} (
     select
         *,
@@ -27,6 +95,7 @@ candidates as {{ materialized_cte() }} (
         (not ({{ deleted_expression }}) and _row_failure is null) as _is_candidate
     from {{ checked_cte }}
 ),
+{%- endif %}
 
 shared_keys as (
     select {{ spec.key_columns | join(', ') }}
@@ -98,6 +167,10 @@ classified as (
             when _copy_number > 1 then null
             when _key_version_count > 1 then 'conflicting_duplicate_id'
         end as quarantine_reason
+        {%- if track_raw_rows %},
+        _raw_row_hash,
+        '{{ audit_build_fingerprint(table_name) }}' as _build_fingerprint
+        {%- endif %}
     from key_versions
 )
 {%- endif -%}

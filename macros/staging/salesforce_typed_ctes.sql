@@ -5,15 +5,65 @@
       _parse_failure  the first reason the row cannot be cleaned, or null:
                       missing_id, invalid_id, invalid_timestamp, invalid_date,
                       invalid_amount, invalid_number, invalid_boolean
-    Use inside a `with`; the model adds its own checks and then salesforce_row_status_ctes. -#}
-{% macro salesforce_typed_ctes(table_name, prefix='') -%}
+    Use inside a `with`; the model adds its own checks and then salesforce_row_status_ctes.
+
+    track_raw_rows (audit tables built incrementally, with salesforce_row_status_ctes'
+    track_raw_rows): each row also carries
+      _raw_row_hash       a hash of the raw row as landed (every column, and the deleted mark)
+    and in an incremental run only the raw rows that are new or changed since the last run
+    (a different hash at their position), and the last row, are parsed, and the CTE
+    raw_row_count holds the number of raw rows. -#}
+{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false) -%}
 {{ prefix }}landed as (
     {{ salesforce_landing(table_name) }}
 ),
+{%- if track_raw_rows %}
+
+{{ prefix }}landed_hashed as (
+    select
+        *,
+        {%- if execute %}
+        {{ raw_row_fingerprint(['_is_source_deleted'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
+            as _raw_row_hash
+        {%- else %}
+        0 as _raw_row_hash
+        {%- endif %}
+    from {{ prefix }}landed
+),
+{%- if is_incremental() %}
+
+{{ prefix }}raw_row_count as (
+    {{ salesforce_landing(table_name, row_count_only=true) }}
+),
+
+-- the positions whose raw row is the one stored, under the same build fingerprint
+{{ prefix }}stored_raw_rows as (
+    select
+        _raw_row_number,
+        _raw_row_hash
+    from {{ this }}
+    where _build_fingerprint = '{{ audit_build_fingerprint(table_name) }}'
+),
+
+{{ prefix }}landed_changed as (
+    select {{ prefix }}landed_hashed.*
+    from {{ prefix }}landed_hashed
+    cross join {{ prefix }}raw_row_count
+    left join {{ prefix }}stored_raw_rows
+        on
+            {{ prefix }}landed_hashed._raw_row_number = {{ prefix }}stored_raw_rows._raw_row_number
+            and {{ prefix }}landed_hashed._raw_row_hash = {{ prefix }}stored_raw_rows._raw_row_hash
+    where
+        {{ prefix }}stored_raw_rows._raw_row_number is null
+        or {{ prefix }}landed_hashed._raw_row_number = {{ prefix }}raw_row_count.raw_row_count
+),
+{%- endif %}
+{%- endif %}
+{%- set parsed_from = prefix ~ ('landed_changed' if track_raw_rows and is_incremental() else 'landed_hashed' if track_raw_rows else 'landed') %}
 
 {{ prefix }}typed as (
     {%- if not execute %}
-    select * from {{ prefix }}landed
+    select * from {{ parsed_from }}
     {%- else %}
     {%- set spec = salesforce_object_spec(table_name) %}
     {%- set failure_checks = [] %}
@@ -33,6 +83,9 @@
     select
         _raw_row_number,
         _is_source_deleted,
+        {%- if track_raw_rows %}
+        _raw_row_hash,
+        {%- endif %}
         {%- if spec.key_columns | length == 1 %}
         {{ spec.key_columns[0] }} as _raw_key,
         {%- else %}
@@ -48,7 +101,7 @@
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as _parse_failure
-    from {{ prefix }}landed
+    from {{ parsed_from }}
     {%- endif %}
 )
 {%- endmacro %}

@@ -1,7 +1,13 @@
-{{ config(materialized='table') }}
+{#- Incremental on DuckDB: a run parses only the raw rows that changed since the last one
+    (see salesforce_typed_ctes and the replace_raw_rows strategy); --full-refresh rebuilds. -#}
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='replace_raw_rows',
+    on_schema_change='fail',
+) }}
 
 with
-{{ salesforce_typed_ctes('lead') }},
+{{ salesforce_typed_ctes('lead', track_raw_rows=true) }},
 
 checked as (
     select
@@ -10,6 +16,6 @@ checked as (
     from typed
 ),
 
-{{ salesforce_row_status_ctes('lead', 'checked') }}
+{{ salesforce_row_status_ctes('lead', 'checked', track_raw_rows=true) }}
 
 select * from classified
