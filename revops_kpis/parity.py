@@ -49,9 +49,10 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     },
     "rpt_kpi_tier3_levers": {"interaction_value_sum_amount", "avg_interaction_value_amount"},
 }
-# Bookkeeping of the incremental audit tables: each engine hashes raw rows with its own
-# function, and the build fingerprint names the source mode, which differs between engines.
-ENGINE_SPECIFIC_COLUMNS = {"_raw_row_hash", "_build_fingerprint"}
+# Bookkeeping of incremental models: each engine hashes rows with its own function, the build
+# fingerprint names the source mode, and models built key by key carry their inputs'
+# fingerprint only where they are incremental (DuckDB).
+ENGINE_SPECIFIC_COLUMNS = {"_raw_row_hash", "_build_fingerprint", "_key_fingerprint"}
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
 MAX_REPORTED = 8
@@ -200,8 +201,8 @@ def compare_builds(reference: Engine, other: Engine) -> ParityReport:
         if skipped is None:
             report.summary.append(f"{name}: not compared (the Python model / its SQL stand-in)")
             continue
-        reference_columns = reference.columns(*reference.relations[name])
-        other_columns = other.columns(*other.relations[name])
+        reference_columns = [c for c in reference.columns(*reference.relations[name]) if c != "_key_fingerprint"]
+        other_columns = [c for c in other.columns(*other.relations[name]) if c != "_key_fingerprint"]
         if reference_columns != other_columns:
             report.problems.append(
                 f"{name}: columns differ: {reference.name} {reference_columns}, {other.name} {other_columns}"

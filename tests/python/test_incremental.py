@@ -20,8 +20,10 @@ from revops_kpis.benchmark.rewind import cut_for_fraction, rewind_export
 from revops_kpis.dbt_project import run_dbt
 
 SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
-# the audit tables built incrementally (the others depend on the funnel or on other objects)
-INCREMENTAL_AUDIT_TABLES = [
+# the models built incrementally: the audit tables whose checks read only their own row
+# (strategy replace_raw_rows), and the win-probability features, deal by deal (replace_keys)
+INCREMENTAL_MODELS = [
+    "int_win_probability_features",
     "stg_salesforce__account_rows", "stg_salesforce__dated_conversion_rate_rows", "stg_salesforce__event_rows",
     "stg_salesforce__forecasting_quota_rows", "stg_salesforce__lead_rows",
     "stg_salesforce__opportunity_field_history_rows", "stg_salesforce__opportunity_stage_rows",
@@ -44,16 +46,16 @@ def _differences(left: Path, right: Path) -> dict:
 
 
 def _ran_incrementally(target: Path) -> list[str]:
-    """The audit tables whose last run went through the replace_raw_rows strategy."""
-    run_folder = target / "run" / "revops_kpis" / "models" / "staging" / "salesforce" / "audit"
-    return sorted(path.stem for path in run_folder.glob("*.sql") if "delete from" in path.read_text())
+    """The models whose last run went through an incremental strategy (a delete, then an insert)."""
+    run_folder = target / "run" / "revops_kpis" / "models"
+    return sorted(path.stem for path in run_folder.rglob("*.sql") if "delete from" in path.read_text())
 
 
 def _incremental_equals_full(before_warehouse: Path, after: Path, work: Path, extra_vars: dict | None = None) -> Path:
     incremental = work / "incremental.duckdb"
     shutil.copyfile(before_warehouse, incremental)
     _build(after, incremental, work / "target-incremental", full_refresh=False, extra_vars=extra_vars)
-    assert _ran_incrementally(work / "target-incremental") == INCREMENTAL_AUDIT_TABLES
+    assert _ran_incrementally(work / "target-incremental") == INCREMENTAL_MODELS
     full = work / "full.duckdb"
     _build(after, full, work / "target-full", full_refresh=True, extra_vars=extra_vars)
     assert _differences(incremental, full) == {}
@@ -83,9 +85,11 @@ def _edited_export(source: Path, destination: Path) -> Path:
     removed from the middle shifts every later row), an identical copy (duplicate), a second
     version of a key (both quarantined as conflicting), a newly unreadable row, an export
     that got shorter (events cut off at the end), and a conflict resolved (a user's second
-    version removed)."""
+    version removed), and a deal deleted (its rows in the features must go).
+    Returns (export, the deleted deal's id)."""
     shutil.copytree(source, destination)
     header, tasks = read_rows(destination / "Task.csv")
+    deleted_deal = next(task["WhatId"] for task in tasks if task["WhatId"].startswith("006"))
     middle = len(tasks) // 2
     copied, second_version = tasks[10], dict(tasks[20])
     second_version["Subject"] = (second_version["Subject"] or "") + " (edited)"
@@ -96,7 +100,9 @@ def _edited_export(source: Path, destination: Path) -> Path:
     write_rows(destination / "Task.csv", header, tasks + [copied, second_version])
     header, events = read_rows(destination / "Event.csv")
     write_rows(destination / "Event.csv", header, events[:-5])
-    return destination
+    header, deals = read_rows(destination / "Opportunity.csv")
+    write_rows(destination / "Opportunity.csv", header, [deal for deal in deals if deal["Id"] != deleted_deal])
+    return destination, deleted_deal
 
 
 def test_incremental_run_sees_moved_vanished_and_colliding_rows(before, tmp_path):
@@ -111,8 +117,12 @@ def test_incremental_run_sees_moved_vanished_and_colliding_rows(before, tmp_path
     earlier_warehouse = tmp_path / "earlier.duckdb"
     _build(earlier, earlier_warehouse, tmp_path / "target-earlier", full_refresh=True)
 
-    later = _edited_export(export, tmp_path / "later")
+    later, deleted_deal = _edited_export(export, tmp_path / "later")
+    features_of_deleted_deal = ("select count(*) from intermediate.int_win_probability_features "
+                                f"where opportunity_id = '{deleted_deal}'")
+    assert query(earlier_warehouse, features_of_deleted_deal)[0][0] > 0
     incremental = _incremental_equals_full(earlier_warehouse, later, tmp_path)
+    assert query(incremental, features_of_deleted_deal) == [(0,)]
 
     # the edits reached the audit tables: the copy is a duplicate, the two versions are
     # quarantined, the events past the new end are gone, the user is staged again

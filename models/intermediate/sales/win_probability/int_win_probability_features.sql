@@ -2,9 +2,21 @@
     win-probability features just before and just after the interaction (the after-state
     counts the interaction itself), the deal's amount then (corporate currency), and for deals that have closed since,
     the final outcome (is_training). One deal in five or so (by a hash of its id) is held
-    out from fitting to measure calibration honestly. -#}
+    out from fitting to measure calibration honestly.
+
+    Incremental on DuckDB, opportunity by opportunity (strategy replace_keys): a deal's rows
+    are computed again only when its fingerprint changes, i.e. its interactions, stage
+    states, visits or own row, or what all deals share (the window, the open stages, the
+    currency rates). --full-refresh rebuilds every deal. -#}
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='replace_keys',
+    unique_key='opportunity_id',
+    on_schema_change='fail',
+) }}
 
 {%- set window_days = var('interaction_feature_window_days') | int %}
+{%- set keyed = config.get('materialized') == 'incremental' %}
 
 with interactions as (
     select * from {{ ref('int_interactions_unified') }}
@@ -36,7 +48,7 @@ open_stage_count as (
     where not is_closed
 ),
 
-deal_interactions as (
+all_deal_interactions as (
     select
         interaction_id,
         opportunity_id,
@@ -44,6 +56,76 @@ deal_interactions as (
         interaction_type
     from interactions
     where opportunity_id is not null
+),
+
+{% if keyed -%}
+    shared_fingerprint as (
+        select
+            hash(
+                {{ window_days }},
+                max(open_stage_count.open_stages),
+                sum(hash(rates.currency_code, rates.valid_from, rates.valid_to, rates.conversion_rate))
+            ) as shared_fingerprint
+        from rates
+        cross join open_stage_count
+    ),
+
+    interaction_fingerprints as (
+        select
+            opportunity_id,
+            sum(hash(interaction_id, occurred_at, interaction_type)) as interactions_fingerprint
+        from all_deal_interactions
+        group by opportunity_id
+    ),
+
+    state_fingerprints as (
+        select
+            opportunity_id,
+            sum(hash(valid_from, valid_to, is_closed_stage, stage_name, stage_order, amount, forecast_category))
+                as states_fingerprint
+        from states
+        group by opportunity_id
+    ),
+
+    visit_fingerprints as (
+        select
+            opportunity_id,
+            sum(hash(stage_name, entered_at, exited_at)) as visits_fingerprint
+        from visits
+        group by opportunity_id
+    ),
+
+    -- one row per deal with interactions: a deal without any has no rows to keep up to date
+    key_fingerprints as {{ materialized_cte() }} (
+        select
+            interaction_fingerprints.opportunity_id,
+            hash(
+                interaction_fingerprints.interactions_fingerprint,
+                state_fingerprints.states_fingerprint,
+                visit_fingerprints.visits_fingerprint,
+                hash(
+                    opportunities.created_at, opportunities.is_closed, opportunities.is_won,
+                    opportunities.currency_code
+                ),
+                shared_fingerprint.shared_fingerprint
+            ) as _key_fingerprint
+        from interaction_fingerprints
+        cross join shared_fingerprint
+        left join state_fingerprints
+            on interaction_fingerprints.opportunity_id = state_fingerprints.opportunity_id
+        left join visit_fingerprints
+            on interaction_fingerprints.opportunity_id = visit_fingerprints.opportunity_id
+        left join opportunities
+            on interaction_fingerprints.opportunity_id = opportunities.opportunity_id
+    ),
+
+    {{ changed_keys_ctes('opportunity_id', 'key_fingerprints') }}
+{% endif %}
+
+deal_interactions as (
+    select *
+    from all_deal_interactions
+    where {{ only_changed_keys('opportunity_id', 'opportunity_id') }}
 ),
 
 window_counts as (
@@ -145,6 +227,27 @@ features as (
         right({{ dbt.hash('moments.opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout
     from moments
     cross join open_stage_count
+),
+
+keyed_features as (
+    select
+        {% if keyed -%}
+            features.*,
+            key_fingerprints._key_fingerprint
+        {%- else -%}
+            features.*
+        {%- endif %}
+    from features
+    {% if keyed -%}
+        inner join key_fingerprints
+            on features.opportunity_id = key_fingerprints.opportunity_id
+    {%- endif %}
 )
 
-select * from features
+select * from keyed_features
+{{- changed_key_markers('opportunity_id', [
+    'interaction_id', 'opportunity_id', 'occurred_at', 'interaction_type', 'stage_name', 'amount',
+    'feature_stage_progress', 'feature_log_days_in_stage', 'feature_log_deal_age_days', 'feature_log_amount',
+    'feature_log_interactions', 'feature_log_calls', 'feature_log_emails', 'feature_log_meetings',
+    'feature_is_commit', 'feature_is_best_case', 'feature_log_interactions_before', 'feature_log_calls_before',
+    'feature_log_emails_before', 'feature_log_meetings_before', 'is_training', 'is_won', 'is_holdout']) }}
