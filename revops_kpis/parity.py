@@ -50,8 +50,8 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "rpt_kpi_tier3_levers": {"interaction_value_sum_amount", "avg_interaction_value_amount"},
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build
-# fingerprint names the source mode, and models built key by key carry their inputs'
-# fingerprint only where they are incremental (DuckDB).
+# fingerprint names the source mode, and a key's fingerprint is null where the model is a
+# plain table (engines other than DuckDB).
 ENGINE_SPECIFIC_COLUMNS = {"_raw_row_hash", "_build_fingerprint", "_key_fingerprint"}
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
@@ -201,8 +201,8 @@ def compare_builds(reference: Engine, other: Engine) -> ParityReport:
         if skipped is None:
             report.summary.append(f"{name}: not compared (the Python model / its SQL stand-in)")
             continue
-        reference_columns = [c for c in reference.columns(*reference.relations[name]) if c != "_key_fingerprint"]
-        other_columns = [c for c in other.columns(*other.relations[name]) if c != "_key_fingerprint"]
+        reference_columns = reference.columns(*reference.relations[name])
+        other_columns = other.columns(*other.relations[name])
         if reference_columns != other_columns:
             report.problems.append(
                 f"{name}: columns differ: {reference.name} {reference_columns}, {other.name} {other_columns}"

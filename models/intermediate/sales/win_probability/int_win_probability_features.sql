@@ -96,7 +96,7 @@ all_deal_interactions as (
     ),
 
     -- one row per deal with interactions: a deal without any has no rows to keep up to date
-    key_fingerprints as {{ materialized_cte() }} (
+    key_fingerprints as {{ materialized_cte() if is_incremental() }} (
         select
             interaction_fingerprints.opportunity_id,
             hash(
@@ -122,10 +122,19 @@ all_deal_interactions as (
     {{ changed_keys_ctes('opportunity_id', 'key_fingerprints') }}
 {% endif %}
 
+-- the fingerprint joins the narrow interaction rows, not the finished wide ones: DuckDB
+-- builds its hash table on the smaller side only when it can tell which one that is
 deal_interactions as (
-    select *
+    select
+        all_deal_interactions.*,
+        {{ 'key_fingerprints._key_fingerprint' if keyed else 'cast(null as ' ~ dbt.type_bigint() ~ ')' }}
+            as _key_fingerprint
     from all_deal_interactions
-    where {{ only_changed_keys('opportunity_id', 'opportunity_id') }}
+    {% if keyed -%}
+        inner join key_fingerprints
+            on all_deal_interactions.opportunity_id = key_fingerprints.opportunity_id
+    {%- endif %}
+    where {{ only_changed_keys('all_deal_interactions.opportunity_id', 'opportunity_id') }}
 ),
 
 window_counts as (
@@ -149,6 +158,7 @@ moments as (
         window_counts.opportunity_id,
         window_counts.occurred_at,
         window_counts.interaction_type,
+        window_counts._key_fingerprint,
         states.stage_name,
         states.stage_order,
         -- the deal's amount then, in the corporate currency at that day's rate
@@ -224,27 +234,13 @@ features as (
         ln(1 + moments.meetings_before) as feature_log_meetings_before,
         coalesce(moments.deal_is_closed, false) as is_training,
         case when moments.deal_is_closed then coalesce(moments.deal_is_won, false) end as is_won,
-        right({{ dbt.hash('moments.opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout
+        right({{ dbt.hash('moments.opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout,
+        moments._key_fingerprint
     from moments
     cross join open_stage_count
-),
-
-keyed_features as (
-    select
-        {% if keyed -%}
-            features.*,
-            key_fingerprints._key_fingerprint
-        {%- else -%}
-            features.*
-        {%- endif %}
-    from features
-    {% if keyed -%}
-        inner join key_fingerprints
-            on features.opportunity_id = key_fingerprints.opportunity_id
-    {%- endif %}
 )
 
-select * from keyed_features
+select * from features
 {{- changed_key_markers('opportunity_id', [
     'interaction_id', 'opportunity_id', 'occurred_at', 'interaction_type', 'stage_name', 'amount',
     'feature_stage_progress', 'feature_log_days_in_stage', 'feature_log_deal_age_days', 'feature_log_amount',
