@@ -10,7 +10,8 @@
 #
 # Environment: REVOPS_PG_PORT (default 55432; when the default is taken by another program the
 # next free port is used), REVOPS_PG_USER (revops), REVOPS_PG_DATABASE (revops),
-# REVOPS_PG_DATA (the data directory, default target/postgres/data).
+# REVOPS_PG_DATA (the data directory, default target/postgres/data, or a directory in /var/tmp
+# named after the project's path when the project is not reachable by the user postgres).
 # Works as root (initdb refuses root: the server runs as the `postgres` system user, created if
 # missing) and as a normal user (the server runs as that user). Trust authentication, loopback
 # only, C collation (text sorts byte-wise, as in DuckDB) and durability off: a test server.
@@ -24,7 +25,25 @@ port="${REVOPS_PG_PORT:-$default_port}"
 role="${REVOPS_PG_USER:-revops}"
 database="${REVOPS_PG_DATABASE:-revops}"
 base_dir="$project_root/target/postgres"
+
+# True when other users can traverse every existing directory from / down to $1.
+world_searchable() {
+    local dir="$1"
+    while [ "$dir" != "/" ] && [ -n "$dir" ]; do
+        if [ -d "$dir" ] && [ -z "$(find "$dir" -maxdepth 0 -perm -o+x 2>/dev/null)" ]; then return 1; fi
+        dir="$(dirname "$dir")"
+    done
+}
+
+# As root the server runs as the user postgres, which cannot reach a project checked out
+# under a private directory (a mktemp -d clone, a home directory with mode 700): the data
+# then lives in /var/tmp, in a directory named after the project's path, so start, stop and
+# status find the same one.
+if [ -z "${REVOPS_PG_DATA:-}" ] && [ "$(id -u)" -eq 0 ] && ! world_searchable "$project_root"; then
+    base_dir="/var/tmp/revops-postgres-$(printf '%s' "$project_root" | md5sum | cut -c1-12)"
+fi
 data_dir="${REVOPS_PG_DATA:-$base_dir/data}"
+case "$data_dir" in /*) ;; *) data_dir="$project_root/$data_dir" ;; esac
 log_file="$(dirname "$data_dir")/server.log"
 
 say() { echo "postgres.sh: $*" >&2; }
@@ -68,7 +87,8 @@ fi
 
 as_server_user() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u "$server_user" -- "$@"
+        # from /: the server user may not be allowed into the current directory
+        (cd / && runuser -u "$server_user" -- "$@")
     else
         "$@"
     fi
