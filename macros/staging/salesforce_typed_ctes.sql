@@ -14,6 +14,9 @@
     (a different hash at their position), and the last row, are parsed, and the CTE
     raw_row_count holds the number of raw rows. -#}
 {% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false) -%}
+{%- if track_raw_rows and prefix != '' -%}
+    {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for an audit model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
+{%- endif -%}
 {{ prefix }}landed as (
     {{ salesforce_landing(table_name) }}
 ),
