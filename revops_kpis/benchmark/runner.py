@@ -109,6 +109,14 @@ def _dbt_build(export: Path, target_path: Path, full_refresh: bool) -> list[str]
     return command + (["--full-refresh"] if full_refresh else [])
 
 
+def _timed_build(root: Path, name: str, export: Path, warehouse: Path, full_refresh: bool) -> Measured:
+    """One measured `dbt build` of `export` into `warehouse`: its target folder is
+    root/target/<name>, its log root/logs/<name>.log."""
+    target = root / "target" / name
+    measured = measure(_dbt_build(export, target, full_refresh), root / "logs" / f"{name}.log", _dbt_env(warehouse))
+    return _dbt_outcome(measured, target)
+
+
 def _dbt_outcome(measured: Measured, target_path: Path) -> Measured:
     """Note which models failed and which tests failed, from dbt's run results."""
     path = target_path / "run_results.json"
@@ -169,9 +177,7 @@ def run_case(size: str, fmt: str, work: Path, runs: int, incremental: bool, expo
     for run in range(runs):
         _say(f"  {size}/{fmt} full build, run {run + 1}/{runs}")
         full_db.unlink(missing_ok=True)
-        target = root / "target" / f"{fmt}-full-{run}"
-        measured = _dbt_outcome(measure(_dbt_build(export, target, True), root / "logs" / f"{fmt}-full-{run}.log",
-                                        _dbt_env(full_db)), target)
+        measured = _timed_build(root, f"{fmt}-full-{run}", export, full_db, full_refresh=True)
         case.full_build.append(measured)
         _report(measured)
     median_run = _median_run(case.full_build)
@@ -225,8 +231,7 @@ def _incremental(case: Case, root: Path, export: Path, full_db: Path, runs: int)
     base_db = root / f"before-{case.fmt}.duckdb"
     base_db.unlink(missing_ok=True)
     _say(f"  {case.size}/{case.fmt} building the earlier export (the incremental run's starting point)")
-    base = _dbt_outcome(measure(_dbt_build(before, root / "target" / "before", True), root / "logs" / "before.log",
-                                _dbt_env(base_db)), root / "target" / "before")
+    base = _timed_build(root, "before", before, base_db, full_refresh=True)
     if not base.usable:
         _say(f"    the build of the earlier export failed (exit {base.exit_code}); see {base.log}")
         return
@@ -234,9 +239,7 @@ def _incremental(case: Case, root: Path, export: Path, full_db: Path, runs: int)
     for run in range(runs):
         _say(f"  {case.size}/{case.fmt} incremental run {run + 1}/{runs}")
         shutil.copyfile(base_db, incremental_db)
-        target = root / "target" / f"{case.fmt}-incremental-{run}"
-        measured = _dbt_outcome(measure(_dbt_build(export, target, False), root / "logs" / f"{case.fmt}-incremental-{run}.log",
-                                        _dbt_env(incremental_db)), target)
+        measured = _timed_build(root, f"{case.fmt}-incremental-{run}", export, incremental_db, full_refresh=False)
         case.incremental.append(measured)
         _report(measured)
     median_run = _median_run(case.incremental)
