@@ -215,19 +215,29 @@ push_counts as (
 
 interactions as (
     select
-        interactions.interaction_id,
-        interactions.owner_id,
-        interactions.account_id,
-        {{ to_reporting_date('interactions.occurred_at') }} as occurred_date,
-        interactions.days_since_previous_account_interaction,
-        scored.interaction_value_amount
-    from {{ ref('int_interactions_unified') }} as interactions
-    left join {{ ref('int_interactions_scored') }} as scored
-        on interactions.interaction_id = scored.interaction_id
+        owner_id,
+        account_id,
+        occurred_date,
+        days_since_previous_account_interaction,
+        interaction_value_amount
+    from {{ ref('fct_interactions') }}
 ),
 
-interactions_attributed as (
-    {{ attribute_to_grains_and_periods('interactions', 'owner_id', 'occurred_date') }}
+-- activity per user and day first: counts and sums add up, and a user's days are far fewer
+-- than their interactions, so the fan-out to every grain and period stays small
+daily_activity as (
+    select
+        owner_id,
+        occurred_date,
+        count(*) as activity_count,
+        count(interaction_value_amount) as valued_interaction_count,
+        sum(interaction_value_amount) as interaction_value_sum_amount
+    from interactions
+    group by owner_id, occurred_date
+),
+
+daily_activity_attributed as (
+    {{ attribute_to_grains_and_periods('daily_activity', 'owner_id', 'occurred_date') }}
 ),
 
 activity as (
@@ -236,24 +246,22 @@ activity as (
         grain_id,
         period_grain,
         period_start,
-        count(*) as activity_count,
-        count(interaction_value_amount) as valued_interaction_count,
-        sum(interaction_value_amount) as interaction_value_sum_amount
-    from interactions_attributed
+        sum(activity_count) as activity_count,
+        sum(valued_interaction_count) as valued_interaction_count,
+        sum(interaction_value_sum_amount) as interaction_value_sum_amount
+    from daily_activity_attributed
     group by grain, grain_id, period_grain, period_start
 ),
 
-owned_accounts as (
+-- every account with its current owner. Accounts are unique and have one owner, so counts
+-- of accounts per owner add up to distinct counts per team and company: each count below is
+-- taken per owner first and rolled up to the grains after (far fewer rows to fan out)
+account_owners as (
     select
-        account_list.account_id,
-        account_list.owner_id as account_owner_id,
-        memberships.grain,
-        memberships.grain_id
-    from {{ ref('stg_salesforce__accounts') }} as account_list
-    inner join {{ ref('int_rep_grain_memberships') }} as memberships
-        on account_list.owner_id = memberships.rep_id
+        account_id,
+        owner_id
+    from {{ ref('stg_salesforce__accounts') }}
 ),
-
 
 -- each interaction on an account in its fiscal month, quarter and year (the periods are
 -- computed, not joined: a range join of every interaction to every period is quadratic)
@@ -290,28 +298,54 @@ account_touches as (
     from period_account_gaps
 ),
 
--- accounts owned by each grain (the account's current owner), and how many of them were
--- touched in each period: counted per grain first, then laid on the spine
+-- accounts owned by each grain, and how many of them were touched in each period: counted
+-- per owner, rolled up to the grains, then laid on the spine
+owned_by_owner as (
+    select
+        owner_id,
+        count(*) as owned_account_count
+    from account_owners
+    group by owner_id
+),
+
+owned_attributed as (
+    {{ attribute_to_grains('owned_by_owner', 'owner_id') }}
+),
+
 owned_account_counts as (
     select
         grain,
         grain_id,
-        count(distinct account_id) as owned_account_count
-    from owned_accounts
+        sum(owned_account_count) as owned_account_count
+    from owned_attributed
     group by grain, grain_id
+),
+
+reached_by_owner as (
+    select
+        account_owners.owner_id,
+        account_touches.period_grain,
+        account_touches.period_start,
+        count(*) as reached_account_count
+    from account_touches
+    inner join account_owners
+        on account_touches.account_id = account_owners.account_id
+    group by account_owners.owner_id, account_touches.period_grain, account_touches.period_start
+),
+
+reached_attributed as (
+    {{ attribute_to_grains('reached_by_owner', 'owner_id') }}
 ),
 
 reached_account_counts as (
     select
-        owned_accounts.grain,
-        owned_accounts.grain_id,
-        account_touches.period_grain,
-        account_touches.period_start,
-        count(distinct account_touches.account_id) as reached_account_count
-    from account_touches
-    inner join owned_accounts
-        on account_touches.account_id = owned_accounts.account_id
-    group by owned_accounts.grain, owned_accounts.grain_id, account_touches.period_grain, account_touches.period_start
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        sum(reached_account_count) as reached_account_count
+    from reached_attributed
+    group by grain, grain_id, period_grain, period_start
 ),
 
 reach as (
@@ -363,17 +397,21 @@ open_deal_accounts_engaged as (
             and open_deal_accounts.period_start = period_account_gaps.period_start
 ),
 
-engagement_base as (
-    select distinct
-        owned_accounts.grain,
-        owned_accounts.grain_id,
+engagement_by_owner as (
+    select
+        account_owners.owner_id,
         open_deal_accounts_engaged.period_grain,
         open_deal_accounts_engaged.period_start,
-        open_deal_accounts_engaged.account_id,
-        open_deal_accounts_engaged.is_engaged
+        count(*) as open_deal_account_count,
+        sum(case when open_deal_accounts_engaged.is_engaged then 1 else 0 end) as engaged_account_count
     from open_deal_accounts_engaged
-    inner join owned_accounts
-        on open_deal_accounts_engaged.account_id = owned_accounts.account_id
+    inner join account_owners
+        on open_deal_accounts_engaged.account_id = account_owners.account_id
+    group by account_owners.owner_id, open_deal_accounts_engaged.period_grain, open_deal_accounts_engaged.period_start
+),
+
+engagement_attributed as (
+    {{ attribute_to_grains('engagement_by_owner', 'owner_id') }}
 ),
 
 engagement as (
@@ -382,9 +420,9 @@ engagement as (
         grain_id,
         period_grain,
         period_start,
-        count(*) as open_deal_account_count,
-        sum(case when is_engaged then 1 else 0 end) as engaged_account_count
-    from engagement_base
+        sum(open_deal_account_count) as open_deal_account_count,
+        sum(engaged_account_count) as engaged_account_count
+    from engagement_attributed
     group by grain, grain_id, period_grain, period_start
 ),
 
