@@ -4,6 +4,10 @@
     fitted on the export's own closed deals (int_win_probability_model); when too few deals
     have closed, from historical stage win rates, and then an interaction changes nothing
     (probability_method says which). -#}
+{#- A view: the scoring is a few arithmetic columns on the features, cheaper to compute where
+    it is read (fct_interactions, the calibration) than to write as one more table of every
+    moment. -#}
+{{ config(materialized='view') }}
 
 {%- set count_features = ['log_interactions', 'log_calls', 'log_emails', 'log_meetings'] %}
 
