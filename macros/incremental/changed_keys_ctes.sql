@@ -9,6 +9,7 @@
     inputs all keys share (a lookup table, a var). -#}
 {% macro changed_keys_ctes(key, fingerprints_cte) -%}
 {%- if is_incremental() %}
+{{- require_stored_columns([key, '_key_fingerprint']) }}
 stored_key_fingerprints as (
     select distinct
         {{ key }},

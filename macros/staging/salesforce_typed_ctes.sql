@@ -34,6 +34,7 @@
     from {{ prefix }}landed
 ),
 {%- if is_incremental() %}
+{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint']) }}
 
 {{ prefix }}raw_row_count as (
     {{ salesforce_landing(table_name, row_count_only=true) }}

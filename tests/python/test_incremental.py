@@ -11,13 +11,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import DEMO, MODELS_ONLY
 from dbt_helpers import query, read_rows, write_rows
 from revops_kpis.benchmark.compare import compare_warehouses, differences
 from revops_kpis.benchmark.rewind import cut_for_fraction, rewind_export
-from revops_kpis.dbt_project import run_dbt
+from revops_kpis.dbt_project import DbtRunError, run_dbt
 
 SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
 # the models built incrementally: the audit tables whose checks read only their own row
@@ -151,3 +152,22 @@ def test_a_changed_setting_reparses_every_row(before, tmp_path):
     warehouse = tmp_path / "utc.duckdb"
     _build(naive, warehouse, tmp_path / "target-utc", full_refresh=True)
     _incremental_equals_full(warehouse, naive, tmp_path, extra_vars={"crm_export_timezone": "America/New_York"})
+
+
+@pytest.mark.parametrize("model, column", [
+    ("staging.stg_salesforce__user_rows", "_build_fingerprint"),
+    ("intermediate.int_win_probability_features", "_key_fingerprint"),
+])
+def test_a_table_without_bookkeeping_columns_asks_for_a_full_refresh(before, tmp_path, model, column):
+    # a table built by an earlier version of the project (before the bookkeeping columns):
+    # the incremental run stops with what to do instead of a binder error
+    export, warehouse = before
+    stale = tmp_path / "stale.duckdb"
+    shutil.copyfile(warehouse, stale)
+    with duckdb.connect(str(stale)) as connection:
+        connection.execute(f"alter table {model} drop column {column}")
+    with pytest.raises(DbtRunError) as failure:
+        run_dbt(["run", "--select", model.split(".")[1]], export_path=export, duckdb_path=stale,
+                target_path=tmp_path / "target", quiet=True)
+    assert f"has no column {column}: it was built by an earlier version" in str(failure.value)
+    assert "revops-kpis run --full-refresh" in str(failure.value)
