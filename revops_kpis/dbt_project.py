@@ -77,10 +77,28 @@ def run_dbt(
     if duckdb_path is not None:
         env["REVOPS_DUCKDB_PATH"] = str(Path(duckdb_path).resolve())
     with _environment(env):
-        result = dbtRunner().invoke(command)
+        try:
+            result = dbtRunner().invoke(command)
+        finally:
+            release_duckdb()
     if not result.success:
         raise DbtRunError(describe_failure(args, result))
     return result
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb holds. The profile keeps it open for a whole
+    command (keep_open: true, so models and tests do not each reopen the file and lose its
+    cache); dbt-duckdb would then hold it until the process exits, and the process could
+    not open the file itself (DuckDB refuses a second open with another configuration)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # dbt-duckdb not installed (another adapter's environment)
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def describe_failure(args: list[str], result) -> str:
