@@ -18,24 +18,8 @@ scripts/setup.sh
 
 command -v java >/dev/null 2>&1 || { echo "spark.sh: Java (17) is needed for pyspark" >&2; exit 1; }
 
-python_bin="${PYTHON:-}"
-if [ -z "$python_bin" ]; then
-    for candidate in python3.11 python3.12 python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python_bin="$candidate"; break; fi
-    done
-fi
-if [ ! -x .venv-spark/bin/python ]; then
-    echo "spark.sh: creating .venv-spark with $("$python_bin" --version 2>&1)"
-    "$python_bin" -m venv .venv-spark
-fi
-stamp=.venv-spark/.revops-kpis-installed
-wanted="$(sha256sum requirements-spark.lock | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
-    echo "spark.sh: installing requirements-spark.lock into .venv-spark (about 940 MB)"
-    .venv-spark/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
-    .venv-spark/bin/python -m pip check
-    echo "$wanted" > "$stamp"
-fi
+. scripts/lib/python_env.sh
+ensure_venv spark.sh .venv-spark requirements-spark.lock "about 940 MB the first time"
 
 export DBT_PROFILES_DIR="$PWD" DBT_SEND_ANONYMOUS_USAGE_STATS=false
 export_dir="$(realpath "${CRM_EXPORT_PATH:-data/demo_export}")"

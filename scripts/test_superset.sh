@@ -13,25 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 
-python_bin="${PYTHON:-}"
-if [ -z "$python_bin" ]; then
-    for candidate in python3.11 python3.12 python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python_bin="$candidate"; break; fi
-    done
-fi
+. scripts/lib/python_env.sh
 venv=.venv-superset
-if [ ! -x "$venv/bin/python" ]; then
-    echo "superset: creating $venv with $("$python_bin" --version 2>&1)"
-    "$python_bin" -m venv "$venv"
-fi
-stamp="$venv/.revops-kpis-installed"
-wanted="$(sha256sum requirements-superset.lock | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
-    echo "superset: installing requirements-superset.lock (about 900 MB the first time)"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-superset.lock
-    "$venv/bin/python" -m pip check
-    echo "$wanted" > "$stamp"
-fi
+ensure_venv superset "$venv" requirements-superset.lock "about 900 MB the first time"
 
 warehouse="$(realpath -m "${REVOPS_DUCKDB_PATH:-target/revops_kpis.duckdb}")"
 if [ ! -f "$warehouse" ]; then
