@@ -290,16 +290,7 @@ period_account_gaps as (
     group by account_id, period_grain, period_start
 ),
 
-account_touches as (
-    select
-        account_id,
-        period_grain,
-        period_start
-    from period_account_gaps
-),
-
--- accounts owned by each grain, and how many of them were touched in each period: counted
--- per owner, rolled up to the grains, then laid on the spine
+-- accounts owned by each grain: counted per owner, then rolled up to the grains
 owned_by_owner as (
     select
         owner_id,
@@ -321,52 +312,6 @@ owned_account_counts as (
     group by grain, grain_id
 ),
 
-reached_by_owner as (
-    select
-        account_owners.owner_id,
-        account_touches.period_grain,
-        account_touches.period_start,
-        count(*) as reached_account_count
-    from account_touches
-    inner join account_owners
-        on account_touches.account_id = account_owners.account_id
-    group by account_owners.owner_id, account_touches.period_grain, account_touches.period_start
-),
-
-reached_attributed as (
-    {{ attribute_to_grains('reached_by_owner', 'owner_id') }}
-),
-
-reached_account_counts as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        sum(reached_account_count) as reached_account_count
-    from reached_attributed
-    group by grain, grain_id, period_grain, period_start
-),
-
-reach as (
-    select
-        spine.grain,
-        spine.grain_id,
-        spine.period_grain,
-        spine.period_start,
-        owned_account_counts.owned_account_count,
-        coalesce(reached_account_counts.reached_account_count, 0) as reached_account_count
-    from spine
-    inner join owned_account_counts
-        on spine.grain = owned_account_counts.grain and spine.grain_id = owned_account_counts.grain_id
-    left join reached_account_counts
-        on
-            spine.grain = reached_account_counts.grain
-            and spine.grain_id = reached_account_counts.grain_id
-            and spine.period_grain = reached_account_counts.period_grain
-            and spine.period_start = reached_account_counts.period_start
-),
-
 -- accounts with a deal open at some time in each period
 open_deal_accounts as (
     select distinct
@@ -383,47 +328,76 @@ open_deal_accounts as (
     where not states.is_closed_stage
 ),
 
-open_deal_accounts_engaged as (
+-- one row per account and period in which it was touched or had a deal open: whether it
+-- was touched, and whether its median gap between interactions met the cadence target
+account_periods as (
     select
-        open_deal_accounts.account_id,
-        open_deal_accounts.period_grain,
-        open_deal_accounts.period_start,
+        coalesce(period_account_gaps.account_id, open_deal_accounts.account_id) as account_id,
+        coalesce(period_account_gaps.period_grain, open_deal_accounts.period_grain) as period_grain,
+        coalesce(period_account_gaps.period_start, open_deal_accounts.period_start) as period_start,
+        period_account_gaps.account_id is not null as is_touched,
+        open_deal_accounts.account_id is not null as has_open_deal,
         coalesce(period_account_gaps.median_gap_days <= {{ var('cadence_target_days') }}, false) as is_engaged
-    from open_deal_accounts
-    left join period_account_gaps
+    from period_account_gaps
+    full outer join open_deal_accounts
         on
-            open_deal_accounts.account_id = period_account_gaps.account_id
-            and open_deal_accounts.period_grain = period_account_gaps.period_grain
-            and open_deal_accounts.period_start = period_account_gaps.period_start
+            period_account_gaps.account_id = open_deal_accounts.account_id
+            and period_account_gaps.period_grain = open_deal_accounts.period_grain
+            and period_account_gaps.period_start = open_deal_accounts.period_start
 ),
 
-engagement_by_owner as (
+-- reached accounts (touched in the period), accounts with a deal open and, of those, engaged
+-- accounts: counted per account owner, then rolled up to the grains
+account_periods_by_owner as (
     select
         account_owners.owner_id,
-        open_deal_accounts_engaged.period_grain,
-        open_deal_accounts_engaged.period_start,
-        count(*) as open_deal_account_count,
-        sum(case when open_deal_accounts_engaged.is_engaged then 1 else 0 end) as engaged_account_count
-    from open_deal_accounts_engaged
+        account_periods.period_grain,
+        account_periods.period_start,
+        sum(case when account_periods.is_touched then 1 else 0 end) as reached_account_count,
+        sum(case when account_periods.has_open_deal then 1 else 0 end) as open_deal_account_count,
+        sum(case when account_periods.has_open_deal and account_periods.is_engaged then 1 else 0 end)
+            as engaged_account_count
+    from account_periods
     inner join account_owners
-        on open_deal_accounts_engaged.account_id = account_owners.account_id
-    group by account_owners.owner_id, open_deal_accounts_engaged.period_grain, open_deal_accounts_engaged.period_start
+        on account_periods.account_id = account_owners.account_id
+    group by account_owners.owner_id, account_periods.period_grain, account_periods.period_start
 ),
 
-engagement_attributed as (
-    {{ attribute_to_grains('engagement_by_owner', 'owner_id') }}
+account_periods_attributed as (
+    {{ attribute_to_grains('account_periods_by_owner', 'owner_id') }}
 ),
 
-engagement as (
+account_period_counts as (
     select
         grain,
         grain_id,
         period_grain,
         period_start,
+        sum(reached_account_count) as reached_account_count,
         sum(open_deal_account_count) as open_deal_account_count,
         sum(engaged_account_count) as engaged_account_count
-    from engagement_attributed
+    from account_periods_attributed
     group by grain, grain_id, period_grain, period_start
+),
+
+-- every grain that owns accounts, in every period, with how many of them were reached
+reach as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        owned_account_counts.owned_account_count,
+        coalesce(account_period_counts.reached_account_count, 0) as reached_account_count
+    from spine
+    inner join owned_account_counts
+        on spine.grain = owned_account_counts.grain and spine.grain_id = owned_account_counts.grain_id
+    left join account_period_counts
+        on
+            spine.grain = account_period_counts.grain
+            and spine.grain_id = account_period_counts.grain_id
+            and spine.period_grain = account_period_counts.period_grain
+            and spine.period_start = account_period_counts.period_start
 ),
 
 quotas as (
@@ -477,12 +451,12 @@ combined as (
         coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }})) as interaction_value_sum_amount,
         coalesce(reach.owned_account_count, 0) as owned_account_count,
         coalesce(reach.reached_account_count, 0) as reached_account_count,
-        coalesce(engagement.open_deal_account_count, 0) as open_deal_account_count,
-        coalesce(engagement.engaged_account_count, 0) as engaged_account_count
+        coalesce(account_period_counts.open_deal_account_count, 0) as open_deal_account_count,
+        coalesce(account_period_counts.engaged_account_count, 0) as engaged_account_count
     from
         spine
     {%- for metrics in ['lead_response', 'cycles', 'closings', 'time_in_stage', 'conversion', 'creations',
-                        'coverage_and_slippage', 'quota_totals', 'push_counts', 'activity', 'reach', 'engagement'] %}
+                        'coverage_and_slippage', 'quota_totals', 'push_counts', 'activity', 'reach', 'account_period_counts'] %}
     left join {{ metrics }}
         on
             spine.grain = {{ metrics }}.grain
