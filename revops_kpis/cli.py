@@ -51,20 +51,30 @@ def command_run(args: argparse.Namespace) -> int:
     from revops_kpis.mart_checks import DEFAULT_REPORT_DIR as MART_REPORT_DIR, validate_marts
     from revops_kpis.run_summary import format_run_summary
 
+    from revops_kpis.export_prepare import prepare_export
+
     export_path = _export_path(args.export)
     duckdb_path = Path(args.duckdb).resolve()
     extra_vars = _parse_vars(args.vars)
-    if args.encoding:
-        extra_vars["crm_export_encoding"] = args.encoding
-    encoding = extra_vars.get("crm_export_encoding", "utf-8")
+    encoding = args.encoding or extra_vars.get("crm_export_encoding", "auto")
+    date_order = args.date_order or extra_vars.get("crm_date_order", "auto")
     loss_reason_field = extra_vars.get("loss_reason_field", "Loss_Reason__c")
+    # copies of the files dbt cannot read as they are, beside the warehouse they build
+    prepared_dir = duckdb_path.with_name(duckdb_path.stem + ".prepared_export")
     started = time.perf_counter()
     total_steps = 3
 
     _step(1, total_steps, f"Checking the export {export_path}")
     try:
         if args.skip_export_checks:
-            checked = preflight(export_path, encoding=encoding, loss_reason_field=loss_reason_field)
+            checked = preflight(
+                export_path, encoding=encoding, loss_reason_field=loss_reason_field, date_order=date_order
+            )
+            for note in checked.notes:
+                print(f"  {note}")
+            export_files = prepare_export(
+                checked, prepared_dir, lambda message: print(f"  {message}", flush=True)
+            )
             print("  Great Expectations checks skipped (--skip-export-checks); preflight passed.")
         else:
             validation = validate_export(
@@ -73,8 +83,11 @@ def command_run(args: argparse.Namespace) -> int:
                 encoding=encoding,
                 loss_reason_field=loss_reason_field,
                 progress=lambda message: print(f"  {message}", flush=True),
+                date_order=date_order,
+                prepared_dir=prepared_dir,
             )
             checked = validation.preflight
+            export_files = validation.export_files
             print(format_summary(validation))
             if not validation.success:
                 print(
@@ -87,8 +100,15 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"\nThe export cannot be used:\n\n{exc}", file=sys.stderr)
         return 2
 
+    # dbt reads the files the checks accepted: prepared copies are UTF-8 with ISO dates
+    extra_vars["crm_export_files"] = export_files
+    if not encoding.startswith(("utf-16", "utf-32")):
+        extra_vars["crm_export_encoding"] = "utf-8"
+
     _step(2, total_steps, f"Building the project on DuckDB ({duckdb_path})")
-    build_args = ["build"] + (["--full-refresh"] if args.full_refresh else [])
+    # dbt's unit tests check the project's own logic on hand-written rows, not the export: the
+    # test suite runs them (scripts/test.sh); a user's run builds the models and the data tests
+    build_args = ["build", "--exclude", "resource_type:unit_test"] + (["--full-refresh"] if args.full_refresh else [])
     try:
         run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
     except DbtRunError as exc:
@@ -174,7 +194,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--export", type=Path, help="export folder (default: env CRM_EXPORT_PATH, else the demo)")
     run.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
                      help="DuckDB file to build (default target/revops_kpis.duckdb)")
-    run.add_argument("--encoding", help="CSV encoding of the export (utf-8, latin-1); sets crm_export_encoding")
+    run.add_argument("--encoding",
+                     help="CSV encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), "
+                          "latin-1, cp1252, ... or utf-8 to refuse them (var crm_export_encoding)")
+    run.add_argument("--date-order", choices=["auto", "iso", "us", "eu"],
+                     help="how locale dates (03/04/2025) are read: auto (default: from the values, per file), "
+                          "us (month/day/year), eu (day/month/year), iso (var crm_date_order)")
     run.add_argument("--vars", help="dbt vars as YAML, e.g. '{as_of: \"2026-06-30\", fiscal_year_start_month: 2}'")
     run.add_argument("--skip-export-checks", action="store_true",
                      help="run only the preflight, not the Great Expectations suite")

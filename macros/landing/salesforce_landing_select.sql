@@ -1,7 +1,8 @@
 {#- The select that lands one object as text (see salesforce_landing). `reader` is a
     read_csv/read_parquet call or a relation, `headers` its column names, `location` what
     to name in error messages; reader none = the object is absent (an empty result).
-    row_count_only: one row, raw_row_count, the number of raw rows (after the same checks). -#}
+    row_count_only: one row, raw_row_count, the number of raw rows (after the same checks).
+    An optional object whose file lacks required columns but holds no rows lands as absent. -#}
 {% macro salesforce_landing_select(spec, reader, headers, location, row_count_only=false) -%}
     {%- set header_by_key = {} -%}
     {%- for header in headers -%}
@@ -10,7 +11,13 @@
     {%- set select_items = [] -%}
     {%- set missing_required = [] -%}
     {%- for column in spec.columns -%}
-        {%- set header = header_by_key.get(salesforce_match_key(column.api_name), header_by_key.get(salesforce_match_key(column.name))) -%}
+        {%- set found = namespace(header=none) -%}
+        {%- for candidate in [column.api_name, column.name] + column.aliases -%}
+            {%- if found.header is none -%}
+                {%- set found.header = header_by_key.get(salesforce_match_key(candidate)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set header = found.header -%}
         {%- if reader is not none and header is not none -%}
             {%- set quoted = salesforce_quote_header(header) -%}
             {%- do select_items.append(clean_string('cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ')') ~ ' as ' ~ column.name) -%}
@@ -21,6 +28,14 @@
             {%- do select_items.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if missing_required | length > 0 and not spec.required and execute -%}
+        {#- an optional object's file with a header and no rows is an absent object, whatever
+            its header holds -#}
+        {%- set row_count = run_query('select count(*) from ' ~ reader).columns[0].values()[0] -%}
+        {%- if row_count == 0 -%}
+            {{ return(salesforce_landing_select(spec, none, [], location, row_count_only)) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- if missing_required | length > 0 -%}
         {#- a namespace: a plain set inside the loop would not outlive it -#}
         {%- set found = namespace(hint='') -%}

@@ -2,10 +2,20 @@
     .parquet, name matched case-insensitively. Returns none for a missing optional object,
     stops the run for a missing required one, and otherwise
     {path, reader (an explicit read_csv / read_parquet call), columns (the header)}.
+    The var crm_export_files ({ObjectName: path}) names the file of an object instead: the
+    command line passes the UTF-8, ISO-dated copies it prepared (revops_kpis.export_prepare)
+    there, and '' for an optional object whose file holds no rows (read as absent).
     CSVs are read with explicit options and every column as text: no type sniffing, no
     skipped rows (the cleaning and quarantine happen in staging, in SQL). -#}
 {% macro salesforce_locate_export_file(spec) -%}
     {%- set folder = crm_export_path() -%}
+    {%- set named_files = var('crm_export_files', {}) or {} -%}
+    {%- if spec.object_name in named_files -%}
+        {%- if not named_files[spec.object_name] -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {{ return(salesforce_export_file_reader(named_files[spec.object_name])) }}
+    {%- endif -%}
     {%- set listing = run_query("select file from glob('" ~ folder | replace("'", "''") ~ "/*') order by file") -%}
     {%- set files = listing.columns[0].values() | list -%}
     {%- if files | length == 0 -%}
@@ -36,26 +46,5 @@
             "The export folder holds more than one file for " ~ spec.object_name ~ ": "
             ~ (candidates | join(', ')) ~ ". Keep one.") }}
     {%- endif -%}
-    {%- set path = candidates[0] -%}
-    {%- set quoted_path = "'" ~ path | replace("'", "''") ~ "'" -%}
-    {%- if (path | lower).endswith('.parquet') -%}
-        {%- set sniff_reader = "read_parquet(" ~ quoted_path ~ ")" -%}
-    {%- else -%}
-        {%- set csv_options = "delim = ',', quote = '\"', escape = '\"', header = true, all_varchar = true, encoding = '"
-            ~ var('crm_export_encoding') ~ "'" -%}
-        {%- set sniff_reader = "read_csv(" ~ quoted_path ~ ", " ~ csv_options ~ ")" -%}
-    {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ sniff_reader) -%}
-    {%- set headers = described.columns[0].values() | list -%}
-    {%- if (path | lower).endswith('.parquet') -%}
-        {%- set reader = sniff_reader -%}
-    {%- else -%}
-        {%- set column_types = [] -%}
-        {%- for header in headers -%}
-            {%- do column_types.append("'" ~ header | replace("'", "''") ~ "': 'VARCHAR'") -%}
-        {%- endfor -%}
-        {%- set reader = "read_csv(" ~ quoted_path ~ ", " ~ csv_options
-            ~ ", auto_detect = false, columns = {" ~ column_types | join(', ') ~ "})" -%}
-    {%- endif -%}
-    {{ return({'path': path, 'reader': reader, 'columns': headers}) }}
+    {{ return(salesforce_export_file_reader(candidates[0])) }}
 {%- endmacro %}

@@ -42,6 +42,7 @@ from revops_kpis.export_checks._preflight import (
     ExportError,
     ExportFile,
     PreflightResult,
+    inspect_export,
     preflight,
 )
 from revops_kpis.export_checks._report import format_summary
@@ -67,6 +68,7 @@ __all__ = [
     "effective_mostly",
     "PreflightResult",
     "format_summary",
+    "inspect_export",
     "main",
     "preflight",
     "validate_export",

@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
         help="export folder (default: env CRM_EXPORT_PATH, else data/demo_export in the project)",
     )
     p.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="default: target/export_checks")
-    p.add_argument("--encoding", default="utf-8", help="CSV encoding, e.g. latin-1 (default utf-8)")
+    p.add_argument("--encoding", default="auto",
+                   help="encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), latin-1, "
+                        "cp1252, ... or utf-8 to refuse them")
+    p.add_argument("--date-order", default="auto", choices=["auto", "iso", "us", "eu"],
+                   help="how locale dates (03/04/2025) are read: auto (default: from the values, per file), us, eu, iso")
     p.add_argument("--mostly", type=float, default=0.95, help="share of values that must be valid (default 0.95)")
     p.add_argument(
         "--allow-bad-rows",
@@ -67,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             allow_bad_rows=args.allow_bad_rows,
             loss_reason_field=args.loss_reason_field,
             progress=lambda msg: print(f"  {msg}", flush=True),
+            date_order=args.date_order,
         )
     except ExportError as exc:
         print(f"Export error:\n\n{exc}", file=sys.stderr)

@@ -6,14 +6,16 @@ Plain Python and pyarrow, no pandas: a multi-GB export is streamed in chunks.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
+from revops_kpis.export_formats import DATE_ORDER_LABELS, DATE_ORDERS, DateEvidence, decide_date_order, decoded_lines
 from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
 
 DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"
@@ -21,7 +23,9 @@ DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"
 # ending -> (format, compression)
 FILE_ENDINGS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}
 ENCODING_VAR = "crm_export_encoding"
+DATE_ORDER_VAR = "crm_date_order"
 CHUNK_BYTES = 1 << 20  # decode pass: 1 MiB at a time
+DATE_SAMPLE_ROWS = 50_000  # rows read to tell the date order of a file (a prepared copy reads all)
 
 
 # --------------------------------------------------------------------------------------------
@@ -59,6 +63,24 @@ class ExportFile:
     header_only: bool = False  # header, no data rows
     rows: int | None = None  # parquet: exact; csv: estimate from the line count
     rows_exact: bool = False
+    fallback_lines: int = 0  # lines that are not UTF-8, read in the fallback encoding
+    first_fallback_line: int | None = None
+    nul_bytes: int = 0  # NUL bytes in the text (read as they are)
+    first_nul_line: int | None = None
+    date_evidence: DateEvidence | None = None  # of the contract's date and timestamp columns
+    date_order: str = "iso"  # the order the file's locale dates are read in (iso: none)
+    notes: list[str] = field(default_factory=list)  # what reading the file as it is involves
+    read_path: Path | None = None  # the file dbt reads: the export's, or a prepared copy
+
+    @property
+    def needs_preparing(self) -> bool:
+        """True when dbt must read a prepared copy (UTF-8, ISO dates) instead of the file."""
+        year_first = self.date_evidence is not None and self.date_evidence.year_first > 0
+        return (
+            self.format == "csv"
+            and not self.empty
+            and (self.fallback_lines > 0 or self.date_order in ("us", "eu") or year_first)
+        )
 
     @property
     def name(self) -> str:
@@ -68,17 +90,24 @@ class ExportFile:
 @dataclass
 class PreflightResult:
     export_path: Path
-    encoding: str
+    encoding: str  # 'auto', or the encoding named for lines that are not UTF-8
     loss_reason_field: str
     files: dict[str, ExportFile]  # by object name, contract order
     missing_optional_objects: list[str]
     ignored_files: list[str]
     warnings: list[str]
     seconds: float = 0.0
+    date_order: str = "auto"
+    problems: list[str] = field(default_factory=list)  # when inspected without raising
+    problem_files: list[Path] = field(default_factory=list)
 
     @property
     def objects(self) -> list[str]:
         return list(self.files)
+
+    @property
+    def notes(self) -> list[str]:
+        return [note for ef in self.files.values() for note in ef.notes]
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,10 +131,12 @@ def _dbt_vars(loss_reason_field: str) -> dict[str, str]:
 
 
 def _encoding_hint(encoding: str) -> str:
+    if encoding == "auto":
+        return "Re-export the file as UTF-8 (or Latin-1) CSV."
     return (
-        f"If the export is latin-1 (ISO-8859-1) or Windows-1252, say so: run dbt with "
-        f"`--vars '{{{ENCODING_VAR}: latin-1}}'` and this check with `--encoding latin-1` "
-        f"(Python: `encoding=\"latin-1\"`); otherwise re-export the file as UTF-8 CSV."
+        f"The encoding was named {encoding!r} (`--encoding`, the dbt var `{ENCODING_VAR}`): "
+        f"use `--encoding auto` (the default) to read every line that is not UTF-8 as "
+        f"Windows-1252 / Latin-1, or re-export the file as UTF-8 CSV."
     )
 
 
@@ -127,27 +158,54 @@ def _delimiter_name(header_cell: str) -> str | None:
     return best if counts[best] else None
 
 
+@dataclass
+class ByteScan:
+    """What one pass over a file's bytes found."""
+
+    lines: int = 0
+    fallback_lines: int = 0  # lines that are not UTF-8, read in the fallback encoding
+    first_fallback_line: int | None = None
+    nul_bytes: int = 0
+    first_nul_line: int | None = None
+    problem: str | None = None  # the file cannot be read as text: a sentence saying where
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+_BINARY_SHARE = 0.01  # more control bytes than this in the first chunk: not a text file
+
+
+def _fallback_encoding(encoding: str) -> str | None:
+    """The encoding for lines that are not UTF-8: Windows-1252 for 'auto', the named one
+    otherwise, none (strict) for a named UTF-8."""
+    if encoding == "auto":
+        return "cp1252"
+    return None if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
 def _scan_bytes(
     path: Path, encoding: str, limit: int | None = None, compression: str | None = None
-) -> tuple[int, str | None]:
-    """Decode `path` in chunks; return (line count, problem or None).
+) -> ByteScan:
+    """Decode `path` in chunks, every line in UTF-8 where it is valid UTF-8 and in the fallback
+    encoding (`_fallback_encoding`) where it is not; count lines, fallback lines and NUL bytes.
 
     Reads at most `limit` bytes if given (a character cut by the limit is not an error). A
     problem is a sentence naming the byte offset (in the uncompressed data) and the line.
     """
     wide = encoding.startswith(("utf-16", "utf-32"))
-    lines = 0
+    fallback = None if wide else _fallback_encoding(encoding)
+    scan = ByteScan()
     offset = 0  # absolute offset of data[0]
     read_total = 0
-    carry = b""
     last = b""
     with _open_binary(path, compression) as fh:
         head = fh.read(4)
         magic = _magic_hint(head)
         if magic and not wide:
-            return 0, f"it is not a plain text CSV.{magic}"
+            scan.problem = f"it is not a plain text CSV.{magic}"
+            return scan
         carry = head  # the first bytes go through the same checks
         read_total = len(head)
+        first_chunk = True
         while True:
             size = CHUNK_BYTES if limit is None else min(CHUNK_BYTES, limit - read_total)
             chunk = fh.read(size) if size > 0 else b""
@@ -156,43 +214,79 @@ def _scan_bytes(
             if not chunk and (at_limit or not carry):
                 break
             data = carry + chunk
-            nul = -1 if wide else data.find(b"\x00")
-            if nul >= 0:
-                line = lines + data.count(b"\n", 0, nul) + 1
-                return lines, (
-                    f"it contains binary data (a NUL byte at byte offset {offset + nul}, line "
-                    f"{line}); it is not a text CSV or it is damaged"
-                )
+            if first_chunk and not wide and data:
+                first_chunk = False
+                controls = sum(data.count(bytes([b])) for b in _CONTROL_BYTES)
+                if controls > _BINARY_SHARE * len(data):
+                    scan.problem = (
+                        f"it contains binary data ({controls} control bytes in its first "
+                        f"{len(data)} bytes); it is not a text CSV or it is damaged"
+                    )
+                    return scan
+            if not wide and b"\x00" in data:
+                if scan.first_nul_line is None:
+                    scan.first_nul_line = scan.lines + data.count(b"\n", 0, data.find(b"\x00")) + 1
+                scan.nul_bytes += data.count(b"\x00")
+            codec = encoding if wide else "utf-8"
             try:
-                data.decode(encoding)
+                data.decode(codec)
                 good, carry = len(data), b""
             except UnicodeDecodeError as exc:
                 cut = "end of data" in exc.reason and exc.end >= len(data)
                 if cut and chunk:  # a multi-byte character split over two chunks
                     good, carry = exc.start, data[exc.start :]
-                else:
-                    line = lines + data.count(b"\n", 0, exc.start) + 1
+                elif fallback is None:
+                    line = scan.lines + data.count(b"\n", 0, exc.start) + 1
                     bad = data[exc.start : exc.start + 1]
-                    return lines, (
+                    scan.problem = (
                         f"byte 0x{bad.hex()} at byte offset {offset + exc.start} (line {line}) is "
                         f"not valid {encoding} ({exc.reason})"
                     )
-            lines += data.count(b"\n", 0, good)
+                    return scan
+                else:
+                    # line by line: whole lines only (the rest waits for the next chunk)
+                    end = data.rfind(b"\n") + 1 if chunk else len(data)
+                    end = end or len(data)
+                    good, carry = end, data[end:]
+                    at = 0
+                    for number, line_bytes in enumerate(data[:end].split(b"\n")):
+                        try:
+                            line_bytes.decode("utf-8")
+                        except UnicodeDecodeError as line_exc:
+                            try:
+                                decoded_lines([line_bytes], fallback).__next__()
+                            except UnicodeDecodeError:
+                                bad = line_bytes[line_exc.start : line_exc.start + 1]
+                                scan.problem = (
+                                    f"byte 0x{bad.hex()} at byte offset {offset + at + line_exc.start} "
+                                    f"(line {scan.lines + number + 1}) is valid neither in UTF-8 nor in {fallback}"
+                                )
+                                return scan
+                            scan.fallback_lines += 1
+                            if scan.first_fallback_line is None:
+                                scan.first_fallback_line = scan.lines + number + 1
+                        at += len(line_bytes) + 1
+            scan.lines += data.count(b"\n", 0, good)
             offset += good
             last = data[good - 1 : good] or last
             if not chunk:
                 break
     if limit is None and last not in (b"", b"\n"):
-        lines += 1  # a last line without a newline
-    return lines, None
+        scan.lines += 1  # a last line without a newline
+    return scan
 
 
 def _read_csv_header(
     path: Path, encoding: str, compression: str | None = None
 ) -> tuple[list[str] | None, bool]:
     """(header or None for an empty file, has_data_rows)."""
-    with io.TextIOWrapper(_open_binary(path, compression), encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=",", quotechar='"', doublequote=True)
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    with _open_binary(path, compression) as binary:
+        if wide:
+            lines: Iterator[str] = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        else:
+            lines = decoded_lines(binary, _fallback_encoding(encoding))
+        reader = csv.reader(lines, delimiter=",", quotechar='"', doublequote=True)
         header: list[str] | None = None
         for row in reader:
             if any(cell.strip() for cell in row):
@@ -227,9 +321,9 @@ def _match_columns(
     missing_required: list[str] = []
     for col in spec.columns:
         api = col.api_name_for(dbt_vars)
-        keys = (match_key(api), match_key(col.name))  # as the dbt landing macro matches
+        keys = col.match_keys(dbt_vars)  # as the dbt landing macro matches
         contract_keys.update(keys)
-        found = by_key.get(keys[0]) or by_key.get(keys[1]) or []
+        found = next((by_key[key] for key in keys if key in by_key), [])
         if len(found) > 1:
             # the dbt landing macro reads the last of them; say so rather than guess silently
             export_file.collisions.append(
@@ -263,22 +357,49 @@ def _match_columns(
 
 def preflight(
     export_path: str | Path,
-    encoding: str = "utf-8",
+    encoding: str = "auto",
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
+    date_order: str = "auto",
 ) -> PreflightResult:
-    """Fast structural checks on an export folder; raises ExportError when it cannot be read.
+    """Fast structural checks on an export folder; raises ExportError, naming every problem
+    of every file at once, when it cannot be read (`inspect_export` returns them instead).
+    """
+    result = inspect_export(export_path, encoding, loss_reason_field, date_order)
+    if result.problems:
+        raise ExportError(result.problems, result.problem_files)
+    return result
 
-    Reads only CSV headers (plus one streamed decode pass per CSV) and Parquet schemas.
+
+def inspect_export(
+    export_path: str | Path,
+    encoding: str = "auto",
+    loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
+    date_order: str = "auto",
+) -> PreflightResult:
+    """The structural checks of `preflight`, every file inspected whatever the others hold;
+    the problems are in the result (`problems`, one paragraph each, by file) instead of raised.
+
+    Reads CSV headers, makes one streamed decode pass per CSV (every line UTF-8 where it is
+    valid UTF-8, else the fallback: Windows-1252 for `encoding='auto'`, the named encoding
+    otherwise, none for 'utf-8'), reads the date values of the first DATE_SAMPLE_ROWS rows to
+    tell the file's date order, and Parquet schemas. The folder itself being unusable (absent,
+    a file, empty) is raised at once: there is nothing else to say.
     """
     started = time.perf_counter()
     export_path = Path(export_path)
-    try:
-        encoding = codecs.lookup(encoding).name
-    except LookupError:
+    if encoding != "auto":
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise ExportError(
+                f"Unknown encoding {encoding!r}: use auto (the default), or an encoding Python knows, "
+                f"such as utf-8 or latin-1 (the option --encoding, the dbt var `{ENCODING_VAR}`)."
+            ) from None
+    if date_order not in DATE_ORDERS:
         raise ExportError(
-            f"Unknown encoding {encoding!r}: use an encoding Python knows, such as utf-8 or "
-            f"latin-1 (the dbt var `{ENCODING_VAR}`)."
-        ) from None
+            f"Unknown date order {date_order!r}: use one of {', '.join(DATE_ORDERS)} "
+            f"(the option --date-order, the dbt var `{DATE_ORDER_VAR}`)."
+        )
     if not export_path.exists():
         raise ExportError(
             f"The export folder {export_path} does not exist. Put the CRM export there (one file "
@@ -342,13 +463,11 @@ def preflight(
                 f"case-insensitively). Files "
                 f"found: {found_names}.{hint} Add the {obj} export to the folder."
             )
-    if problems:
-        raise ExportError(problems, bad_files or [export_path])
 
     files: dict[str, ExportFile] = {}
     warn: list[str] = []
     for obj, obj_spec in spec.items():
-        if obj not in candidates:
+        if obj not in candidates or len(candidates[obj]) > 1:
             continue
         path = candidates[obj][0]
         _stem, fmt, compression = _classify(path.name)  # type: ignore[misc]
@@ -361,31 +480,10 @@ def preflight(
             size_bytes=path.stat().st_size,
         )
         files[obj] = ef
-        file_problems = (
-            _inspect_parquet(ef) if ef.format == "parquet" else _inspect_csv_head(ef, encoding)
-        )
-        if not file_problems and not ef.empty:
-            file_problems = _match_columns(ef, obj_spec, dbt_vars)
+        file_problems = _inspect_file(ef, obj_spec, encoding, date_order, dbt_vars)
         if file_problems:
             problems.extend(file_problems)
             bad_files.append(path)
-    # Only once every header is fine: the full decode pass (streams each file once).
-    if not problems:
-        for ef in files.values():
-            if ef.format != "csv" or ef.empty:
-                continue
-            try:
-                lines, problem = _scan_bytes(ef.path, encoding, compression=ef.compression)
-            except (OSError, EOFError) as exc:  # a damaged .gz
-                lines, problem = 0, f"it cannot be decompressed ({exc})"
-            if problem:
-                problems.append(_decode_problem(ef, encoding, problem))
-                bad_files.append(ef.path)
-            else:
-                ef.rows = max(lines - 1, 0) if not ef.header_only else 0
-                ef.rows_exact = False
-    if problems:
-        raise ExportError(problems, bad_files)
 
     for ef in files.values():
         kind = "required" if ef.required else "optional"
@@ -394,12 +492,18 @@ def preflight(
         elif ef.header_only:
             warn.append(f"{ef.name} has a header but no rows; the {kind} object {ef.object_name} will have no rows.")
         warn.extend(ef.collisions)
-        if ef.missing_optional_columns:
+        if ef.missing_optional_columns and not ef.header_only:
             warn.append(
                 f"{ef.name} lacks optional columns {', '.join(ef.missing_optional_columns)}; "
                 f"the models that use them will see nulls."
             )
+        if ef.nul_bytes:
+            warn.append(
+                f"{ef.name} holds {ef.nul_bytes} NUL byte(s) (the first on line {ef.first_nul_line}), "
+                f"typically from a rich-text field; they are read as they are."
+            )
     missing_optional = [o for o, s in spec.items() if not s.required and o not in files]
+    problems = _by_file(problems)
     return PreflightResult(
         export_path=export_path,
         encoding=encoding,
@@ -409,12 +513,127 @@ def preflight(
         ignored_files=ignored,
         warnings=warn,
         seconds=time.perf_counter() - started,
+        date_order=date_order,
+        problems=problems,
+        problem_files=bad_files,
     )
+
+
+def _by_file(problems: list[str]) -> list[str]:
+    """The problems in file order (each paragraph starts with its file name), so that a user
+    reads every problem of one file together; the order within a file is kept."""
+    return sorted(problems, key=lambda text: text.split(":", 1)[0].lower())
+
+
+def _inspect_file(
+    ef: ExportFile, spec: ObjectSpec, encoding: str, date_order: str, dbt_vars: dict[str, str]
+) -> list[str]:
+    """Every problem of one file: its head and header, its columns, its bytes, its dates."""
+    if ef.format == "parquet":
+        problems = _inspect_parquet(ef)
+        if not problems and not ef.empty:
+            problems = _match_columns(ef, spec, dbt_vars)
+        ef.read_path = ef.path
+        return problems
+    problems = _inspect_csv_head(ef, encoding)
+    if problems or ef.empty:
+        return problems
+    problems = _match_columns(ef, spec, dbt_vars)
+    if problems and ef.header_only and not spec.required:
+        # a header-only optional file is an object without rows, whatever columns it has
+        ef.notes.append(f"{ef.name}: a header without rows: read as no {ef.object_name} rows.")
+        return []
+    try:
+        scan = _scan_bytes(ef.path, encoding, compression=ef.compression)
+    except (OSError, EOFError) as exc:  # a damaged .gz
+        scan = ByteScan(problem=f"it cannot be decompressed ({exc})")
+    if scan.problem:
+        return problems + [_decode_problem(ef, encoding, scan.problem)]
+    ef.rows = max(scan.lines - 1, 0) if not ef.header_only else 0
+    ef.rows_exact = False
+    ef.fallback_lines, ef.first_fallback_line = scan.fallback_lines, scan.first_fallback_line
+    ef.nul_bytes, ef.first_nul_line = scan.nul_bytes, scan.first_nul_line
+    if scan.fallback_lines:
+        fallback = _fallback_encoding(encoding)
+        label = "Windows-1252 (Latin-1)" if fallback == "cp1252" else fallback
+        ef.notes.append(
+            f"{ef.name}: {scan.fallback_lines:,} line(s) are not UTF-8 (the first is line "
+            f"{scan.first_fallback_line}); read as {label} and converted to UTF-8."
+        )
+    if problems:
+        return problems
+    return _inspect_dates(ef, spec, encoding, date_order, dbt_vars)
+
+
+def _inspect_dates(
+    ef: ExportFile, spec: ObjectSpec, encoding: str, date_order: str, dbt_vars: dict[str, str]
+) -> list[str]:
+    """Reads the date and timestamp columns of the first DATE_SAMPLE_ROWS rows and decides the
+    order the file's locale dates are read in (export_formats.decide_date_order)."""
+    date_columns = [
+        (ef.columns[c.api_name_for(dbt_vars)], c.api_name_for(dbt_vars))
+        for c in spec.columns
+        if c.type in ("date", "timestamp") and c.api_name_for(dbt_vars) in ef.columns
+    ]
+    if not date_columns or ef.header_only:
+        return []
+    positions = {header: index for index, header in enumerate(ef.header)}  # the last of a repeated header
+    wanted = [(positions[header], api) for header, api in date_columns]
+    evidence = DateEvidence()
+    try:
+        with csv_rows(ef.path, encoding, ef.compression) as rows:
+            for number, row in enumerate(rows, start=1):
+                if number > DATE_SAMPLE_ROWS:
+                    break
+                for position, _api in wanted:
+                    if position < len(row):
+                        evidence.add(row[position], number)
+    except csv.Error as exc:
+        return [
+            f"{ef.name}: it cannot be parsed as CSV ({exc}). This usually means an unclosed double "
+            f"quote; fix or re-export the file (comma-separated, double-quoted fields)."
+        ]
+    ef.date_evidence = evidence
+    decision = decide_date_order(evidence, date_order)
+    columns = ", ".join(f"`{api}`" for _position, api in wanted)
+    if decision.order is None:
+        option = f"`--date-order us` or `--date-order eu` (the dbt var `{DATE_ORDER_VAR}`)"
+        if decision.problem == "conflict":
+            return [
+                f"{ef.name}: its dates ({columns}) are written in two orders: {decision.reason}. "
+                f"Re-export the file with one date format, or name the order with {option}."
+            ]
+        return [
+            f"{ef.name}: its dates ({columns}) cannot tell their order: {decision.reason}. Say "
+            f"which it is with {option}; exports from US orgs write month/day/year."
+        ]
+    ef.date_order = decision.order
+    if decision.order in ("us", "eu"):
+        ef.notes.append(
+            f"{ef.name}: {evidence.locale:,} dates in {columns} read as "
+            f"{DATE_ORDER_LABELS[decision.order]} ({decision.reason}) and converted to ISO."
+        )
+    return []
+
+
+@contextlib.contextmanager
+def csv_rows(path: Path, encoding: str, compression: str | None = None) -> Iterator[Iterator[list[str]]]:
+    """The data rows of a CSV (header skipped), every line decoded as `_scan_bytes` decodes it;
+    blank lines are skipped, as DuckDB's reader skips them."""
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    with _open_binary(path, compression) as binary:
+        if wide:
+            lines: Iterator[str] = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        else:
+            lines = decoded_lines(binary, _fallback_encoding(encoding))
+        reader = csv.reader(lines, delimiter=",", quotechar='"', doublequote=True)
+        next(reader, None)
+        yield (row for row in reader if row and any(cell != "" for cell in row))
 
 
 def _decode_problem(ef: ExportFile, encoding: str, problem: str) -> str:
     text = f"{ef.name}: {problem.rstrip('.')}."
-    if "not valid" in problem:
+    if "not valid" in problem or "valid neither" in problem:
         text += " " + _encoding_hint(encoding)
     else:
         text += " Re-export the object as a comma-separated text file (CSV, UTF-8)."
@@ -427,7 +646,7 @@ def _inspect_csv_head(ef: ExportFile, encoding: str) -> list[str]:
         ef.empty, ef.rows, ef.rows_exact = True, 0, True
         return []
     try:
-        _, problem = _scan_bytes(ef.path, encoding, limit=64 * 1024, compression=ef.compression)
+        problem = _scan_bytes(ef.path, encoding, limit=64 * 1024, compression=ef.compression).problem
     except (OSError, EOFError) as exc:  # not gzip, or a damaged .gz
         return [
             f"{ef.name}: it cannot be decompressed as gzip ({exc}). Re-compress it or export "

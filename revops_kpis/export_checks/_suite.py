@@ -5,6 +5,7 @@ GX 1.x, ephemeral context, pandas datasource. Imported lazily (GX takes seconds 
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import time
 import warnings
@@ -17,8 +18,9 @@ from revops_kpis.export_checks._preflight import (
     ExportError,
     ExportFile,
     PreflightResult,
+    _by_file,
     _dbt_vars,
-    preflight,
+    inspect_export,
 )
 from revops_kpis.export_checks._report import _write_reports
 from revops_kpis.export_spec import ObjectSpec, load_spec
@@ -91,13 +93,21 @@ def _read_csv_frame(
     """
     import pandas as pd
 
-    names = [f"c{i}" for i in range(len(ef.header))]
-    last = {h: i for i, h in enumerate(ef.header)}  # a repeated header: the last one is read
+    path = ef.read_path or ef.path
+    header = ef.header
+    if path != ef.path:  # a prepared copy (UTF-8, the contract's columns only)
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle))
+        encoding = "utf-8"
+    elif not encoding.startswith(("utf-16", "utf-32")):
+        encoding = "utf-8-sig"  # a file read where it is is UTF-8 (else it gets a copy)
+    names = [f"c{i}" for i in range(len(header))]
+    last = {h: i for i, h in enumerate(header)}  # a repeated header: the last one is read
     keep = {f"c{last[h]}": api for api, h in ef.columns.items()}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(
-            ef.path,
+            path,
             sep=",",
             quotechar='"',
             doublequote=True,
@@ -108,7 +118,7 @@ def _read_csv_frame(
             keep_default_na=False,
             na_filter=False,
             encoding=encoding,
-            compression=ef.compression,
+            compression=ef.compression if path == ef.path else None,
             on_bad_lines="warn",
             nrows=nrows,
             engine="c",
@@ -286,6 +296,7 @@ class ExportValidation:
     generated_at: str
     markdown_path: Path | None = None
     json_path: Path | None = None
+    export_files: dict[str, str] = field(default_factory=dict)  # the dbt var crm_export_files
 
     @property
     def success(self) -> bool:
@@ -479,14 +490,21 @@ def _gx_context():
 def validate_export(
     export_path: str | Path,
     report_dir: str | Path,
-    encoding: str = "utf-8",
+    encoding: str = "auto",
     mostly: float = 0.95,
     sample_rows: int = 200_000,
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
     allow_bad_rows: int = 2,
     progress: Callable[[str], None] | None = None,
+    date_order: str = "auto",
+    prepared_dir: str | Path | None = None,
 ) -> ExportValidation:
-    """Preflight, then the GX suite per present object; writes the Markdown and JSON reports.
+    """Preflight, the prepared copies (revops_kpis.export_prepare, into `prepared_dir`, default
+    `report_dir`/prepared), then the GX suite per present object on what dbt will read; writes
+    the Markdown and JSON reports. `validation.export_files` is the dbt var crm_export_files.
+
+    When the preflight finds problems, the GX suite still runs on the files without one, and
+    ExportError names every problem found: the preflight's and the failed expectations.
 
     Value checks pass when a share `mostly` of the (non-null) values is valid; on small
     objects they also tolerate `allow_bad_rows` bad values (see `effective_mostly`; 0 turns
@@ -501,13 +519,21 @@ def validate_export(
         raise ValueError(f"sample_rows must be positive, not {sample_rows}")
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    pf = preflight(export_path, encoding=encoding, loss_reason_field=loss_reason_field)
-    say(
-        f"preflight ok: {len(pf.files)} objects ({', '.join(f.name for f in pf.files.values())})"
-        + (f"; optional objects absent: {', '.join(pf.missing_optional_objects)}" if pf.missing_optional_objects else "")
-    )
+    from revops_kpis.export_prepare import prepare_export
+
+    pf = inspect_export(export_path, encoding=encoding, loss_reason_field=loss_reason_field, date_order=date_order)
+    if not pf.problems:
+        say(
+            f"preflight ok: {len(pf.files)} objects ({', '.join(f.name for f in pf.files.values())})"
+            + (f"; optional objects absent: {', '.join(pf.missing_optional_objects)}" if pf.missing_optional_objects else "")
+        )
     for w in pf.warnings:
         say(f"warning: {w}")
+    for note in pf.notes:
+        say(note)
+    bad = {Path(p) for p in pf.problem_files}
+    clean = PreflightResult(**{**pf.__dict__, "files": {o: f for o, f in pf.files.items() if f.path not in bad}})
+    export_files = prepare_export(clean, Path(prepared_dir or Path(report_dir) / "prepared"), say)
 
     import great_expectations as gx
 
@@ -516,11 +542,11 @@ def validate_export(
     context = _gx_context()
     datasource = context.data_sources.add_pandas("crm_export")
     objects: list[ObjectValidation] = []
-    for obj, ef in pf.files.items():
+    for obj, ef in clean.files.items():
         t0 = time.perf_counter()
         obj_spec = spec[obj]
-        if ef.empty and not obj_spec.required:
-            say(f"{obj}: {ef.name} is empty, skipped")
+        if (ef.empty or ef.header_only) and not obj_spec.required:
+            say(f"{obj}: {ef.name} holds no rows, read as an absent object; skipped")
             continue
         frame, bad_lines, sampled = _read_frame(ef, pf.encoding, sample_rows)
         personal = any(c.personal for c in obj_spec.columns)
@@ -582,8 +608,19 @@ def validate_export(
         objects=objects,
         seconds=time.perf_counter() - started,
         generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        export_files=export_files,
     )
     _write_reports(validation)
+    if pf.problems:
+        failed = [
+            f"{o.file}: {_outcome_name(e)} failed ({e.check}"
+            + (f", {e.unexpected_count:,} bad value(s)" if e.unexpected_count else "")
+            + (f", rows {', '.join(map(str, e.sample_rows))}" if e.sample_rows else "")
+            + "); see the report for the values."
+            for o in objects
+            for e in o.failed
+        ]
+        raise ExportError(_by_file(pf.problems + failed), pf.problem_files)
     return validation
 
 

@@ -42,6 +42,7 @@ VALID = {
     "number": "20",
     "integer": "3",
     "boolean": "true",
+    "forecast_category": "Commit",
 }
 ID_PREFIX = {
     "Opportunity": "006",
@@ -344,14 +345,14 @@ def test_binary_junk_names_the_file(tmp_path):
     assert "Account.csv" in str(err.value)
 
 
-def test_binary_junk_after_a_valid_header(tmp_path):
+def test_a_nul_byte_in_a_row_is_read_with_a_warning(tmp_path):
+    # a rich-text field can hold a NUL byte: the file is text, the byte is read as it is
     export = make_export(tmp_path / "export", rows=50)
     with (export / "User.csv").open("ab") as fh:
         fh.write(b"005000000000099AAA,bad\x00row\n")
-    with pytest.raises(ExportError) as err:
-        preflight(export)
-    msg = str(err.value)
-    assert "User.csv" in msg and "NUL" in msg and "line 52" in msg
+    pf = preflight(export)
+    assert pf.files["User"].nul_bytes == 1 and pf.files["User"].first_nul_line == 52
+    assert any("User.csv" in w and "NUL" in w and "line 52" in w for w in pf.warnings)
 
 
 def test_invalid_utf8_deep_in_a_large_file_reports_offset(tmp_path, monkeypatch):
@@ -363,28 +364,41 @@ def test_invalid_utf8_deep_in_a_large_file_reports_offset(tmp_path, monkeypatch)
     text = data.decode().replace("Prospecting", "Prösp€cting")
     path.write_bytes(text.encode())
     preflight(export)
-    # ... a lone continuation byte is not
+    # ... a lone continuation byte is not UTF-8: read as Windows-1252 (the default, auto) ...
     raw = path.read_bytes()
     pos = len(raw) - 100
     path.write_bytes(raw[:pos] + b"\x80" + raw[pos:])
+    line = raw[:pos].count(b"\n") + 1
+    account = preflight(export).files["Account"]
+    assert account.fallback_lines == 1 and account.first_fallback_line == line and account.needs_preparing
+    # ... or refused, naming the byte, when the encoding is named utf-8
     with pytest.raises(ExportError) as err:
-        preflight(export)
+        preflight(export, encoding="utf-8")
     msg = str(err.value)
-    assert "Account.csv" in msg and f"byte offset {pos}" in msg
+    assert "Account.csv" in msg and f"byte offset {pos}" in msg and f"line {line}" in msg
 
 
-def test_latin1_file_needs_the_encoding(tmp_path):
+def test_latin1_file_is_read_and_converted(tmp_path):
     export = make_export(tmp_path / "export", rows=5)
     header, rows = read_table(export / "Account.csv")
     rows[2][header.index("Name")] = "Société Générale Müller"
     write_csv(export / "Account.csv", header, rows, encoding="latin-1")
-    with pytest.raises(ExportError) as err:
-        preflight(export)
-    msg = str(err.value)
-    assert "Account.csv" in msg and "crm_export_encoding" in msg and "latin-1" in msg
-    assert "line 4" in msg
-    v = validate_export(export, tmp_path / "report", encoding="latin-1")
+    pf = preflight(export)
+    assert pf.files["Account"].fallback_lines == 1 and pf.files["Account"].first_fallback_line == 4
+    assert pf.notes == [
+        "Account.csv: 1 line(s) are not UTF-8 (the first is line 4); read as Windows-1252 (Latin-1) "
+        "and converted to UTF-8."
+    ]
+    v = validate_export(export, tmp_path / "report")
     assert v.success, format_summary(v)
+    copy = Path(v.export_files["Account"])
+    assert copy.parent == tmp_path / "report" / "prepared"
+    assert "Société Générale Müller" in copy.read_text(encoding="utf-8")
+    # named utf-8: refused with the line and the option that reads it
+    with pytest.raises(ExportError) as err:
+        preflight(export, encoding="utf-8")
+    msg = str(err.value)
+    assert "Account.csv" in msg and "line 4" in msg and "--encoding auto" in msg
 
 
 def test_unclosed_quote_is_an_export_error(tmp_path):
@@ -467,12 +481,12 @@ def test_header_only_and_empty_files_warn(tmp_path):
 # ------------------------------------------------------------------------------------------
 def test_half_bad_close_dates_fail(tmp_path):
     export = make_export(tmp_path / "export", rows=100)
-    set_column(export / "Opportunity.csv", "CloseDate", {i: "31/12/2025" for i in range(0, 100, 2)})
+    set_column(export / "Opportunity.csv", "CloseDate", {i: "end of Q4" for i in range(0, 100, 2)})
     v = validate_export(export, tmp_path / "report")
     assert not v.success
     date = outcome(v, "Opportunity", "expect_column_values_to_match_regex", "CloseDate")
     assert not date.success and date.unexpected_count == 50 and date.unexpected_percent == 50.0
-    assert date.sample_values == ["31/12/2025"]  # non-personal object: distinct values shown
+    assert date.sample_values == ["end of Q4"]  # non-personal object: distinct values shown
     assert date.sample_rows[:3] == [1, 3, 5]  # 1 = first data row
     assert [f for _, f in v.failed] == [date]
     summary = format_summary(v)
@@ -555,7 +569,7 @@ def test_small_object_tolerates_one_duplicated_row_but_not_a_broken_file(tmp_pat
     assert unique.unexpected_count == 2 and unique.mostly == pytest.approx(30 / 32)
     assert not validate_export(export, tmp_path / "strict", allow_bad_rows=0).success
     # a tiny object whose values are mostly bad still fails
-    set_column(export / "Account.csv", "CreatedDate", {0: "05/03/2025", 1: "05/03/2025"})
+    set_column(export / "Account.csv", "CreatedDate", {0: "in May", 1: "in May"})
     v = validate_export(export, tmp_path / "broken")
     assert not outcome(v, "Account", "expect_column_values_to_match_regex", "CreatedDate").success
 
@@ -638,9 +652,17 @@ def test_cli_exit_codes(tmp_path, capsys, valid_run):
     assert "Opportunity:" in out and "PASSED" in out and (tmp_path / "ok" / "export_checks.md").exists()
 
     bad = make_export(tmp_path / "bad", rows=20)
-    set_column(bad / "Opportunity.csv", "CloseDate", {i: "05.03.2025" for i in range(10)})
+    set_column(bad / "Opportunity.csv", "CloseDate", {i: "end of Q4" for i in range(10)})
     assert ec.main(["--export", str(bad), "--report-dir", str(tmp_path / "bad_report")]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+    # dates whose order the values cannot tell: refused, unless the order is named
+    undecided = make_export(tmp_path / "undecided", rows=20)
+    set_column(undecided / "Opportunity.csv", "CloseDate", {i: "05.03.2025" for i in range(10)})
+    assert ec.main(["--export", str(undecided), "--report-dir", str(tmp_path / "u1")]) == 2
+    assert "--date-order us" in capsys.readouterr().err
+    assert ec.main(["--export", str(undecided), "--report-dir", str(tmp_path / "u2"), "--date-order", "eu"]) == 0
+    assert "read as day/month/year" in capsys.readouterr().out
 
     (bad / "User.csv").unlink()
     assert ec.main(["--export", str(bad), "--report-dir", str(tmp_path / "r2"), "--mostly", "0.9"]) == 2
