@@ -36,6 +36,12 @@ class ColumnSpec:
     required: bool
     personal: bool = False
     api_name_var: str | None = None  # dbt var that overrides the API name
+    aliases: tuple[str, ...] = ()  # other headers the column may come under
+
+    def match_keys(self, dbt_vars: dict | None = None) -> tuple[str, ...]:
+        """The header keys the column is matched on, in order: its API name, its house name,
+        its aliases (as the dbt landing macro matches them)."""
+        return tuple(match_key(h) for h in (self.api_name_for(dbt_vars), self.name, *self.aliases))
 
     def api_name_for(self, dbt_vars: dict | None = None) -> str:
         if self.api_name_var and dbt_vars and self.api_name_var in dbt_vars:
@@ -73,6 +79,7 @@ def load_spec(sources_file: Path = SOURCES_FILE) -> dict[str, ObjectSpec]:
                 required=bool(col["config"]["meta"]["required"]),
                 personal=bool(col["config"]["meta"].get("personal", False)),
                 api_name_var=col["config"]["meta"].get("api_name_var"),
+                aliases=tuple(col["config"]["meta"].get("aliases", ())),
             )
             for col in table["columns"]
         )

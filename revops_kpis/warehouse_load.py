@@ -160,8 +160,7 @@ def plan_load(
         header = _header(path, encoding)
         wanted = set()
         for column in spec.columns:
-            wanted.add(match_key(column.api_name_for(dbt_vars)))
-            wanted.add(match_key(column.name))
+            wanted.update(column.match_keys(dbt_vars))
         wanted.add(match_key(DELETED_COLUMN))
         positions: list[int] = []
         columns: list[str] = []

@@ -1,9 +1,11 @@
 {#- A Salesforce id in its 18-character, case-insensitive form. A 15-character id gets the
     standard 3-character suffix: for each 5-character chunk, bit i is set when character i
     is an upper-case letter, and the 5-bit value indexes ABCDEFGHIJKLMNOPQRSTUVWXYZ012345.
-    An 18-character id is kept as it is; anything that is not a well-formed id is null. -#}
+    An 18-character id is kept as it is; Salesforce's empty id (salesforce_empty_id) and
+    anything that is not a well-formed id are null. -#}
 {% macro salesforce_id18(expression) -%}
     case
+        when {{ salesforce_empty_id(expression) }} then null
         when {{ regexp_full_match(expression, '[a-zA-Z0-9]{18}') }} then {{ expression }}
         when {{ regexp_full_match(expression, '[a-zA-Z0-9]{15}') }} then {{ expression }}
             {%- for chunk in range(3) %}

@@ -1,6 +1,6 @@
 {#- The export contract of one Salesforce object, read from the source definition in
     models/staging/salesforce/_salesforce__sources.yml (the single source of truth):
-    {object_name, required, columns: [{name, api_name, type, required}]}.
+    {object_name, required, columns: [{name, api_name, aliases, type, required}]}.
     The loss-reason column's API name comes from the var named in its meta (api_name_var).
     Only meaningful at execution time, when the graph is loaded. -#}
 {% macro salesforce_object_spec(table_name) -%}
@@ -25,6 +25,7 @@
         {%- do columns.append({
             'name': column.name,
             'api_name': api_name,
+            'aliases': column_meta.get('aliases', []),
             'type': column_meta.get('type', 'string'),
             'required': column_meta.get('required', false),
         }) -%}

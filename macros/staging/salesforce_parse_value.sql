@@ -10,6 +10,8 @@
         {{ parse_number(column_name, column_type) }}
     {%- elif column_type == 'boolean' -%}
         {{ parse_boolean(column_name) }}
+    {%- elif column_type == 'forecast_category' -%}
+        {{ forecast_category_label(column_name) }}
     {%- else -%}
         {{ column_name }}
     {%- endif -%}

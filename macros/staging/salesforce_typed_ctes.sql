@@ -5,6 +5,8 @@
       _parse_failure  the first reason the row cannot be cleaned, or null:
                       missing_id, invalid_id, invalid_timestamp, invalid_date,
                       invalid_amount, invalid_number, invalid_boolean
+    Salesforce's empty id (000000000000000AAA) is a null id: a blank lookup, and for the
+    record's own id a missing one.
     Use inside a `with`; the model adds its own checks and then salesforce_row_status_ctes.
 
     track_raw_rows (audit tables built incrementally, with salesforce_row_status_ctes'
@@ -73,14 +75,16 @@
     {%- set failure_checks = [] %}
     {%- set column_names = spec.columns | map(attribute='name') | list %}
     {%- if 'id' in spec.key_columns %}
-        {%- do failure_checks.append(("id is null", 'missing_id')) %}
+        {%- do failure_checks.append(("id is null or " ~ salesforce_empty_id('id'), 'missing_id')) %}
     {%- endif %}
     {%- for column in spec.columns %}
         {%- set reason = {
             'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
             'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
             'boolean': 'invalid_boolean'}.get(column.type) %}
-        {%- if reason %}
+        {%- if reason == 'invalid_id' %}
+            {%- do failure_checks.append((column.name ~ ' is not null and not ' ~ salesforce_empty_id(column.name) ~ ' and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
+        {%- elif reason %}
             {%- do failure_checks.append((column.name ~ ' is not null and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
         {%- endif %}
     {%- endfor %}
