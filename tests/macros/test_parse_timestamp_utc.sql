@@ -1,4 +1,6 @@
 -- parse_timestamp_utc: every ISO 8601 form an export uses lands in UTC; junk is null.
+-- Text without an offset is read in the var crm_export_timezone: its expected values below are
+-- for UTC, so under another time zone only the texts with an offset (and the nulls) are checked.
 with cases as (
     select
         cases_table.input_text,
@@ -30,4 +32,10 @@ with cases as (
 
 select *
 from cases
-where {{ parse_timestamp_utc('input_text') }} is distinct from expected
+where
+    {{ parse_timestamp_utc('input_text') }} is distinct from expected
+    and (
+        '{{ var("crm_export_timezone") | upper }}' = 'UTC'
+        or expected is null
+        or {{ regexp_full_match('input_text', '.*\\d{2}:\\d{2}(:\\d{2}(\\.\\d*)?)? ?([Zz]|[+-]\\d{2}(:?\\d{2})?)') }}
+    )
