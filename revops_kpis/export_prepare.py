@@ -27,6 +27,7 @@ from revops_kpis.export_checks._preflight import (
     PreflightResult,
     _dbt_vars,
     csv_rows,
+    first_positions,
 )
 from revops_kpis.export_formats import DATE_ORDER_LABELS, DateEvidence, decide_date_order, to_iso
 from revops_kpis.export_spec import load_spec
@@ -62,8 +63,8 @@ def prepare_export(
 
 def _write_prepared(export_file: ExportFile, object_spec, result: PreflightResult, target: Path) -> int:
     dbt_vars = _dbt_vars(result.loss_reason_field)
-    positions = {header: index for index, header in enumerate(export_file.header)}
-    # the contract's columns as the landing reads them (the last of a repeated header), and the
+    positions = first_positions(export_file.header)
+    # the contract's columns as the landing reads them (the first of a repeated header), and the
     # loader's deleted flag when the export carries it
     kept = sorted({positions[header] for header in export_file.columns.values()})
     kept += [i for i, h in enumerate(export_file.header) if h.lower() == "_fivetran_deleted" and i not in kept]

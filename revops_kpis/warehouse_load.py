@@ -169,7 +169,7 @@ def plan_load(
                 continue
             column = snake_case(name)
             if column in columns:
-                raise LoadError(f"{path}: two headers load into the column {column!r}; keep one.")
+                continue  # two headers with one key: the first is loaded, as dbt reads files
             positions.append(position)
             columns.append(column)
         loads.append(ObjectLoad(spec, path, tuple(positions), tuple(columns)))

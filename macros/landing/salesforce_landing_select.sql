@@ -6,7 +6,10 @@
 {% macro salesforce_landing_select(spec, reader, headers, location, row_count_only=false) -%}
     {%- set header_by_key = {} -%}
     {%- for header in headers -%}
-        {%- do header_by_key.update({salesforce_match_key(header): header}) -%}
+        {#- two headers with one key: the first is read (DuckDB renames a repeated header) -#}
+        {%- if salesforce_match_key(header) not in header_by_key -%}
+            {%- do header_by_key.update({salesforce_match_key(header): header}) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set select_items = [] -%}
     {%- set missing_required = [] -%}

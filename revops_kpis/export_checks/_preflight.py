@@ -302,6 +302,15 @@ def _read_csv_header(
         return header, False
 
 
+def first_positions(header: list[str]) -> dict[str, int]:
+    """header -> its position; a header written twice is read at its first position, as DuckDB
+    reads it (it renames the later copies)."""
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name, index)
+    return positions
+
+
 def _show_header(header: list[str], limit: int = 600) -> str:
     """The header for a message: names clipped to 40 characters, the whole to `limit`."""
     names = [h if len(h) <= 40 else h[:39] + "…" for h in header]
@@ -325,14 +334,15 @@ def _match_columns(
         contract_keys.update(keys)
         found = next((by_key[key] for key in keys if key in by_key), [])
         if len(found) > 1:
-            # the dbt landing macro reads the last of them; say so rather than guess silently
+            # one rule everywhere (the dbt landing, the GX suite, the prepared copies, the
+            # warehouse load): the first of them is read; say so rather than pick silently
             export_file.collisions.append(
                 f"{export_file.name}: {len(found)} columns all mean `{api}` "
                 f"({', '.join(repr(h) for h in found)}); headers are matched case-insensitively "
-                f"and ignoring underscores, so the last one, {found[-1]!r}, is read. Drop the others."
+                f"and ignoring underscores, so the first one, {found[0]!r}, is read. Drop the others."
             )
         if found:
-            export_file.columns[api] = found[-1]
+            export_file.columns[api] = found[0]
         elif col.required:
             missing_required.append(api)
         else:
@@ -577,7 +587,7 @@ def _inspect_dates(
     ]
     if not date_columns or ef.header_only:
         return []
-    positions = {header: index for index, header in enumerate(ef.header)}  # the last of a repeated header
+    positions = first_positions(ef.header)
     wanted = [(positions[header], api) for header, api in date_columns]
     evidence = DateEvidence()
     try:

@@ -20,6 +20,7 @@ from revops_kpis.export_checks._preflight import (
     PreflightResult,
     _by_file,
     _dbt_vars,
+    first_positions,
     inspect_export,
 )
 from revops_kpis.export_checks._report import _write_reports
@@ -102,8 +103,8 @@ def _read_csv_frame(
     elif not encoding.startswith(("utf-16", "utf-32")):
         encoding = "utf-8-sig"  # a file read where it is is UTF-8 (else it gets a copy)
     names = [f"c{i}" for i in range(len(header))]
-    last = {h: i for i, h in enumerate(header)}  # a repeated header: the last one is read
-    keep = {f"c{last[h]}": api for api, h in ef.columns.items()}
+    first = first_positions(header)  # a repeated header: the first one is read
+    keep = {f"c{first[h]}": api for api, h in ef.columns.items()}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(

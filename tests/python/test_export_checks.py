@@ -419,15 +419,20 @@ def test_two_files_for_one_object(tmp_path):
     assert "Opportunity.csv" in msg and "Opportunity.parquet" in msg
 
 
-def test_colliding_headers_warn_and_the_last_is_read(tmp_path):
-    # as the dbt landing macro: headers are matched by key and the last one wins
+def test_colliding_headers_warn_and_the_first_is_read(tmp_path):
+    # as the dbt landing macro (and DuckDB, which renames a repeated header): headers are
+    # matched by key and the first one wins
     export = make_export(tmp_path / "export", rows=20)
     header, rows = read_table(export / "Account.csv")
     write_csv(export / "Account.csv", header + ["owner_id"], [r + ["not-an-id"] for r in rows])
     pf = preflight(export)
-    assert pf.files["Account"].columns["OwnerId"] == "owner_id"
-    assert any("Account.csv" in w and "OwnerId" in w for w in pf.warnings)
+    assert pf.files["Account"].columns["OwnerId"] == "OwnerId"
+    assert any("Account.csv" in w and "the first one, 'OwnerId', is read" in w for w in pf.warnings)
     v = validate_export(export, tmp_path / "report")
+    assert outcome(v, "Account", "expect_column_values_to_match_regex", "OwnerId").success
+    # and the same when the later copy is the valid one
+    write_csv(export / "Account.csv", ["owner_id"] + header, [["not-an-id"] + r for r in rows])
+    v = validate_export(export, tmp_path / "report2")
     assert not outcome(v, "Account", "expect_column_values_to_match_regex", "OwnerId").success
 
 

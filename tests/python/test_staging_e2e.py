@@ -4,6 +4,7 @@ out by hand (tests/fixtures/exports/small: see the comments in each test), in fi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from decimal import Decimal
@@ -153,6 +154,20 @@ def test_latin1_export_with_the_encoding_var(tmp_path):
     duckdb_path = build(export, tmp_path / "work", extra_vars={"crm_export_encoding": "latin-1"})
     names = query(duckdb_path, "select account_name from staging.stg_salesforce__accounts order by account_id")
     assert names == [("Acme, Inc.",), ("Société Générale",)]
+
+
+def test_a_header_written_twice_is_read_at_its_first_copy(tmp_path):
+    # one rule with the export checks: the first of two headers with one key is read (DuckDB
+    # renames an exact repeat, and `Name` / `name` match the same contract column)
+    export = copy_export("small", tmp_path / "export")
+    header, rows = read_rows(export / "Account.csv")
+    with (export / "Account.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header + ["Name", "name"])
+        writer.writerows([[row[h] for h in header] + ["junk 1", "junk 2"] for row in rows])
+    duckdb_path = build(export, tmp_path / "work")
+    names = query(duckdb_path, "select account_name from staging.stg_salesforce__accounts order by account_id")
+    assert names == [("Acme, Inc.",), ("Globex",)]
 
 
 def test_warehouse_mode_reads_loader_tables(tmp_path):
