@@ -1,6 +1,7 @@
 """`revops-kpis`: the project's command line.
 
     revops-kpis run       check the export, build everything on DuckDB, print a summary
+                          (--fail-on-data-quality: exit 3 when data-quality thresholds are exceeded)
     revops-kpis summary   print the summary of the last build again
     revops-kpis check-export   only the export checks (preflight + Great Expectations)
     revops-kpis generate  write a synthetic export (see revops_kpis.generator)
@@ -19,11 +20,22 @@ from pathlib import Path
 
 import yaml
 
-from revops_kpis.dbt_project import DEFAULT_DUCKDB_PATH, DbtRunError, run_dbt
+from revops_kpis.dbt_project import (
+    DEFAULT_DUCKDB_PATH,
+    DbtRunError,
+    data_quality_breaches,
+    failed_only_on_data_quality,
+    run_dbt,
+)
 from revops_kpis.export_spec import PROJECT_ROOT
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
+# `revops-kpis run` exits 0 when everything built and passed (data-quality findings are
+# printed, not failed on), 1 when the export checks, the build or the mart checks failed, 2
+# when the export cannot be read, 3 when only the data-quality thresholds were exceeded and
+# --fail-on-data-quality (or var data_quality_test_severity: error) asked to fail on them
+EXIT_DATA_QUALITY = 3
 
 
 def _export_path(value: Path | None) -> Path:
@@ -109,11 +121,19 @@ def command_run(args: argparse.Namespace) -> int:
     # dbt's unit tests check the project's own logic on hand-written rows, not the export: the
     # test suite runs them (scripts/test.sh); a user's run builds the models and the data tests
     build_args = ["build", "--exclude", "resource_type:unit_test"] + (["--full-refresh"] if args.full_refresh else [])
+    if args.fail_on_data_quality:
+        extra_vars["data_quality_test_severity"] = "error"
+    # the data-quality thresholds are findings: at severity error (the flag) their failure
+    # still leaves every model built and tested, so the run goes on to the summary
+    failed_on_data_quality = False
     try:
-        run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
+        result = run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
     except DbtRunError as exc:
-        print(f"\n{exc}", file=sys.stderr)
-        return 1
+        if not failed_only_on_data_quality(exc.result):
+            print(f"\n{exc}", file=sys.stderr)
+            return 1
+        result, failed_on_data_quality = exc.result, True
+    breaches = data_quality_breaches(result)
     mart_checks = validate_marts(duckdb_path, MART_REPORT_DIR)
     print(mart_checks.summary())
 
@@ -121,10 +141,20 @@ def command_run(args: argparse.Namespace) -> int:
     print(format_run_summary(duckdb_path, export_path, checked.missing_optional_objects))
     if not args.skip_export_checks:
         print(f"Export check report: {DEFAULT_REPORT_DIR / 'export_checks.md'}")
+    if breaches and not failed_on_data_quality:
+        print("\nData-quality thresholds exceeded (findings above): published as findings, the run does not "
+              "fail on them (--fail-on-data-quality makes it).")
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
     if not mart_checks.success:
         print("\nThe published marts failed their checks (report above): do not publish them.", file=sys.stderr)
         return 1
+    if failed_on_data_quality:
+        print(
+            "\nData-quality thresholds exceeded (findings above) and the run was asked to fail on them "
+            "(--fail-on-data-quality, or var data_quality_test_severity: error). Everything was built.",
+            file=sys.stderr,
+        )
+        return EXIT_DATA_QUALITY
     return 0
 
 
@@ -204,6 +234,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--skip-export-checks", action="store_true",
                      help="run only the preflight, not the Great Expectations suite")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.add_argument("--fail-on-data-quality", action="store_true",
+                     help="exit 3 (after the summary) when a rep, team or the company is above a data-quality "
+                          "threshold; sets var data_quality_test_severity: error")
     run.set_defaults(handler=command_run)
 
     summary = commands.add_parser("summary", help="print the summary of the last build")

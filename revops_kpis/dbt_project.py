@@ -16,10 +16,19 @@ from typing import Any
 from revops_kpis.export_spec import PROJECT_ROOT
 
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
+# The tag of the data-quality threshold tests (tests/data_quality/_data_quality__tests.yml):
+# their rows are findings about reps, not a broken build (see data_quality_breaches)
+DATA_QUALITY_THRESHOLD_TAG = "data_quality_threshold"
+_FAILED = {"error", "fail", "runtime error"}
 
 
 class DbtRunError(RuntimeError):
-    """A dbt command failed; the message says which nodes failed and why."""
+    """A dbt command failed; the message says which nodes failed and why, and `result` is
+    dbt's result (for callers that weigh the failures, see failed_only_on_data_quality)."""
+
+    def __init__(self, message: str, result=None):
+        super().__init__(message)
+        self.result = result
 
 
 @contextlib.contextmanager
@@ -82,7 +91,7 @@ def run_dbt(
         finally:
             release_duckdb()
     if not result.success:
-        raise DbtRunError(describe_failure(args, result))
+        raise DbtRunError(describe_failure(args, result), result)
     return result
 
 
@@ -101,16 +110,52 @@ def release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
+def _node_results(result) -> list:
+    return list(getattr(getattr(result, "result", None), "results", None) or [])
+
+
+def _status(node_result) -> str:
+    return str(getattr(node_result, "status", "")).lower()
+
+
+def _is_data_quality_threshold_test(node_result) -> bool:
+    node = getattr(node_result, "node", None)
+    return DATA_QUALITY_THRESHOLD_TAG in (getattr(node, "tags", None) or [])
+
+
+def data_quality_breaches(result) -> list[str]:
+    """The data-quality threshold tests of a dbt result that found rows (status warn under
+    the default severity, fail under data_quality_test_severity: error), by unique id."""
+    return [
+        node_result.node.unique_id
+        for node_result in _node_results(result)
+        if _is_data_quality_threshold_test(node_result) and _status(node_result) in {"warn", "fail"}
+    ]
+
+
+def failed_only_on_data_quality(result) -> bool:
+    """Whether a failed dbt command failed only because data-quality threshold tests found
+    rows at severity error: no model, seed, unit or other data test failed or errored, none
+    was skipped, and dbt raised nothing. Everything was then built and tested."""
+    if result is None or result.success or result.exception is not None:
+        return False
+    failed = [node_result for node_result in _node_results(result) if _status(node_result) in _FAILED | {"skipped"}]
+    return bool(failed) and all(
+        _status(node_result) == "fail" and _is_data_quality_threshold_test(node_result) for node_result in failed
+    )
+
+
 def describe_failure(args: list[str], result) -> str:
     """A readable account of a failed dbt invocation."""
     lines = [f"dbt {' '.join(args)} failed."]
     if result.exception is not None:
         lines.append(str(result.exception))
-    run_results = getattr(result.result, "results", None) or []
-    for node_result in run_results:
+    for node_result in _node_results(result):
         status = str(getattr(node_result, "status", ""))
-        if status.lower() in {"error", "fail", "runtime error"}:
+        if status.lower() in _FAILED:
             node = getattr(node_result, "node", None)
             name = getattr(node, "unique_id", "?")
-            lines.append(f"- {name}: {status}: {(node_result.message or '').strip()}")
+            note = " (a data-quality threshold: data_quality_test_severity is error)" if (
+                _is_data_quality_threshold_test(node_result)) else ""
+            lines.append(f"- {name}: {status}{note}: {(node_result.message or '').strip()}")
     return "\n".join(lines)

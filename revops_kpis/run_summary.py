@@ -123,8 +123,8 @@ def _num(value, unit: str = "", digits: int = 1) -> str:
 
 def format_kpi_summary(duckdb_path: Path) -> list[str]:
     """The company scorecard of the latest complete fiscal quarter (tiers 1-3) and the
-    data-quality headline: the manual-skip rate and the reps whose stage data is least
-    trustworthy."""
+    data-quality headline: the manual-skip rate, the reps whose stage data is least
+    trustworthy (with the changes their rating rests on) and the data-quality findings."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         as_of_date = _rows(connection, "select cast(as_of as date) from staging.stg_salesforce__export_as_of")[0][0]
         quarters = _rows(
@@ -161,23 +161,29 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
         )
         has_quality = _table_exists(connection, "marts", "rpt_data_quality")
         if has_quality:
-            quality = company("rpt_data_quality", "transition_count, manual_skip_rate, batch_logged_rate")
+            quality = company(
+                "rpt_data_quality",
+                "transition_count, manual_skip_rate, batch_logged_rate, trust_rating, trust_transition_count",
+            )
             worst = _rows(
                 connection,
                 f"""
                 select reps.rep_name, reps.team_name, quality.manual_skip_rate, quality.batch_logged_rate,
-                       quality.transition_count, quality.trust_rating
+                       quality.transition_count, quality.trust_rating, quality.trust_transition_count,
+                       quality.trust_window_start_date, quality.trust_manual_skip_rate,
+                       quality.trust_batch_logged_rate
                 from marts.rpt_data_quality as quality
                 inner join marts.dim_reps as reps on quality.grain_id = reps.rep_id
                 where quality.grain = 'rep' and quality.period_grain = 'quarter'
-                    and quality.period_start = date '{start}' and quality.transition_count > 0
+                    and quality.period_start = date '{start}' and quality.trust_transition_count > 0
                 order by
                     case quality.trust_rating when 'untrusted' then 0 when 'review' then 1 else 2 end,
-                    quality.manual_skip_rate + quality.batch_logged_rate desc,
+                    quality.trust_manual_skip_rate + quality.trust_batch_logged_rate desc,
                     reps.rep_name
                 limit 3
                 """,
             )
+            findings = format_data_quality_findings(connection)
     complete = "latest complete quarter" if end <= as_of_date else "quarter in progress"
     lines = [f"Company scorecard, fiscal quarter {start} to {end} ({complete}):"]
     lines.append(
@@ -204,13 +210,84 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     if has_quality:
         lines.append(
             f"Data quality, same quarter: {quality[0]:,} stage changes, manual-skip rate {_pct(quality[1])},"
-            f" batch-logged rate {_pct(quality[2])}."
+            f" batch-logged rate {_pct(quality[2])}; the company is rated {quality[3]} on {quality[4]:,} changes."
         )
         if worst:
-            lines.append("  Least trustworthy stage data (read their Tier 3 numbers with care):")
-            for name, team, skip_rate, batch_rate, transitions, rating in worst:
+            lines.append(
+                "  Least trustworthy stage data (read their Tier 3 numbers with care; a rating rests on the"
+                " changes of its trailing window):"
+            )
+            for (name, team, skip_rate, batch_rate, transitions, rating, rated_on, since, rated_skip_rate,
+                 rated_batch_rate) in worst:
                 lines.append(
-                    f"    {name} ({team}): manual skips {_pct(skip_rate)}, batch-logged {_pct(batch_rate)}"
-                    f" of {transitions} changes, {rating}"
+                    f"    {name} ({team}): {rating} on {rated_on} changes since {since}: manual skips"
+                    f" {_pct(rated_skip_rate)}, batch-logged {_pct(rated_batch_rate)}"
+                    f" (in the quarter {_pct(skip_rate)} and {_pct(batch_rate)} of {transitions})"
                 )
+        lines.extend(findings)
+    return lines
+
+
+# the data-quality threshold tests, their stored failures and what they measure
+_THRESHOLD_TESTS = (
+    ("error_when_manual_skip_rate_exceeds_threshold", "manual_skip", "manual-skip"),
+    ("error_when_batch_logged_rate_exceeds_threshold", "batch_logged", "batch-logged"),
+)
+_MAX_FINDINGS = 10
+
+
+def format_data_quality_findings(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The rows of the two data-quality threshold tests, as the build stored them
+    (test_failures.*): which reps, teams or the company are above which threshold, one line
+    each with their latest period above it, the window's rate and how many changes it rests
+    on. The same rows the tests warn (or, at severity error, fail) on."""
+    minimum = _rows(connection, "select max(min_transitions_for_rating) from marts.rpt_data_quality")[0][0]
+    lines = [f"  Data-quality thresholds (rates over each period's trust window, judged on {minimum}+ changes):"]
+    found = False
+    for test, measure, label in _THRESHOLD_TESTS:
+        if not _table_exists(connection, "test_failures", test):
+            lines.append(f"    {label} rate: not tested in this build ({test} did not run)")
+            continue
+        rows = _rows(
+            connection,
+            f"""
+            with ranked as (
+                select
+                    *,
+                    count(*) over (partition by grain, grain_id) as period_count,
+                    row_number() over (
+                        partition by grain, grain_id
+                        order by period_start desc,
+                            case period_grain when 'month' then 0 when 'quarter' then 1 else 2 end
+                    ) as recency
+                from test_failures.{test}
+            )
+            select grain, grain_name, team_name, period_grain, period_start, trust_{measure}_rate,
+                   trust_{measure}_count, trust_transition_count, {measure}_rate_threshold, period_count
+            from ranked
+            where recency = 1
+            order by case grain when 'rep' then 0 when 'team' then 1 else 2 end,
+                trust_{measure}_rate desc, grain_name
+            """,
+        )
+        if not rows:
+            lines.append(f"    {label} rate: nobody above the threshold")
+            continue
+        found = True
+        periods = sum(row[9] for row in rows)
+        lines.append(
+            f"    {label} rate above {_pct(rows[0][8])}: {len(rows)} rep(s), team(s) or company, in {periods}"
+            f" period(s) (all in test_failures.{test}):"
+        )
+        for grain, name, team, period_grain, period_start, rate, count, changes, _, period_count in (
+                rows[:_MAX_FINDINGS]):
+            who = f"{name} ({team})" if grain == "rep" and team else name
+            lines.append(
+                f"      {who}: {_pct(rate)} ({count} of {changes} changes) in the window of the {period_grain}"
+                f" starting {period_start}; above in {period_count} period(s)"
+            )
+        if len(rows) > _MAX_FINDINGS:
+            lines.append(f"      ... and {len(rows) - _MAX_FINDINGS} more")
+    if found:
+        lines.append("    Whom to ask and what to do: the what_to_do column of those tables.")
     return lines

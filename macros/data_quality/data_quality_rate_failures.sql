@@ -1,10 +1,12 @@
-{#- The rows behind a data-quality error test: every rep or company period whose `measure`
-    rate (manual_skip, batch_logged) in rpt_data_quality is above var('<measure>_rate_threshold'),
-    judged on at least var('data_quality_min_transitions') transitions (fewer are too few to tell
-    a habit from chance), naming the rep, with a failure_reason and what_to_do. `label` starts
-    the reason ('Manual-skip'); `company_advice` is a SQL text expression for company rows and
+{#- The rows behind a data-quality threshold test: every rep, team or company period that
+    rpt_data_quality rates 'untrusted' because its `measure` rate (manual_skip, batch_logged)
+    over the trust window is above var('<measure>_rate_threshold'). The rule is the rating's
+    own (at least var('data_quality_min_transitions') transitions in the window, fewer are too
+    few to tell a habit from chance), read from the row, not restated here. Names the rep or
+    team, with a failure_reason and what_to_do. `label` starts the reason ('Manual-skip');
+    `company_advice` and `team_advice` are SQL text expressions for company and team rows, and
     `rep_advice` one that follows "Ask <rep>" for rep rows. -#}
-{% macro data_quality_rate_failures(measure, label, company_advice, rep_advice) -%}
+{% macro data_quality_rate_failures(measure, label, company_advice, team_advice, rep_advice) -%}
 {%- set text = dbt.type_string() %}
 
 with data_quality as (
@@ -19,66 +21,99 @@ reps as (
     from {{ ref('dim_reps') }}
 ),
 
-above_threshold as (
-    select
-        data_quality.grain,
-        data_quality.grain_id,
-        data_quality.period_grain,
-        data_quality.period_start,
-        data_quality.transition_count,
-        data_quality.{{ measure }}_count,
-        data_quality.{{ measure }}_rate,
-        cast({{ var(measure ~ '_rate_threshold') }} as {{ type_double() }}) as {{ measure }}_rate_threshold
-    from data_quality
-    where
-        data_quality.grain in ('rep', 'company')
-        and data_quality.transition_count >= {{ var('data_quality_min_transitions') }}
-        and data_quality.{{ measure }}_rate > {{ var(measure ~ '_rate_threshold') }}
+teams as (
+    select distinct
+        team_id,
+        team_name
+    from {{ ref('dim_reps') }}
 ),
 
-explained as (
+above_threshold as (
     select
-        above_threshold.grain,
-        above_threshold.grain_id,
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        trust_window_start_date,
+        trust_transition_count,
+        trust_{{ measure }}_count,
+        trust_{{ measure }}_rate,
+        {{ measure }}_rate_threshold,
+        transition_count,
+        {{ measure }}_count,
+        {{ measure }}_rate
+    from data_quality
+    where
+        trust_rating = 'untrusted'
+        and trust_{{ measure }}_rate > {{ measure }}_rate_threshold
+),
+
+named as (
+    select
+        above_threshold.*,
         case
             when above_threshold.grain = 'company' then 'the company'
+            when above_threshold.grain = 'team' and above_threshold.grain_id = 'unassigned'
+                then 'the reps without a manager'
+            when above_threshold.grain = 'team'
+                then {{ dbt.concat(["'the team of '", "coalesce(teams.team_name, above_threshold.grain_id)"]) }}
             else coalesce(reps.rep_name, above_threshold.grain_id)
-        end as rep_name,
-        reps.team_name,
-        above_threshold.period_grain,
-        above_threshold.period_start,
-        above_threshold.transition_count,
-        above_threshold.{{ measure }}_count,
-        above_threshold.{{ measure }}_rate,
-        above_threshold.{{ measure }}_rate_threshold,
-        {{ dbt.concat([
-            "'" ~ label ~ " rate of '",
-            "coalesce(reps.rep_name, case when above_threshold.grain = 'company' then 'the company' end, "
-            ~ "above_threshold.grain_id)",
-            "' in the '",
-            "above_threshold.period_grain",
-            "' starting '",
-            "cast(above_threshold.period_start as " ~ text ~ ")",
-            "': '",
-            "cast(cast(above_threshold." ~ measure ~ "_rate * 100 as decimal(6, 1)) as " ~ text ~ ")",
-            "'% ('",
-            "cast(above_threshold." ~ measure ~ "_count as " ~ text ~ ")",
-            "' of '",
-            "cast(above_threshold.transition_count as " ~ text ~ ")",
-            "' transitions), above the threshold of '",
-            "cast(cast(above_threshold." ~ measure ~ "_rate_threshold * 100 as decimal(6, 1)) as " ~ text ~ ")",
-            "'%'",
-        ]) }} as failure_reason,
-        case
-            when above_threshold.grain = 'company'
-                then {{ company_advice }}
-            else {{ dbt.concat(["'Ask '", "coalesce(reps.rep_name, above_threshold.grain_id)", rep_advice]) }}
-        end as what_to_do
+        end as grain_name,
+        reps.rep_name,
+        coalesce(reps.team_name, teams.team_name) as team_name
     from above_threshold
     left join reps
         on
             above_threshold.grain = 'rep'
             and above_threshold.grain_id = reps.rep_id
+    left join teams
+        on
+            above_threshold.grain = 'team'
+            and above_threshold.grain_id = teams.team_id
+),
+
+explained as (
+    select
+        grain,
+        grain_id,
+        grain_name,
+        rep_name,
+        team_name,
+        period_grain,
+        period_start,
+        trust_window_start_date,
+        trust_transition_count,
+        trust_{{ measure }}_count,
+        trust_{{ measure }}_rate,
+        {{ measure }}_rate_threshold,
+        transition_count,
+        {{ measure }}_count,
+        {{ measure }}_rate,
+        {{ dbt.concat([
+            "'" ~ label ~ " rate of '",
+            "grain_name",
+            "' over the trust window of the '",
+            "period_grain",
+            "' starting '",
+            "cast(period_start as " ~ text ~ ")",
+            "' (transitions from '",
+            "cast(trust_window_start_date as " ~ text ~ ")",
+            "'): '",
+            "cast(cast(trust_" ~ measure ~ "_rate * 100 as decimal(6, 1)) as " ~ text ~ ")",
+            "'% ('",
+            "cast(trust_" ~ measure ~ "_count as " ~ text ~ ")",
+            "' of '",
+            "cast(trust_transition_count as " ~ text ~ ")",
+            "' transitions), above the threshold of '",
+            "cast(cast(" ~ measure ~ "_rate_threshold * 100 as decimal(6, 1)) as " ~ text ~ ")",
+            "'%'",
+        ]) }} as failure_reason,
+        case
+            when grain = 'company' then {{ company_advice }}
+            when grain = 'team' then {{ team_advice }}
+            else {{ dbt.concat(["'Ask '", "grain_name", rep_advice]) }}
+        end as what_to_do
+    from named
 )
 
 select * from explained

@@ -1,9 +1,10 @@
--- Fails when a rep's or the company's manual-skip rate in a period (month, quarter or year)
--- is above var manual_skip_rate_threshold, judged on at least var data_quality_min_transitions
--- transitions (fewer are too few to tell a habit from chance: rated 'review' in
--- rpt_data_quality). One failing row per rep or company period, stored in
--- test_failures.error_when_manual_skip_rate_exceeds_threshold, naming the rep, with the reason
--- and what to do.
+-- Reports every rep, team or company period whose manual-skip rate over its trust window (the
+-- transitions the trust rating of rpt_data_quality rests on) is above var
+-- manual_skip_rate_threshold, judged on at least var data_quality_min_transitions transitions
+-- (fewer are too few to tell a habit from chance: rated 'review'): the rows rated 'untrusted'
+-- for manual skips. A warning by default, an error with var data_quality_test_severity: error.
+-- One row per period, stored in test_failures.error_when_manual_skip_rate_exceeds_threshold,
+-- naming the rep or team, with the reason and what to do.
 {{ data_quality_rate_failures(
     'manual_skip',
     'Manual-skip',
@@ -11,6 +12,11 @@
         "'Skipping stages is a habit across the team, not one rep''s: agree stage exit criteria with the '",
         "'sales managers, consider making the skipped stages required in Salesforce, and do not compare '",
         "'stage conversion or time in stage across periods until the rate falls.'",
+    ]),
+    team_advice=dbt.concat([
+        "'Go through the team''s manual skips in dq_stage_progression (flag_type manual_skip) with its '",
+        "'manager and agree stage exit criteria; until the rate is back under the threshold, read the '",
+        "'team''s stage conversion and time in stage as logging habits, not buyer behaviour.'",
     ]),
     rep_advice=dbt.concat([
         "' to go through their manual skips in dq_stage_progression (flag_type manual_skip) and '",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from dbt_helpers import FIXTURES, copy_export
 from revops_kpis.cli import main
+from revops_kpis.dbt_project import DATA_QUALITY_THRESHOLD_TAG, data_quality_breaches, failed_only_on_data_quality
 
 
 def test_run_builds_and_prints_the_summary(tmp_path, capsys):
@@ -67,3 +69,36 @@ def test_bad_vars_are_rejected(capsys):
         assert "--vars must be a mapping" in str(exc)
     else:
         raise AssertionError("expected SystemExit")
+
+
+def _result(*statuses, exception=None):
+    """A stand-in for dbt's result: (status, tags) per node."""
+    results = [
+        SimpleNamespace(status=status, node=SimpleNamespace(unique_id=f"test.revops_kpis.node_{number}", tags=tags))
+        for number, (status, tags) in enumerate(statuses)
+    ]
+    return SimpleNamespace(success=not any(s in {"error", "fail", "skipped"} for s, _ in statuses),
+                           exception=exception, result=SimpleNamespace(results=results))
+
+
+DQ = [DATA_QUALITY_THRESHOLD_TAG]
+
+
+def test_only_data_quality_threshold_failures_let_the_run_go_on():
+    # the threshold tests failed at severity error, everything else passed: findings, not a broken build
+    assert failed_only_on_data_quality(_result(("success", []), ("pass", []), ("fail", DQ), ("fail", DQ)))
+    # any other failure still stops the run: a data test, a unit test, a model, a skipped node
+    assert not failed_only_on_data_quality(_result(("fail", DQ), ("fail", [])))
+    assert not failed_only_on_data_quality(_result(("fail", DQ), ("error", [])))
+    assert not failed_only_on_data_quality(_result(("fail", DQ), ("skipped", [])))
+    # a threshold test that could not run (a SQL error) is no finding
+    assert not failed_only_on_data_quality(_result(("error", DQ)))
+    # dbt itself failed, or nothing failed, or dbt did not run
+    assert not failed_only_on_data_quality(_result(("fail", DQ), exception=RuntimeError("compilation")))
+    assert not failed_only_on_data_quality(_result(("pass", []), ("warn", DQ)))
+    assert not failed_only_on_data_quality(None)
+
+
+def test_data_quality_breaches_are_the_threshold_tests_that_found_rows():
+    result = _result(("pass", DQ), ("warn", DQ), ("warn", []), ("fail", DQ), ("fail", []))
+    assert data_quality_breaches(result) == ["test.revops_kpis.node_1", "test.revops_kpis.node_3"]

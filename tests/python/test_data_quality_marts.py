@@ -27,6 +27,14 @@ February 2025, Rita: 7 transitions (won 001; A x3; B x3), manual skips 3 (3/7), 
 February 2025, company: Rita's 7 + Ravi's creation of 003 = 8 transitions, 3 manual skips
   (3/8), 1 automated skip, 2 batch-logged (2/8), 1 of 2 upward moves unsupported; open: A, B,
   C, 002, 003; stale C, 002; past due A, C.
+Trust windows (the default 90 days, never less than the period): February's runs from
+  2024-12-01 to 2025-03-01; March's, the quarter's and the year's from 2024-12-02 to the as-of
+  day (2025-03-01, so up to 2025-03-02 exclusive); January's from 2024-11-03 to 2025-02-01.
+  Rita's windows from February on hold all 9 of her changes (Jan: creations of 001 and C;
+  Feb: 7): 3 manual skips (33.3%), 2 batch-logged (22.2%); January's holds 2. The company's
+  (= the team's: Rita and Ravi under Mona Manager) February window holds 11 (Rita's 9, Ravi's
+  creations of 002 on 01-20 and 003 on 02-01): 3 skips (27.3%), 2 batch-logged (18.2%); from
+  March on also 002's loss on 03-01: 12 (25%, 16.7%); January's holds 3.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ import datetime as dt
 import pytest
 
 from dbt_helpers import build, copy_export, query, read_rows, write_rows
-from revops_kpis.dbt_project import DbtRunError, run_dbt
+from revops_kpis.cli import EXIT_DATA_QUALITY, main
+from revops_kpis.dbt_project import DbtRunError, data_quality_breaches, failed_only_on_data_quality, run_dbt
 
 RITA = "005000000000001AAA"
 RAVI = "005000000000002AAA"
@@ -201,14 +210,44 @@ def test_warn_tests_store_the_offending_transitions(dq_build):
     assert batch == [(A, 1), (A, 2)]
 
 
+def test_trust_rating_rests_on_the_trailing_window(dq_build):
+    rows = query(
+        dq_build,
+        "select grain, period_grain, period_start, transition_count, trust_window_start_date, trust_transition_count, "
+        "trust_manual_skip_count, trust_manual_skip_rate, trust_batch_logged_count, trust_batch_logged_rate, "
+        "trust_rating from marts.rpt_data_quality where grain_id in ('all', '005000000000001AAA') "
+        "order by grain desc, period_grain, period_start",
+    )
+    dec_1, dec_2, nov_3 = dt.date(2024, 12, 1), dt.date(2024, 12, 2), dt.date(2024, 11, 3)
+    third, two_ninths = pytest.approx(3 / 9), pytest.approx(2 / 9)
+    # Rita, then the company; under 50 changes everywhere: review
+    assert rows == [
+        ("rep", "month", dt.date(2025, 1, 1), 2, nov_3, 2, 0, 0.0, 0, 0.0, "review"),
+        ("rep", "month", dt.date(2025, 2, 1), 7, dec_1, 9, 3, third, 2, two_ninths, "review"),
+        ("rep", "month", dt.date(2025, 3, 1), 0, dec_2, 9, 3, third, 2, two_ninths, "review"),
+        ("rep", "quarter", dt.date(2025, 1, 1), 9, dec_2, 9, 3, third, 2, two_ninths, "review"),
+        ("rep", "year", dt.date(2025, 1, 1), 9, dec_2, 9, 3, third, 2, two_ninths, "review"),
+        ("company", "month", dt.date(2025, 1, 1), 3, nov_3, 3, 0, 0.0, 0, 0.0, "review"),
+        ("company", "month", dt.date(2025, 2, 1), 8, dec_1, 11, 3, pytest.approx(3 / 11), 2, pytest.approx(2 / 11),
+         "review"),
+        ("company", "month", dt.date(2025, 3, 1), 1, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
+        ("company", "quarter", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
+        ("company", "year", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
+    ]
+
+
 def test_rate_tests_pass_with_the_default_thresholds(dq_build):
     for test in ("error_when_manual_skip_rate_exceeds_threshold", "error_when_batch_logged_rate_exceeds_threshold"):
         assert query(dq_build, f"select count(*) from test_failures.{test}") == [(0,)]
 
 
-def _run_test(dq_export, dq_build, test: str, variables: dict) -> None:
-    run_dbt(
-        ["test", "--select", test],
+def _build_and_test(dq_export, dq_build, test: str, variables: dict):
+    """Rebuilds rpt_data_quality with `variables` and runs `test` on it (and the mart's own
+    tests, not the other threshold test): the threshold tests judge the rating and thresholds
+    recorded on the mart's rows, so they change with a build, not with `dbt test` alone."""
+    return run_dbt(
+        ["build", "--select", "rpt_data_quality", test, "--exclude", "resource_type:unit_test",
+         "--indirect-selection", "cautious"],
         export_path=dq_export,
         duckdb_path=dq_build,
         extra_vars=variables,
@@ -217,33 +256,148 @@ def _run_test(dq_export, dq_build, test: str, variables: dict) -> None:
     )
 
 
-def test_lowering_the_manual_skip_threshold_fails_naming_the_rep(dq_export, dq_build):
+@pytest.fixture
+def restore_defaults(dq_export, dq_build):
+    """Builds the mart and the threshold tests back with the default vars after the test."""
+    yield
+    _build_and_test(dq_export, dq_build, "tag:data_quality_threshold", {})
+
+
+# Rita's windows from February on: 3 manual skips (33.3%) and 2 batch-logged (22.2%) of 9; 5
+# changes are enough to judge. The company and the team stay under: 27.3% and 18.2% of 11 in
+# February, 25% and 16.7% of 12 from March on; January's windows (2 and 3 changes) are not rated.
+RITA_ABOVE = [
+    ("rep", RITA, "Rita Rep", "Rita Rep", "Mona Manager", "month", dt.date(2025, 2, 1)),
+    ("rep", RITA, "Rita Rep", "Rita Rep", "Mona Manager", "month", dt.date(2025, 3, 1)),
+    ("rep", RITA, "Rita Rep", "Rita Rep", "Mona Manager", "quarter", dt.date(2025, 1, 1)),
+    ("rep", RITA, "Rita Rep", "Rita Rep", "Mona Manager", "year", dt.date(2025, 1, 1)),
+]
+FAILURE_KEY = "grain, grain_id, grain_name, rep_name, team_name, period_grain, period_start"
+
+
+def test_a_manual_skip_rate_above_the_threshold_warns_naming_the_rep(dq_export, dq_build, restore_defaults):
     test = "error_when_manual_skip_rate_exceeds_threshold"
-    # 43% in February on 7 transitions: above 40% once 5 transitions are enough to judge; the
-    # company (37.5%) and Rita's quarter and year (3 of 9, 33%) stay under
-    with pytest.raises(DbtRunError, match=test):
-        _run_test(dq_export, dq_build, test, {"manual_skip_rate_threshold": 0.4, "data_quality_min_transitions": 5})
+    variables = {"manual_skip_rate_threshold": 0.3, "data_quality_min_transitions": 5}
+    # a finding, not a failure: the default severity is warn
+    result = _build_and_test(dq_export, dq_build, test, variables)
+    assert data_quality_breaches(result) == [f"test.revops_kpis.{test}"]
     failures = query(
         dq_build,
-        f"select grain, grain_id, rep_name, period_grain, period_start, manual_skip_count, transition_count, "
-        f"failure_reason, what_to_do from test_failures.{test}",
+        f"select {FAILURE_KEY}, trust_window_start_date, trust_manual_skip_count, trust_transition_count, "
+        f"transition_count, failure_reason, what_to_do from test_failures.{test} "
+        f"order by period_grain, period_start",
     )
-    assert failures == [(
-        "rep", RITA, "Rita Rep", "month", dt.date(2025, 2, 1), 3, 7,
-        "Manual-skip rate of Rita Rep in the month starting 2025-02-01: 42.9% (3 of 7 transitions), "
-        "above the threshold of 40.0%",
-        failures[0][8],
-    )]
-    assert failures[0][8].startswith("Ask Rita Rep to go through their manual skips")
+    assert [row[:7] for row in failures] == RITA_ABOVE
+    assert [row[7:11] for row in failures] == [
+        (dt.date(2024, 12, 1), 3, 9, 7), (dt.date(2024, 12, 2), 3, 9, 0),
+        (dt.date(2024, 12, 2), 3, 9, 9), (dt.date(2024, 12, 2), 3, 9, 9),
+    ]
+    assert failures[0][11] == (
+        "Manual-skip rate of Rita Rep over the trust window of the month starting 2025-02-01 (transitions from "
+        "2024-12-01): 33.3% (3 of 9 transitions), above the threshold of 30.0%"
+    )
+    assert failures[0][12].startswith("Ask Rita Rep to go through their manual skips")
+    # the same rows the trust rating calls untrusted (the batch-logged 22.2% is within 30%)
+    untrusted = query(
+        dq_build,
+        "select grain, grain_id, period_grain, period_start from marts.rpt_data_quality "
+        "where trust_rating = 'untrusted' order by period_grain, period_start",
+    )
+    assert untrusted == [(row[0], row[1], row[5], row[6]) for row in RITA_ABOVE]
+    # severity error (what `revops-kpis run --fail-on-data-quality` sets): the same rows fail
+    with pytest.raises(DbtRunError, match=test) as raised:
+        _build_and_test(dq_export, dq_build, test, {**variables, "data_quality_test_severity": "error"})
+    assert failed_only_on_data_quality(raised.value.result)
+    assert query(dq_build, f"select {FAILURE_KEY} from test_failures.{test} order by period_grain, period_start") == (
+        RITA_ABOVE)
     # back to the defaults: passes again, and the stored failures are replaced
-    _run_test(dq_export, dq_build, test, {})
+    result = _build_and_test(dq_export, dq_build, test, {})
+    assert data_quality_breaches(result) == []
     assert query(dq_build, f"select count(*) from test_failures.{test}") == [(0,)]
 
 
-def test_lowering_the_batch_logged_threshold_fails_naming_the_rep(dq_export, dq_build):
+def test_a_batch_logged_rate_above_the_threshold_warns_naming_the_rep(dq_export, dq_build, restore_defaults):
     test = "error_when_batch_logged_rate_exceeds_threshold"
-    # 2 of 7 (28.6%) for Rita in February; the company's 2 of 8 (25%) is not above 25%
-    with pytest.raises(DbtRunError, match=test):
-        _run_test(dq_export, dq_build, test, {"batch_logged_rate_threshold": 0.25, "data_quality_min_transitions": 5})
-    failures = query(dq_build, f"select grain_id, rep_name, period_grain, batch_logged_count from test_failures.{test}")
-    assert failures == [(RITA, "Rita Rep", "month", 2)]
+    # 2 of 9 (22.2%) for Rita from February on; the company's 2 of 11 (18.2%) is not above 20%.
+    # The minimum is inclusive: 9 changes are enough when 9 are asked for, not when 10 are.
+    result = _build_and_test(
+        dq_export, dq_build, test, {"batch_logged_rate_threshold": 0.2, "data_quality_min_transitions": 9})
+    assert data_quality_breaches(result) == [f"test.revops_kpis.{test}"]
+    failures = query(
+        dq_build,
+        f"select {FAILURE_KEY}, trust_batch_logged_count, trust_batch_logged_rate from test_failures.{test} "
+        f"order by period_grain, period_start",
+    )
+    assert [row[:7] for row in failures] == RITA_ABOVE
+    assert [row[7:] for row in failures] == [(2, pytest.approx(2 / 9))] * 4
+    result = _build_and_test(
+        dq_export, dq_build, test, {"batch_logged_rate_threshold": 0.2, "data_quality_min_transitions": 10})
+    assert data_quality_breaches(result) == []
+
+
+def test_the_team_and_the_company_are_named_when_above(dq_export, dq_build, restore_defaults):
+    test = "error_when_manual_skip_rate_exceeds_threshold"
+    # at 24%, the team's and the company's 25% (3 of 12, March on) are above too; February's
+    # 27.3% of 11 as well; Rita's 33.3% everywhere from February
+    _build_and_test(
+        dq_export, dq_build, test, {"manual_skip_rate_threshold": 0.24, "data_quality_min_transitions": 5})
+    named = query(
+        dq_build,
+        f"select grain, grain_name, team_name, count(*) from test_failures.{test} group by all order by grain",
+    )
+    assert named == [
+        ("company", "the company", None, 4),
+        ("rep", "Rita Rep", "Mona Manager", 4),
+        ("team", "the team of Mona Manager", "Mona Manager", 4),
+    ]
+    advice = dict(query(dq_build, f"select grain, what_to_do from test_failures.{test} where period_grain = 'year'"))
+    assert advice["team"].startswith("Go through the team's manual skips")
+    assert advice["company"].startswith("Skipping stages is a habit across the team")
+
+
+def test_run_publishes_the_data_quality_findings_and_exits_0(dq_export, tmp_path, capsys):
+    # the default thresholds (15%, 30%) judged on 5+ changes: Rita (33.3%), her team and the
+    # company (27.3% in February, 25% from March) are above the manual-skip threshold
+    exit_code = main([
+        "run", "--export", str(dq_export), "--duckdb", str(tmp_path / "w.duckdb"), "--skip-export-checks",
+        "--vars", "{data_quality_min_transitions: 5}",
+    ])
+    captured = capsys.readouterr()
+    assert exit_code == 0, captured.err
+    _assert_findings_printed(captured.out)
+    assert "the run does not fail on them (--fail-on-data-quality makes it)" in captured.out
+    assert "Data-quality thresholds exceeded" not in captured.err
+
+
+def test_run_fails_on_data_quality_after_the_summary_when_asked(dq_export, tmp_path, capsys):
+    exit_code = main([
+        "run", "--export", str(dq_export), "--duckdb", str(tmp_path / "w.duckdb"), "--skip-export-checks",
+        "--vars", "{data_quality_min_transitions: 5}", "--fail-on-data-quality",
+    ])
+    captured = capsys.readouterr()
+    assert exit_code == EXIT_DATA_QUALITY == 3
+    _assert_findings_printed(captured.out)
+    assert "Data-quality thresholds exceeded (findings above) and the run was asked to fail on them" in captured.err
+    # everything was built: the marts and their checks
+    assert query(tmp_path / "w.duckdb", "select count(*) from marts.rpt_kpi_tier1_outcomes")[0][0] > 0
+
+
+def _assert_findings_printed(out: str) -> None:
+    assert "[3/3] Summary" in out and "Company scorecard, fiscal quarter 2025-01-01 to 2025-04-01" in out
+    # the quarter's worst: Rita, rated on her window's 9 changes (3 skips, 2 batch-logged)
+    assert (
+        "    Rita Rep (Mona Manager): untrusted on 9 changes since 2024-12-02: manual skips 33.3%, batch-logged 22.2%"
+        " (in the quarter 33.3% and 22.2% of 9)"
+    ) in out
+    assert (
+        "  Data-quality thresholds (rates over each period's trust window, judged on 5+ changes):\n"
+        "    manual-skip rate above 15.0%: 3 rep(s), team(s) or company, in 12 period(s) "
+        "(all in test_failures.error_when_manual_skip_rate_exceeds_threshold):\n"
+        "      Rita Rep (Mona Manager): 33.3% (3 of 9 changes) in the window of the month starting 2025-03-01;"
+        " above in 4 period(s)\n"
+        "      the team of Mona Manager: 25.0% (3 of 12 changes) in the window of the month starting 2025-03-01;"
+        " above in 4 period(s)\n"
+        "      the company: 25.0% (3 of 12 changes) in the window of the month starting 2025-03-01;"
+        " above in 4 period(s)\n"
+    ) in out
+    assert "    batch-logged rate: nobody above the threshold" in out

@@ -3,9 +3,12 @@
     deal's owner at the change, in the period of the change; open-deal counts are measured at
     the period's end or at the as-of time, whichever is earlier, for the owner then. Team and
     company rows are counted from the transitions and deals themselves, never averaged from
-    rep rows. The trust rating compares the manual-skip and batch-logged rates with the vars
-    manual_skip_rate_threshold and batch_logged_rate_threshold, judged only on at least
-    data_quality_min_transitions transitions. Definitions: docs blocks dq_*. -#}
+    rep rows. The trust rating rests on the transitions of a trailing window, not on the
+    period's alone: the var data_quality_trust_window_days days up to the period's end (up to
+    the as-of day for the period holding it), and never less than the whole period. It
+    compares the window's manual-skip and batch-logged rates with the vars
+    manual_skip_rate_threshold and batch_logged_rate_threshold, and rates nothing on fewer
+    than data_quality_min_transitions transitions ('review'). Definitions: docs blocks dq_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -27,9 +30,13 @@ as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
 ),
 
--- creations inferred for deals without history were made by nobody on record: not counted
+-- creations inferred for deals without history were made by nobody on record: not counted;
+-- batch logging counts in the rates when a person did it (automation bursts are no habit)
 recorded_transitions as (
-    select * from all_transitions
+    select
+        *,
+        coalesce(is_batch_logged and change_source = 'manual', false) as is_batch_logged_by_person
+    from all_transitions
     where not is_inferred_from_deal
 ),
 
@@ -53,7 +60,7 @@ transition_counts as (
         sum(case when is_automated_skip then 1 else 0 end) as automated_skip_count,
         sum(case when transition_type = 'backward' then 1 else 0 end) as backward_count,
         sum(case when transition_type = 'reopen' then 1 else 0 end) as reopen_count,
-        sum(case when is_batch_logged and change_source = 'manual' then 1 else 0 end) as batch_logged_count,
+        sum(case when is_batch_logged_by_person then 1 else 0 end) as batch_logged_count,
         sum(case when transition_type in ('forward', 'skip', 'closed_won') then 1 else 0 end) as upward_move_count,
         sum(case when is_unsupported_progression then 1 else 0 end) as unsupported_progression_count
     from transitions_attributed
@@ -75,6 +82,82 @@ open_deal_counts as (
         sum(case when is_past_due then 1 else 0 end) as past_due_open_deal_count
     from open_deals_attributed
     group by grain, grain_id, period_grain, period_start
+),
+
+-- the trust window of every row of the spine: it ends at the period's end, or after the as-of
+-- day for the period holding the as-of time (history stops at the as-of time), and starts
+-- data_quality_trust_window_days days before that end, or at the period's start if earlier
+trust_window_ends as (
+    select
+        spine.grain,
+        spine.grain_id,
+        spine.period_grain,
+        spine.period_start,
+        case
+            when spine.period_end <= {{ to_reporting_date('as_of.as_of') }} then spine.period_end
+            else cast({{ dbt.dateadd('day', 1, to_reporting_date('as_of.as_of')) }} as date)
+        end as trust_window_end_date
+    from spine
+    cross join as_of
+),
+
+{%- set window_days = var('data_quality_trust_window_days') | int %}
+{%- set trailing_start = "cast(" ~ dbt.dateadd('day', -1 * window_days, 'trust_window_end_date') ~ " as date)" %}
+
+trust_windows as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        trust_window_end_date,
+        case
+            when {{ trailing_start }} < period_start then {{ trailing_start }}
+            else period_start
+        end as trust_window_start_date
+    from trust_window_ends
+),
+
+-- one row per owner and day with changes: the windows overlap, so they are summed from days
+transition_days as (
+    select
+        owner_id,
+        changed_date,
+        count(*) as transition_count,
+        sum(case when is_manual_skip then 1 else 0 end) as manual_skip_count,
+        sum(case when is_batch_logged_by_person then 1 else 0 end) as batch_logged_count
+    from recorded_transitions
+    where changed_date is not null
+    group by owner_id, changed_date
+),
+
+transition_days_attributed as (
+    {{ attribute_to_grains('transition_days', 'owner_id') }}
+),
+
+trust_window_counts as (
+    select
+        trust_windows.grain,
+        trust_windows.grain_id,
+        trust_windows.period_grain,
+        trust_windows.period_start,
+        trust_windows.trust_window_start_date,
+        coalesce(sum(transition_days_attributed.transition_count), 0) as trust_transition_count,
+        coalesce(sum(transition_days_attributed.manual_skip_count), 0) as trust_manual_skip_count,
+        coalesce(sum(transition_days_attributed.batch_logged_count), 0) as trust_batch_logged_count
+    from trust_windows
+    left join transition_days_attributed
+        on
+            trust_windows.grain = transition_days_attributed.grain
+            and trust_windows.grain_id = transition_days_attributed.grain_id
+            and trust_windows.trust_window_start_date <= transition_days_attributed.changed_date
+            and trust_windows.trust_window_end_date > transition_days_attributed.changed_date
+    group by
+        trust_windows.grain,
+        trust_windows.grain_id,
+        trust_windows.period_grain,
+        trust_windows.period_start,
+        trust_windows.trust_window_start_date
 ),
 
 quarantine_total as (
@@ -122,11 +205,20 @@ combined as (
                     and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
                     then quarantine_total.quarantined_row_count
             end as {{ dbt.type_bigint() }}
-        ) as quarantined_row_count
+        ) as quarantined_row_count,
+        trust_window_counts.trust_window_start_date,
+        cast(trust_window_counts.trust_transition_count as {{ dbt.type_bigint() }}) as trust_transition_count,
+        cast(trust_window_counts.trust_manual_skip_count as {{ dbt.type_bigint() }}) as trust_manual_skip_count,
+        cast(trust_window_counts.trust_batch_logged_count as {{ dbt.type_bigint() }}) as trust_batch_logged_count
     from spine
     cross join as_of
     cross join export_has_interactions
     cross join quarantine_total
+    inner join trust_window_counts
+        on
+            spine.grain = trust_window_counts.grain and spine.grain_id = trust_window_counts.grain_id
+            and spine.period_grain = trust_window_counts.period_grain
+            and spine.period_start = trust_window_counts.period_start
     left join transition_counts
         on
             spine.grain = transition_counts.grain and spine.grain_id = transition_counts.grain_id
@@ -148,6 +240,10 @@ ratios as (
             as batch_logged_rate,
         cast(combined.unsupported_progression_count as {{ type_double() }}) / nullif(combined.upward_move_count, 0)
             as unsupported_progression_rate,
+        cast(combined.trust_manual_skip_count as {{ type_double() }}) / nullif(combined.trust_transition_count, 0)
+            as trust_manual_skip_rate,
+        cast(combined.trust_batch_logged_count as {{ type_double() }}) / nullif(combined.trust_transition_count, 0)
+            as trust_batch_logged_rate,
         cast({{ var('manual_skip_rate_threshold') }} as {{ type_double() }}) as manual_skip_rate_threshold,
         cast({{ var('batch_logged_rate_threshold') }} as {{ type_double() }}) as batch_logged_rate_threshold,
         cast({{ var('data_quality_min_transitions') }} as integer) as min_transitions_for_rating
@@ -160,7 +256,11 @@ rated as (
         coalesce(ratios.manual_skip_rate > ratios.manual_skip_rate_threshold, false)
             as is_manual_skip_rate_above_threshold,
         coalesce(ratios.batch_logged_rate > ratios.batch_logged_rate_threshold, false)
-            as is_batch_logged_rate_above_threshold
+            as is_batch_logged_rate_above_threshold,
+        coalesce(ratios.trust_manual_skip_rate > ratios.manual_skip_rate_threshold, false)
+            as is_trust_manual_skip_rate_above_threshold,
+        coalesce(ratios.trust_batch_logged_rate > ratios.batch_logged_rate_threshold, false)
+            as is_trust_batch_logged_rate_above_threshold
     from ratios
 ),
 
@@ -192,14 +292,19 @@ final as (
         min_transitions_for_rating,
         is_manual_skip_rate_above_threshold,
         is_batch_logged_rate_above_threshold,
+        -- judged on the window's transitions: too few (none at all included) rate nothing
         cast(case
-            when
-                (is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold)
-                and transition_count >= min_transitions_for_rating
+            when trust_transition_count = 0 or trust_transition_count < min_transitions_for_rating then 'review'
+            when is_trust_manual_skip_rate_above_threshold or is_trust_batch_logged_rate_above_threshold
                 then 'untrusted'
-            when is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold then 'review'
             else 'trusted'
-        end as {{ dbt.type_string() }}) as trust_rating
+        end as {{ dbt.type_string() }}) as trust_rating,
+        trust_window_start_date,
+        trust_transition_count,
+        trust_manual_skip_count,
+        trust_manual_skip_rate,
+        trust_batch_logged_count,
+        trust_batch_logged_rate
     from rated
 )
 
