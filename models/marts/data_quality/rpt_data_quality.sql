@@ -5,7 +5,9 @@
     company rows are counted from the transitions and deals themselves, never averaged from
     rep rows. The trust rating compares the manual-skip and batch-logged rates with the vars
     manual_skip_rate_threshold and batch_logged_rate_threshold, judged only on at least
-    data_quality_min_transitions transitions. Definitions: docs blocks dq_*. -#}
+    data_quality_min_transitions transitions. The quarantine and the rows in inferred stages
+    are whole-export counts, on the company rows of the periods holding the as-of time.
+    Definitions: docs blocks dq_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -25,6 +27,18 @@ quarantine as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+staged_opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+staged_history as (
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
 ),
 
 -- creations inferred for deals without history were made by nobody on record: not counted
@@ -82,6 +96,28 @@ quarantine_total as (
     from quarantine
 ),
 
+-- staged rows in a stage the definitions in use do not name (inferred into the funnel)
+inferred_stage_rows as (
+    select staged_opportunities.opportunity_id
+    from staged_opportunities
+    inner join funnel
+        on staged_opportunities.stage_name = funnel.stage_name
+    where funnel.is_inferred_stage
+    union all
+    select staged_history.opportunity_id
+    from staged_history
+    inner join funnel
+        on staged_history.stage_name = funnel.stage_name
+    where funnel.is_inferred_stage
+),
+
+inferred_stage_total as (
+    select
+        count(*) as inferred_stage_row_count,
+        count(distinct opportunity_id) as inferred_stage_deal_count
+    from inferred_stage_rows
+),
+
 combined as (
     select
         spine.grain,
@@ -122,11 +158,31 @@ combined as (
                     and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
                     then quarantine_total.quarantined_row_count
             end as {{ dbt.type_bigint() }}
-        ) as quarantined_row_count
+        ) as quarantined_row_count,
+        -- like the quarantine: whole-export counts, on the company rows holding the as-of time
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then inferred_stage_total.inferred_stage_row_count
+            end as {{ dbt.type_bigint() }}
+        ) as inferred_stage_row_count,
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then inferred_stage_total.inferred_stage_deal_count
+            end as {{ dbt.type_bigint() }}
+        ) as inferred_stage_deal_count
     from spine
     cross join as_of
     cross join export_has_interactions
     cross join quarantine_total
+    cross join inferred_stage_total
     left join transition_counts
         on
             spine.grain = transition_counts.grain and spine.grain_id = transition_counts.grain_id
@@ -199,7 +255,9 @@ final as (
                 then 'untrusted'
             when is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold then 'review'
             else 'trusted'
-        end as {{ dbt.type_string() }}) as trust_rating
+        end as {{ dbt.type_string() }}) as trust_rating,
+        inferred_stage_row_count,
+        inferred_stage_deal_count
     from rated
 )
 
