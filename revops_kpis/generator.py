@@ -27,8 +27,11 @@ Rules a consumer can rely on (see also the module constants):
   object (history rows: with their timestamp; ties keep the order of the changes).
 * Timestamps are UTC, mostly ``2025-03-05T14:22:11.000Z``; about 2% end in ``+0000`` and
   1% in ``+02:00`` (the local time then reads two hours later: same instant).
-* Stages come from ``seeds/stage_order.csv``; Probability and ForecastCategory(Name) are
-  the stage's defaults. About 1.5% of the non-final history rows spell the stage with a
+* Stages: the demo org's sales process, ``DEMO_STAGES``: six of Salesforce's default open
+  stages (not Id. Decision Makers nor Perception Analysis) and the won and lost stages, with
+  the probabilities and forecast categories this org gave them; Probability and
+  ForecastCategory(Name) are the stage's. A few rows are in ``CUSTOM_STAGE``, a stage no
+  definition names (see bad rows). About 1.5% of the non-final history rows spell the stage with a
   changed case or spacing (``closed won``, ``Needs  Analysis``, ``PROSPECTING``,
   ``Qualification `` with a trailing space).
 * Blank values are mostly empty fields; a few are an explicit quoted empty string
@@ -45,13 +48,15 @@ Rules a consumer can rely on (see also the module constants):
 * Bad rows (inject_bad_rows) are appended after the clean rows of their file, one defect
   each. The opportunity that gets a conflicting duplicate row has no history, field
   history or activities, so quarantining it cascades to nothing: a correct cleaner
-  quarantines exactly the rows counted in the manifest.
+  quarantines exactly the rows counted in the manifest's ``bad_rows``. Appended with them,
+  and counted apart (``custom_stage_rows``), are copies of clean opportunity and history
+  rows moved to ``CUSTOM_STAGE``: not bad rows, a correct cleaner keeps them (as a stage
+  inferred from the rows).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import sys
@@ -69,7 +74,19 @@ import pyarrow.parquet as pq
 
 from revops_kpis.export_spec import PROJECT_ROOT, load_spec, match_key
 
-STAGE_SEED = PROJECT_ROOT / "seeds" / "stage_order.csv"
+# The demo org's stages in order (open stages, then won, then lost), with its probabilities
+# and forecast categories: an org's own settings, not Salesforce's defaults (the seed
+# stage_order holds those; the project keeps the seed stages an export uses).
+DEMO_STAGES = (
+    ("Prospecting", 10, "Pipeline"),
+    ("Qualification", 20, "Pipeline"),
+    ("Needs Analysis", 30, "Pipeline"),
+    ("Value Proposition", 50, "Best Case"),
+    ("Proposal/Price Quote", 70, "Best Case"),
+    ("Negotiation/Review", 90, "Commit"),
+    ("Closed Won", 100, "Closed"),
+    ("Closed Lost", 0, "Omitted"),
+)
 
 # Objects written, in write order. OpportunityStage is deliberately absent: plain data
 # exports lack it and the project then uses the `stage_order` seed.
@@ -90,7 +107,8 @@ EXTRA_COLUMNS = {
     "Lead": ("FirstName", "LastName", "Email", "Phone", "Company"),
     "User": ("Email",),
 }
-# Injected bad-row kinds per object (manifest reason codes).
+# Injected bad-row kinds per object (manifest reason codes: what a correct cleaner
+# quarantines or drops).
 BAD_KINDS = {
     "Opportunity": (
         "missing_id",
@@ -101,17 +119,19 @@ BAD_KINDS = {
         "invalid_timestamp",
         "invalid_boolean",
         "missing_required_value",
-        "unknown_stage",
         "duplicate",
         "deleted",
     ),
-    "OpportunityHistory": ("unknown_opportunity", "invalid_timestamp", "unknown_stage", "duplicate", "deleted"),
+    "OpportunityHistory": ("unknown_opportunity", "invalid_timestamp", "duplicate", "deleted"),
     "Task": ("invalid_timestamp", "duplicate", "deleted"),
     "Event": ("invalid_timestamp",),
     "Account": ("duplicate",),
     "User": ("duplicate",),
 }
-UNKNOWN_STAGE = "Stage X"
+# A stage in neither the demo org's definitions nor the seed, on a few copied rows of each
+# of these objects (manifest custom_stage_rows): rows a correct cleaner keeps.
+CUSTOM_STAGE = "Stage X"
+CUSTOM_STAGE_OBJECTS = ("Opportunity", "OpportunityHistory")
 
 DAY = 86_400
 CHUNK_ROWS = 250_000
@@ -483,20 +503,16 @@ class Stages:
         return len(self.names) - 2
 
 
-def load_stages(path: Path = STAGE_SEED) -> Stages:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["stage_order"]))
-    is_true = lambda v: v.strip().lower() in ("true", "1", "t", "yes")  # noqa: E731
-    open_ = [r for r in rows if not is_true(r["is_closed"])]
-    won = [r for r in rows if is_true(r["is_closed"]) and is_true(r["is_won"])]
-    lost = [r for r in rows if is_true(r["is_closed"]) and not is_true(r["is_won"])]
-    if len(open_) < 4 or len(won) != 1 or len(lost) != 1:
-        raise ValueError(f"{path}: need >= 4 open stages, one won and one lost stage")
-    ordered = open_ + won + lost
+def load_stages(stages: tuple[tuple[str, int, str], ...] = DEMO_STAGES) -> Stages:
+    """The sales process from (name, probability, forecast category) rows in order: open
+    stages, then the won stage, then the lost stage (named Closed Won / Closed Lost)."""
+    names = [name for name, _, _ in stages]
+    if len(stages) < 6 or names[-2:] != ["Closed Won", "Closed Lost"]:
+        raise ValueError("need >= 4 open stages, then Closed Won and Closed Lost")
     return Stages(
-        names=tuple(r["stage_name"] for r in ordered),
-        probability=np.array([int(float(r["default_probability"])) for r in ordered], np.int64),
-        forecast=tuple(r["forecast_category_name"] for r in ordered),
+        names=tuple(names),
+        probability=np.array([probability for _, probability, _ in stages], np.int64),
+        forecast=tuple(forecast for _, _, forecast in stages),
     )
 
 
@@ -1545,12 +1561,15 @@ def _detach_deal(mdl: _Model, deals: np.ndarray) -> None:
         a[key] = {k: v[keep] for k, v in a[key].items()}
 
 
-def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) -> tuple[dict, dict]:
-    """Extra rows per object (lists of {column: str | None}) and their counts per kind."""
+def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) -> tuple[dict, dict, dict]:
+    """Extra rows per object (lists of {column: str | None}), their counts per bad kind, and
+    the counts of the rows moved to CUSTOM_STAGE (drawn in the same stream, between the bad
+    kinds, so the files do not depend on how they are counted)."""
     counts = {obj: {k: 0 for k in kinds} for obj, kinds in BAD_KINDS.items()}
+    custom = {obj: 0 for obj in CUSTOM_STAGE_OBJECTS}
     rows: dict[str, list[dict]] = {obj: [] for obj in OBJECTS}
     if not enabled:
-        return rows, counts
+        return rows, counts, custom
     rng = _stream(mdl.seed, "bad-rows")
     a = mdl.arrays
     n = mdl.n
@@ -1566,7 +1585,10 @@ def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) ->
 
     def add(obj, kind, new_rows, weight=1):
         rows[obj].extend(new_rows)
-        counts[obj][kind] += len(new_rows) * weight
+        if kind == "custom_stage":
+            custom[obj] += len(new_rows)
+        else:
+            counts[obj][kind] += len(new_rows) * weight
 
     fresh = {"Opportunity": n, "OpportunityHistory": r.rows("OpportunityHistory"), "Task": r.rows("Task"), "Event": r.rows("Event")}
 
@@ -1591,7 +1613,7 @@ def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) ->
         ("invalid_timestamp", "CreatedDate", "yesterday"),
         ("invalid_boolean", "IsWon", "maybe"),
         ("missing_required_value", "StageName", None),
-        ("unknown_stage", "StageName", UNKNOWN_STAGE),
+        ("custom_stage", "StageName", CUSTOM_STAGE),
         ("deleted", "IsDeleted", "true"),
     ]:
         add(obj, kind, [dict(d, Id=fresh_id(obj), **{col: value}) for d in donors(obj, how_many(), clean_deals)])
@@ -1604,7 +1626,7 @@ def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) ->
     add(obj, "unknown_opportunity", [dict(d, Id=fresh_id(obj), OpportunityId=unknown_opp[k].as_py()) for k, d in enumerate(donors(obj, how_many(), h_pool))])
     bad_ts = ["2025-02-30T25:61:00.000Z", "not a timestamp", "2025-06-31T10:00:00.000Z"]
     add(obj, "invalid_timestamp", [dict(d, Id=fresh_id(obj), CreatedDate=bad_ts[k]) for k, d in enumerate(donors(obj, how_many(), h_pool))])
-    add(obj, "unknown_stage", [dict(d, Id=fresh_id(obj), StageName=UNKNOWN_STAGE) for d in donors(obj, how_many(), h_pool)])
+    add(obj, "custom_stage", [dict(d, Id=fresh_id(obj), StageName=CUSTOM_STAGE) for d in donors(obj, how_many(), h_pool)])
     add(obj, "duplicate", donors(obj, how_many(), h_pool))
     add(obj, "deleted", [dict(d, Id=fresh_id(obj), StageName=lost, Probability="0", ForecastCategory=mdl.stages.forecast[-1], IsDeleted="true") for d in donors(obj, how_many(), h_pool)])
     # Task / Event
@@ -1618,7 +1640,7 @@ def _bad_rows(mdl: _Model, r: _Renderer, enabled: bool, conflict: np.ndarray) ->
     # Account / User: one exact duplicate each
     add("Account", "duplicate", donors("Account", 1))
     add("User", "duplicate", donors("User", 1, a["rep_uid"]))
-    return rows, counts
+    return rows, counts, custom
 
 
 # ---------------------------------------------------------------------------------------
@@ -1723,7 +1745,7 @@ def generate_export(
     if conflict.size:
         _detach_deal(mdl, conflict)
     r = _Renderer(mdl)
-    bad, bad_counts = _bad_rows(mdl, r, inject_bad_rows, conflict)
+    bad, bad_counts, custom_counts = _bad_rows(mdl, r, inject_bad_rows, conflict)
     ext = "csv" if fmt == "csv" else "parquet"
     other = "parquet" if fmt == "csv" else "csv"
     manifest = {
@@ -1733,6 +1755,7 @@ def generate_export(
         "files": {},
         "rows": {},
         "bad_rows": {},
+        "custom_stage_rows": dict(custom_counts),
     }
     warned: set[str] = set()
 

@@ -50,27 +50,34 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
             order by stage_order
             """,
         )
+        inferred = _rows(
+            connection,
+            """
+            with stage_rows as (
+                select stage_name, opportunity_id, 1 as opportunity_row, 0 as history_row
+                from staging.stg_salesforce__opportunities
+                union all
+                select stage_name, opportunity_id, 0 as opportunity_row, 1 as history_row
+                from staging.stg_salesforce__opportunity_history
+            )
+            select
+                funnel.stage_name, funnel.is_closed, funnel.is_won, funnel.default_probability_rate,
+                funnel.is_skippable, coalesce(sum(stage_rows.opportunity_row), 0),
+                coalesce(sum(stage_rows.history_row), 0), count(distinct stage_rows.opportunity_id)
+            from staging.stg_salesforce__stage_funnel as funnel
+            left join stage_rows on funnel.stage_name = stage_rows.stage_name
+            where funnel.is_inferred_stage
+            group by all
+            order by min(funnel.stage_order)
+            """,
+        )
         has_marts = _table_exists(connection, "marts", "rpt_kpi_tier1_outcomes")
 
     lines = [f"CRM export: {export_path}"]
     as_of_text = as_of.strftime("%Y-%m-%d %H:%M UTC") if as_of else "unknown (no timestamps in the export)"
     lines.append(f"As of:      {as_of_text} ({'set by the as_of var' if as_of_source == 'var' else 'latest event in the export'})")
 
-    source = funnel[0][3] if funnel else "seed"
-    open_stages = [name for name, is_closed, _, _ in funnel if not is_closed]
-    won = [name for name, is_closed, is_won, _ in funnel if is_closed and is_won]
-    lost = [name for name, is_closed, is_won, _ in funnel if is_closed and not is_won]
-    order = " > ".join(open_stages + won) + (f"  (lost: {', '.join(lost)})" if lost else "")
-    source_text = {
-        "stage_definitions": "from the export's OpportunityStage object",
-        "seed": "from the seed stage_order",
-        "inferred": (
-            "INFERRED from the export (no OpportunityStage object, and the seed stage_order does not "
-            "cover the export's stage names): check it, and put your order in seeds/stage_order.csv"
-        ),
-    }.get(source, source)
-    lines.append(f"Stage order {source_text}:")
-    lines.append(f"  {order}")
+    lines.extend(format_stage_order(funnel, inferred))
     lines.append("")
 
     header = f"  {'object':<24}{'raw':>9}{'staged':>9}{'deleted':>9}{'duplicate':>11}{'quarantined':>13}"
@@ -107,6 +114,54 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
         lines.append("  marts.dim_*, marts.fct_*           deals, reps, accounts, transitions, visits, interactions, leads")
         lines.append("  marts.dq_stage_progression, rpt_data_quality   flagged stage changes, trust per rep")
     return "\n".join(lines)
+
+
+def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
+    """The funnel in use, where it came from, and the stages inferred from the rows (marked *):
+    funnel rows are (stage_name, is_closed, is_won, funnel_source) in stage order; inferred rows
+    (stage_name, is_closed, is_won, probability_rate, is_skippable, opportunity rows, history
+    rows, deals)."""
+    def shown(name: str, source: str) -> str:
+        return f"{name}*" if source == "inferred" else name
+
+    open_stages = [shown(name, source) for name, is_closed, _, source in funnel if not is_closed]
+    won = [shown(name, source) for name, is_closed, is_won, source in funnel if is_closed and is_won]
+    lost = [shown(name, source) for name, is_closed, is_won, source in funnel if is_closed and not is_won]
+    order = " > ".join(open_stages + won) + (f"  (lost: {', '.join(lost)})" if lost else "")
+    defined = {source for *_, source in funnel if source != "inferred"}
+    if "stage_definitions" in defined:
+        source_text = "from the export's OpportunityStage object"
+    elif "seed" in defined:
+        source_text = "from the seed stage_order (the Salesforce default stages the export uses)"
+    elif funnel:
+        source_text = (
+            "INFERRED from the export (no OpportunityStage object, and the export uses none of the stages "
+            "in the seed stage_order): check it, and export OpportunityStage or put your stages in "
+            "seeds/stage_order.csv"
+        )
+    else:
+        source_text = "(none: the export records no stage)"
+    lines = [f"Stage order {source_text}:", f"  {order}"]
+    if inferred and defined:
+        lines.append(
+            f"  * {len(inferred)} stage(s) in the rows but not in the stage definitions in use, inferred "
+            "from the rows and kept (no row is dropped for its stage):"
+        )
+        for name, is_closed, is_won, rate, _, opportunity_rows, history_rows, deals in inferred:
+            if is_closed:
+                how = "closed won" if is_won else "closed lost"
+            elif rate is None:
+                how = "open, after the last defined open stage (no probability recorded)"
+            else:
+                how = f"open, placed by its recorded probability of {100 * float(rate):.0f}%"
+            lines.append(
+                f"    {name}: {opportunity_rows:,} opportunity and {history_rows:,} history rows on {deals:,} "
+                f"deal(s); {how}"
+            )
+        if any(not is_closed and not skippable for _, is_closed, _, _, skippable, *_ in inferred):
+            lines.append("    Passing over an inferred stage is not counted as a skip.")
+        lines.append("    To define them: export OpportunityStage, or add them to seeds/stage_order.csv.")
+    return lines
 
 
 def _money(value) -> str:

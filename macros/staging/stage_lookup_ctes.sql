@@ -1,6 +1,8 @@
 {#- CTE `stage_lookup` (lookup_key, stage_name): every key a recorded stage name may match in
     the funnel (its API name, and its label where the stage definitions carry one), mapped
-    to the funnel's stage name. Join on stage_key(<recorded name>) = lookup_key. -#}
+    to the funnel's stage name. Join on stage_key(<recorded name>) = lookup_key. Every stage
+    a parsed, not deleted opportunity or history row records is in the funnel, so such a row
+    always finds its stage (the staged models test it: stage_name not null). -#}
 {% macro stage_lookup_ctes() -%}
 funnel_stage_keys as (
     select

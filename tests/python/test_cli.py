@@ -20,12 +20,16 @@ def test_run_builds_and_prints_the_summary(tmp_path, capsys):
     assert exit_code == 0, out
     assert "[1/3] Checking the export" in out and "[3/3] Summary" in out
     # the small fixture's counts, worked out by hand in test_staging_e2e.py
-    assert re.search(r"Opportunity\s+10\s+3\s+1\s+1\s+5\n", out)
+    assert re.search(r"Opportunity\s+10\s+4\s+1\s+1\s+4\n", out)
     assert re.search(r"OpportunityHistory\s+8\s+5\s+0\s+0\s+3\n", out)
     assert re.search(r"Event\s+\(not in the export\)", out)
-    assert re.search(r"total\s+27\s+15\s+2\s+2\s+8\n", out)
+    assert re.search(r"total\s+27\s+16\s+2\s+2\s+7\n", out)
     assert re.search(r"Opportunity\s+conflicting_duplicate_id\s+2\n", out)
-    assert "Stage order from the seed stage_order:" in out
+    assert "Stage order from the seed stage_order (the Salesforce default stages the export uses):" in out
+    assert "  Prospecting > Stage X* > Qualification > Closed Won  (lost: Closed Lost)\n" in out
+    # opportunity row 8, probability 10: after Prospecting (10), before Qualification (20)
+    assert "    Stage X: 1 opportunity and 0 history rows on 1 deal(s); open, placed by its recorded probability of 10%" in out
+    assert "Passing over an inferred stage is not counted as a skip." in out
     assert "As of:      2025-03-01 11:00 UTC (latest event in the export)" in out
     assert str(tmp_path / "w.duckdb") in out
     # the company scorecard of the fixture's only complete quarter, Q1 2025 (as of March 1st,

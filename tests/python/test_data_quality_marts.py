@@ -2,19 +2,25 @@
 of Rita's whose every flag and count is worked out by hand below, for Rita and for the
 company in February 2025 (fiscal month 2025-02; the as-of time stays 2025-03-01 11:00).
 
-What the small fixture already holds (see test_staging_e2e.py), in stage order Prospecting 1,
-Qualification 2, Needs Analysis 3, Value Proposition 4, Proposal/Price Quote 5,
-Negotiation/Review 6, Closed Won, Closed Lost:
+The funnel: the seed stages the rows use, Prospecting 1, Qualification 3, Needs Analysis 4
+(added below), Closed Won 5, Closed Lost 6, and Stage X 2, inferred from the fixture's
+opportunity row 8 (probability 10: after Prospecting, 10, before Qualification, 20) and not
+skippable: a move passing over it does not skip it.
+What the small fixture already holds (see test_staging_e2e.py):
   0065g00000AbcdEAAR (Rita): created in Prospecting 2025-01-10; won 2025-02-15 16:45 straight
-    from Prospecting by Rita: a manual skip of stages 2-6, with no interaction on the deal in
-    the 30 days before it: unsupported.
+    from Prospecting by Rita: a manual skip of Qualification and Needs Analysis, with no
+    interaction on the deal in the 30 days before it: unsupported.
   006000000000002AAA (Ravi): created 2025-01-20 in Prospecting, lost 2025-03-01 11:00, so open
     at the end of February and untouched since January 20: stale.
   006000000000003AAA (Ravi): created 2025-02-01 in Qualification by the integration user: an
     automated skip (of Prospecting); a call on 2025-02-10 keeps it fresh; close date June.
+  006000000000007AAA (Rita): in Stage X, no history: created 2025-02-05 12:00 (an inferred
+    creation: no transition counted, no flag); close date 2025-04-01. Open at the end of
+    February, neither stale (24 days untouched) nor past due. Its row is the one row in an
+    inferred stage.
 Added here (all Rita's, saved by Rita):
   A 006000000000011AAA: created 2025-02-03 09:00 in Prospecting, moved to Needs Analysis at
-    09:05 (a manual skip of Qualification; both changes batch-logged, 5 minutes apart;
+    09:05 (a manual skip of Qualification, not of Stage X; both changes batch-logged, 5 minutes apart;
     supported by a call at 08:30), back to Qualification on 02-10 (backward). Close date
     2025-02-28: open and past due at the end of February.
   B 006000000000012AAA: created 2025-02-05 in Qualification (a manual skip of Prospecting),
@@ -23,10 +29,10 @@ Added here (all Rita's, saved by Rita):
     2025-01-31: stale and past due at the end of February.
 February 2025, Rita: 7 transitions (won 001; A x3; B x3), manual skips 3 (3/7), batch-logged 2
   (2/7), backward 1, reopen 1, upward moves 2 (001's win, A's skip) of which 1 unsupported
-  (1/2); open at the end of the month (2025-03-01 00:00): A, B, C; stale C; past due A, C.
+  (1/2); open at the end of the month (2025-03-01 00:00): A, B, C, 007; stale C; past due A, C.
 February 2025, company: Rita's 7 + Ravi's creation of 003 = 8 transitions, 3 manual skips
   (3/8), 1 automated skip, 2 batch-logged (2/8), 1 of 2 upward moves unsupported; open: A, B,
-  C, 002, 003; stale C, 002; past due A, C.
+  C, 002, 003, 007; stale C, 002; past due A, C.
 Trust windows (the default 90 days, never less than the period): February's runs from
   2024-12-01 to 2025-03-01; March's, the quarter's and the year's from 2024-12-02 to the as-of
   day (2025-03-01, so up to 2025-03-02 exclusive); January's from 2024-11-03 to 2025-02-01.
@@ -133,15 +139,15 @@ def test_flagged_transitions_one_row_per_flag(dq_build):
         (A, 3, "backward", RITA, "manual", 0),
         (B, 1, "manual_skip", RITA, "manual", 1),
         (B, 3, "reopen", RITA, "manual", 0),
-        (WON, 2, "manual_skip", RITA, "manual", 5),
-        (WON, 2, "unsupported_progression", RITA, "manual", 5),
+        (WON, 2, "manual_skip", RITA, "manual", 2),
+        (WON, 2, "unsupported_progression", RITA, "manual", 2),
     ]
     names, advice = query(
         dq_build,
         f"select skipped_stage_names, what_to_do from marts.dq_stage_progression "
         f"where opportunity_id = '{WON}' and flag_type = 'manual_skip'",
     )[0]
-    assert names == "Qualification, Needs Analysis, Value Proposition, Proposal/Price Quote, Negotiation/Review"
+    assert names == "Qualification, Needs Analysis"
     assert advice.startswith("Ask the rep why the deal jumped over the skipped stages")
 
 
@@ -149,7 +155,8 @@ COUNTS_SQL = (
     "select transition_count, manual_skip_count, manual_skip_rate, automated_skip_count, backward_count, "
     "reopen_count, batch_logged_count, batch_logged_rate, upward_move_count, unsupported_progression_count, "
     "unsupported_progression_rate, open_deals_measured_at, open_deal_count, stale_open_deal_count, "
-    "past_due_open_deal_count, quarantined_row_count, trust_rating "
+    "past_due_open_deal_count, quarantined_row_count, trust_rating, inferred_stage_row_count, "
+    "inferred_stage_deal_count "
     "from marts.rpt_data_quality where grain = '{grain}' and grain_id = '{grain_id}' "
     "and period_grain = 'month' and period_start = date '2025-02-01'"
 )
@@ -160,9 +167,10 @@ def test_rita_in_february(dq_build):
     (row,) = query(dq_build, COUNTS_SQL.format(grain="rep", grain_id=RITA))
     assert row == (
         7, 3, pytest.approx(3 / 7), 0, 1, 1, 2, pytest.approx(2 / 7), 2, 1, pytest.approx(0.5),
-        END_OF_FEBRUARY, 3, 1, 2,
+        END_OF_FEBRUARY, 4, 1, 2,
         None,  # the quarantine is on company rows only
         "review",  # 43% manual skips, but on 7 transitions: fewer than the 50 a rating needs
+        None, None,  # so are the rows in inferred stages
     )
 
 
@@ -170,18 +178,23 @@ def test_company_in_february(dq_build):
     (row,) = query(dq_build, COUNTS_SQL.format(grain="company", grain_id="all"))
     assert row == (
         8, 3, pytest.approx(3 / 8), 1, 1, 1, 2, pytest.approx(2 / 8), 2, 1, pytest.approx(0.5),
-        END_OF_FEBRUARY, 5, 2, 2,
+        END_OF_FEBRUARY, 6, 2, 2,
         None,  # February does not hold the as-of time
         "review",
+        None, None,
     )
-    # the fixture's 8 quarantined rows sit on the company rows of the periods holding the as-of time
+    # the fixture's 7 quarantined rows, and its 1 row (on 1 deal, 007) in the inferred Stage X,
+    # sit on the company rows of the periods holding the as-of time
     quarantined = query(
         dq_build,
-        "select period_grain, period_start, quarantined_row_count from marts.rpt_data_quality "
-        "where quarantined_row_count is not null order by period_grain",
+        "select period_grain, period_start, quarantined_row_count, inferred_stage_row_count, "
+        "inferred_stage_deal_count from marts.rpt_data_quality "
+        "where quarantined_row_count is not null or inferred_stage_row_count is not null order by period_grain",
     )
     assert quarantined == [
-        ("month", dt.date(2025, 3, 1), 8), ("quarter", dt.date(2025, 1, 1), 8), ("year", dt.date(2025, 1, 1), 8),
+        ("month", dt.date(2025, 3, 1), 7, 1, 1),
+        ("quarter", dt.date(2025, 1, 1), 7, 1, 1),
+        ("year", dt.date(2025, 1, 1), 7, 1, 1),
     ]
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import accounting, build, copy_export, quarantine, read_rows, write_rows
+from dbt_helpers import accounting, build, copy_export, query, quarantine, read_rows, write_rows
 from revops_kpis.dbt_project import DbtRunError
 
-# Rows of the small fixture that are bad on purpose; the clean export drops them.
+# Rows of the small fixture that are bad on purpose, and Opportunity row 8 (in a stage of no
+# definition: kept by a build, see test_staging_e2e.py); the clean export drops them.
 BAD_ROWS = {"Opportunity.csv": [2, 5, 6, 7, 8, 9, 10], "OpportunityHistory.csv": [6, 7, 8], "User.csv": [5]}
 CLEAN_COUNTS = {"Opportunity": 3, "OpportunityHistory": 5, "User": 4, "Account": 2, "Task": 2}
 
@@ -75,13 +76,6 @@ CASES = {
         lambda e: _edit(e, "OpportunityHistory.csv", 4, StageName=""),
         {("OpportunityHistory", "008000000000004AAA", 4, "missing_required_value")},
     ),
-    "unknown_stage": (
-        lambda e: _edit(e, "OpportunityHistory.csv", 5, StageName="Discovery Call"),
-        {("OpportunityHistory", "008000000000005AAA", 5, "unknown_stage")},
-        # 1 unknown in 8 stage rows is below the default 90% seed coverage, which would
-        # infer the funnel from the export instead (tested in test_stage_funnel.py)
-        {"stage_seed_min_coverage": 0.5},
-    ),
     "unknown_opportunity": (
         lambda e: _edit(e, "OpportunityHistory.csv", 3, OpportunityId="006000000000077AAA"),
         {("OpportunityHistory", "008000000000003AAA", 3, "unknown_opportunity")},
@@ -92,6 +86,29 @@ CASES = {
          ("Account", "001000000000001AAA", 3, "conflicting_duplicate_id")},
     ),
 }
+
+
+def test_every_quarantine_reason_has_a_case():
+    header, rows = read_rows(Path(__file__).parents[2] / "seeds" / "quarantine_reasons.csv")
+    assert {row["quarantine_reason"] for row in rows} == set(CASES)
+
+
+def test_a_stage_in_no_definition_is_kept_not_quarantined(tmp_path):
+    export = clean_export(tmp_path / "export")
+    _edit(export, "OpportunityHistory.csv", 5, StageName="Discovery Call")
+    duckdb_path = build(export, tmp_path / "work")
+    assert quarantine(duckdb_path) == set()
+    assert accounting(duckdb_path)["OpportunityHistory"] == (5, 5, 0, 0, 0)
+    assert query(
+        duckdb_path,
+        "select opportunity_history_id, stage_name from staging.stg_salesforce__opportunity_history "
+        "where opportunity_history_id = '008000000000005AAA'",
+    ) == [("008000000000005AAA", "Discovery Call")]
+    assert query(
+        duckdb_path,
+        "select funnel_source, is_inferred_stage from staging.stg_salesforce__stage_funnel "
+        "where stage_name = 'Discovery Call'",
+    ) == [("inferred", True)]
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))

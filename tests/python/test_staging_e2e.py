@@ -22,15 +22,16 @@ from dbt_helpers import FIXTURES, accounting, build, copy_export, quarantine, qu
 #   Account: 2 clean rows                                        -> 2 staged
 #   Opportunity: row 1 won deal with a 15/18-char id pair in history, row 2 its exact copy,
 #     rows 3-4 clean, row 5 CloseDate 2025-13-45, row 6 blank Id, row 7 IsDeleted true,
-#     row 8 stage 'Stage X' (not in the seed), rows 9-10 same Id with different Amount
-#                                                                -> 3 staged, 1 deleted, 1 duplicate, 5 quarantined
+#     row 8 stage 'Stage X' (in no stage definition: kept, the funnel infers the stage),
+#     rows 9-10 same Id with different Amount
+#                                                                -> 4 staged, 1 deleted, 1 duplicate, 4 quarantined
 #   OpportunityHistory: rows 1-5 clean (row 2 written 'closed  WON' against the 15-char id),
 #     row 6 for an opportunity that does not exist, row 7 CreatedDate 'yesterday',
 #     row 8 for the opportunity quarantined for its close date -> 5 staged, 3 quarantined
 #   Task: row 1 clean, row 2 IsDeleted true                      -> 1 staged, 1 deleted
 #   all other objects absent                                     -> zero rows
 SMALL_ACCOUNTING = {
-    "Opportunity": (10, 3, 1, 1, 5),
+    "Opportunity": (10, 4, 1, 1, 4),
     "OpportunityHistory": (8, 5, 0, 0, 3),
     "User": (5, 4, 0, 1, 0),
     "Account": (2, 2, 0, 0, 0),
@@ -45,7 +46,6 @@ SMALL_ACCOUNTING = {
 SMALL_QUARANTINE = {
     ("Opportunity", "006000000000004AAA", 5, "invalid_date"),
     ("Opportunity", None, 6, "missing_id"),
-    ("Opportunity", "006000000000007AAA", 8, "unknown_stage"),
     ("Opportunity", "006000000000008AAA", 9, "conflicting_duplicate_id"),
     ("Opportunity", "006000000000008AAA", 10, "conflicting_duplicate_id"),
     ("OpportunityHistory", "008000000000006AAA", 6, "unknown_opportunity"),
@@ -80,6 +80,9 @@ def test_small_export_values_are_cleaned(small_build):
         # LeadSource 'null' -> null; amount 20000.5
         ("006000000000003AAA", "Qualification", Decimal("20000.50"), dt.datetime(2025, 2, 1, 12, 0),
          dt.date(2025, 6, 30), False, None, 0.2, "USD"),
+        # in a stage of neither the seed nor any definition: staged all the same
+        ("006000000000007AAA", "Stage X", Decimal("1000.00"), dt.datetime(2025, 2, 5, 12, 0), dt.date(2025, 4, 1),
+         False, "Web", 0.1, "USD"),
         ("0065g00000AbcdEAAR", "Closed Won", Decimal("12000.00"), dt.datetime(2025, 1, 10, 10, 0),
          dt.date(2025, 2, 15), True, "Web", 1.0, "USD"),
     ]
@@ -107,7 +110,25 @@ def test_small_export_as_of_is_latest_recorded_event(small_build):
     assert query(small_build, "select as_of, as_of_source from staging.stg_salesforce__export_as_of") == [
         (dt.datetime(2025, 3, 1, 11, 0), "export")
     ]
-    assert query(small_build, "select distinct funnel_source from staging.stg_salesforce__stage_funnel") == [("seed",)]
+
+
+def test_small_export_funnel_is_the_seed_stages_it_uses_and_one_inferred(small_build):
+    # worked out from the rows that parse and are not deleted: the seed stages recorded are
+    # Prospecting (median probability 10), Qualification (20), Closed Won and Closed Lost;
+    # Stage X (opportunity row 8: probability 10, IsClosed false) is open and goes after the
+    # last defined open stage whose probability is at most 10, Prospecting; it is not
+    # skippable. The seed's other six default stages are in no row, so not in the funnel.
+    assert query(
+        small_build,
+        "select stage_name, stage_order, is_closed, is_won, funnel_source, is_inferred_stage, is_skippable "
+        "from staging.stg_salesforce__stage_funnel order by stage_order",
+    ) == [
+        ("Prospecting", 1, False, False, "seed", False, True),
+        ("Stage X", 2, False, False, "inferred", True, False),
+        ("Qualification", 3, False, False, "seed", False, True),
+        ("Closed Won", 4, True, True, "seed", False, True),
+        ("Closed Lost", 5, True, False, "seed", False, True),
+    ]
 
 
 def test_as_of_var_reaches_the_model(tmp_path):

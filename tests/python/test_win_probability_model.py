@@ -79,13 +79,17 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
         "or s.probability_method <> 'stage_win_rate'",
     )
     assert mismatches == [(0,)]
-    # the stage win rate worked out independently: closed deals that entered the stage, won share
+    # the stage win rate worked out independently: closed deals that entered the stage (a
+    # history row in it, or no history at all and created in it: the current stage), won share
     stage, rate = query(duckdb_path, "select stage_name, stage_win_rate from intermediate.int_stage_win_rates "
                                      "where stage_order = 2")[0]
     won, closed = query(
         duckdb_path,
         "select sum(case when o.is_won then 1 else 0 end), count(*) from staging.stg_salesforce__opportunities as o "
-        "where o.is_closed and exists (select 1 from staging.stg_salesforce__opportunity_history as h "
-        f"where h.opportunity_id = o.opportunity_id and h.stage_name = '{stage}')",
+        "where o.is_closed and (exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        f"where h.opportunity_id = o.opportunity_id and h.stage_name = '{stage}') "
+        f"or (o.stage_name = '{stage}' and not exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        "where h.opportunity_id = o.opportunity_id)))",
     )[0]
+    assert closed > 0
     assert math.isclose(rate, won / closed)

@@ -1,6 +1,7 @@
 {#- One row per opportunity per funnel stage: when the deal first entered it (null when
     never), and whether it skipped it (never entered an open stage although it later reached
-    a stage beyond it; the lost stage is never skipped). -#}
+    a stage beyond it; the lost stage, and a stage that is not is_skippable, are never
+    skipped). -#}
 
 with transitions as (
     select * from {{ ref('int_stage_transitions') }}
@@ -43,6 +44,7 @@ entries as (
         (
             first_entries.first_entered_at is null
             and not funnel.is_closed
+            and funnel.is_skippable
             and coalesce(furthest_progress.furthest_stage_order, 0) > funnel.stage_order
         ) as is_skipped
     from opportunities

@@ -69,12 +69,14 @@ first_entries as (
     group by opportunity_id, to_stage_name
 ),
 
+-- the open stages a move can skip (an inferred stage placed among defined ones cannot: see
+-- is_skippable in stg_salesforce__stage_funnel)
 open_stages as (
     select
         stage_name,
         stage_order
     from funnel
-    where not is_closed
+    where not is_closed and is_skippable
 ),
 
 -- forward moves (and creations) pass over the open stages between where the deal was and

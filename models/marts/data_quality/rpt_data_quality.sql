@@ -8,7 +8,9 @@
     the as-of day for the period holding it), and never less than the whole period. It
     compares the window's manual-skip and batch-logged rates with the vars
     manual_skip_rate_threshold and batch_logged_rate_threshold, and rates nothing on fewer
-    than data_quality_min_transitions transitions ('review'). Definitions: docs blocks dq_*. -#}
+    than data_quality_min_transitions transitions ('review'). The quarantine and the rows in
+    inferred stages are whole-export counts, on the company rows of the periods holding the
+    as-of time. Definitions: docs blocks dq_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -28,6 +30,18 @@ quarantine as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+staged_opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+staged_history as (
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
 ),
 
 -- creations inferred for deals without history were made by nobody on record: not counted;
@@ -165,6 +179,28 @@ quarantine_total as (
     from quarantine
 ),
 
+-- staged rows in a stage the definitions in use do not name (inferred into the funnel)
+inferred_stage_rows as (
+    select staged_opportunities.opportunity_id
+    from staged_opportunities
+    inner join funnel
+        on staged_opportunities.stage_name = funnel.stage_name
+    where funnel.is_inferred_stage
+    union all
+    select staged_history.opportunity_id
+    from staged_history
+    inner join funnel
+        on staged_history.stage_name = funnel.stage_name
+    where funnel.is_inferred_stage
+),
+
+inferred_stage_total as (
+    select
+        count(*) as inferred_stage_row_count,
+        count(distinct opportunity_id) as inferred_stage_deal_count
+    from inferred_stage_rows
+),
+
 combined as (
     select
         spine.grain,
@@ -209,7 +245,26 @@ combined as (
         trust_window_counts.trust_window_start_date,
         cast(trust_window_counts.trust_transition_count as {{ dbt.type_bigint() }}) as trust_transition_count,
         cast(trust_window_counts.trust_manual_skip_count as {{ dbt.type_bigint() }}) as trust_manual_skip_count,
-        cast(trust_window_counts.trust_batch_logged_count as {{ dbt.type_bigint() }}) as trust_batch_logged_count
+        cast(trust_window_counts.trust_batch_logged_count as {{ dbt.type_bigint() }}) as trust_batch_logged_count,
+        -- like the quarantine: whole-export counts, on the company rows holding the as-of time
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then inferred_stage_total.inferred_stage_row_count
+            end as {{ dbt.type_bigint() }}
+        ) as inferred_stage_row_count,
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then inferred_stage_total.inferred_stage_deal_count
+            end as {{ dbt.type_bigint() }}
+        ) as inferred_stage_deal_count
     from spine
     cross join as_of
     cross join export_has_interactions
@@ -219,6 +274,7 @@ combined as (
             spine.grain = trust_window_counts.grain and spine.grain_id = trust_window_counts.grain_id
             and spine.period_grain = trust_window_counts.period_grain
             and spine.period_start = trust_window_counts.period_start
+    cross join inferred_stage_total
     left join transition_counts
         on
             spine.grain = transition_counts.grain and spine.grain_id = transition_counts.grain_id
@@ -304,7 +360,9 @@ final as (
         trust_manual_skip_count,
         trust_manual_skip_rate,
         trust_batch_logged_count,
-        trust_batch_logged_rate
+        trust_batch_logged_rate,
+        inferred_stage_row_count,
+        inferred_stage_deal_count
     from rated
 )
 

@@ -16,7 +16,6 @@ checked as (
         coalesce(
             typed._parse_failure,
             {{ required_values_check(['typed.opportunity_id', 'typed.created_date', 'typed.stage_name']) }},
-            case when stage_lookup.lookup_key is null then 'unknown_stage' end,
             case when opportunities.opportunity_id is null then 'unknown_opportunity' end
         ) as _row_failure
     from typed
