@@ -5,7 +5,11 @@
     company rows are counted from the transitions and deals themselves, never averaged from
     rep rows. The trust rating compares the manual-skip and batch-logged rates with the vars
     manual_skip_rate_threshold and batch_logged_rate_threshold, judged only on at least
-    data_quality_min_transitions transitions. Definitions: docs blocks dq_*. -#}
+    data_quality_min_transitions transitions. Amounts that could not be converted to the
+    corporate currency (no rate for the deal's currency on the date) are counted for the owner
+    at close in the period of the close (closed deals), and for the owner at the period start
+    (deals open then, at that date's rate), as the KPI marts count those deals. Definitions:
+    docs blocks dq_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -25,6 +29,16 @@ quarantine as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+unconverted_closed_deals as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+    where is_closed and is_missing_conversion_rate
+),
+
+unconverted_pipeline as (
+    select * from {{ ref('int_pipeline_at_period_start') }}
+    where amount_in_deal_currency is not null and amount is null
 ),
 
 -- creations inferred for deals without history were made by nobody on record: not counted
@@ -77,6 +91,36 @@ open_deal_counts as (
     group by grain, grain_id, period_grain, period_start
 ),
 
+unconverted_closed_attributed as (
+    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+unconverted_closed_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as unconverted_amount_deal_count
+    from unconverted_closed_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+unconverted_pipeline_attributed as (
+    {{ attribute_to_grains('unconverted_pipeline', 'owner_at_period_start_id') }}
+),
+
+unconverted_pipeline_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as unconverted_amount_pipeline_deal_count
+    from unconverted_pipeline_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
 quarantine_total as (
     select count(*) as quarantined_row_count
     from quarantine
@@ -122,7 +166,11 @@ combined as (
                     and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
                     then quarantine_total.quarantined_row_count
             end as {{ dbt.type_bigint() }}
-        ) as quarantined_row_count
+        ) as quarantined_row_count,
+        cast(coalesce(unconverted_closed_counts.unconverted_amount_deal_count, 0) as {{ dbt.type_bigint() }})
+            as unconverted_amount_deal_count,
+        cast(coalesce(unconverted_pipeline_counts.unconverted_amount_pipeline_deal_count, 0) as {{ dbt.type_bigint() }})
+            as unconverted_amount_pipeline_deal_count
     from spine
     cross join as_of
     cross join export_has_interactions
@@ -137,6 +185,16 @@ combined as (
             spine.grain = open_deal_counts.grain and spine.grain_id = open_deal_counts.grain_id
             and spine.period_grain = open_deal_counts.period_grain
             and spine.period_start = open_deal_counts.period_start
+    left join unconverted_closed_counts
+        on
+            spine.grain = unconverted_closed_counts.grain and spine.grain_id = unconverted_closed_counts.grain_id
+            and spine.period_grain = unconverted_closed_counts.period_grain
+            and spine.period_start = unconverted_closed_counts.period_start
+    left join unconverted_pipeline_counts
+        on
+            spine.grain = unconverted_pipeline_counts.grain and spine.grain_id = unconverted_pipeline_counts.grain_id
+            and spine.period_grain = unconverted_pipeline_counts.period_grain
+            and spine.period_start = unconverted_pipeline_counts.period_start
 ),
 
 ratios as (
@@ -199,7 +257,9 @@ final as (
                 then 'untrusted'
             when is_manual_skip_rate_above_threshold or is_batch_logged_rate_above_threshold then 'review'
             else 'trusted'
-        end as {{ dbt.type_string() }}) as trust_rating
+        end as {{ dbt.type_string() }}) as trust_rating,
+        unconverted_amount_deal_count,
+        unconverted_amount_pipeline_deal_count
     from rated
 )
 
