@@ -73,6 +73,7 @@ def command_run(args: argparse.Namespace) -> int:
                 encoding=encoding,
                 loss_reason_field=loss_reason_field,
                 progress=lambda message: print(f"  {message}", flush=True),
+                corporate_currency=str(extra_vars.get("corporate_currency", "USD")),
             )
             checked = validation.preflight
             print(format_summary(validation))
