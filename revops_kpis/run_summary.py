@@ -204,9 +204,13 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
             lines.append(
                 f"  {total:,} quota rows ({_by_currency(unconverted_quotas)}): left out of quota_amount"
             )
+        has_currency_types = _rows(connection, "select count(*) from staging.stg_salesforce__currency_types")[0][0] > 0
         lines.append(
-            "  Fix: export CurrencyType (every multi-currency org has it; and DatedConversionRate "
-            "with advanced currency management), or check the var corporate_currency."
+            "  Fix: check those records' currency codes (and the var corporate_currency); if the org has "
+            "the currency, export CurrencyType again with it."
+            if has_currency_types
+            else "  Fix: add CurrencyType to the export (every multi-currency org has it), and "
+            "DatedConversionRate if advanced currency management is on."
         )
     return lines
 
@@ -290,7 +294,7 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     lines.append(
         f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {_pct(t2[2])}   avg deal {_money(t2[3])}"
         + (
-            f"   ({t2[9]} won deals of unknown amount: left out of every amount and average)"
+            f"   ({t2[9]} won deal{'s' if t2[9] != 1 else ''} of unknown amount: left out of every amount and average)"
             if t2[9]
             else ""
         )

@@ -672,17 +672,24 @@ def currency_coverage_warnings(
         if not uncovered:
             continue
         listed = ", ".join(f"{c} ({n:,})" for c, n in sorted(uncovered.items(), key=lambda kv: (-kv[1], kv[0])))
-        have = (
-            f"the export's {' and '.join(sources)} rows do not cover them"
-            if sources
-            else "the export has neither DatedConversionRate nor CurrencyType"
-        )
+        if sources:
+            have = f"the export's {' and '.join(sources)} rows do not cover them"
+            fix = (
+                "Check these records' CurrencyIsoCode; if the org has the currency, export "
+                "CurrencyType again with it."
+            )
+        else:
+            have = "the export has neither DatedConversionRate nor CurrencyType"
+            fix = (
+                "Add CurrencyType.csv to the export (every multi-currency org has it; the Data "
+                "Export Service and Data Loader export it), and DatedConversionRate.csv if advanced "
+                "currency management is on."
+            )
         warnings.append(
             f"{obj}: {sum(uncovered.values()):,} {things} use currencies without a conversion rate: "
             f"{listed}; {have}. Their amounts cannot be converted to {corporate_currency}: they are "
             f"counted (the *_unknown_amount_count columns, rpt_data_quality) but left out of "
-            f"bookings, pipeline, quota and every average over amounts. Add CurrencyType.csv "
-            f"(every multi-currency org has it) to the export."
+            f"bookings, pipeline, quota and every average over amounts. {fix}"
         )
     return warnings
 
