@@ -97,7 +97,7 @@ rebased as (
     inner join reporting_currency_rates
         on
             org_rates.valid_from < reporting_currency_rates.valid_to
-            and reporting_currency_rates.valid_from < org_rates.valid_to
+            and org_rates.valid_to > reporting_currency_rates.valid_from
     where org_rates.currency_code <> '{{ var("corporate_currency") }}'
 ),
 

@@ -234,7 +234,8 @@ nrr_accounts_checked as (
             where
                 won_deals.account_id = nrr_account_current.account_id
                 and won_deals.amount is null
-                and won_deals.closed_date >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
+                and won_deals.closed_date
+                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
                 and won_deals.closed_date < nrr_account_current.period_end
         ) then 1 else 0 end as has_unknown_amount
     from nrr_account_current

@@ -4,11 +4,11 @@ with currency_type_rows as (
 
 staged as (
     select
-        upper(iso_code) as currency_code,
         conversion_rate,
         decimal_places,
-        coalesce(is_active, true) as is_active,
-        is_corporate
+        is_corporate,
+        upper(iso_code) as currency_code,
+        coalesce(is_active, true) as is_active
     from currency_type_rows
     where row_status = 'staged'
 )
