@@ -38,7 +38,7 @@ EXPORT = FIXTURES / "multi_currency_static"
 # the marts asserted on, their parents and their data tests (unit tests run in dbt build)
 SELECTION = [
     "--select", "resource_type:seed", "path:models/staging", "path:tests/staging", "+rpt_kpi_tier1_outcomes",
-    "+rpt_kpi_tier2_diagnostics", "+rpt_data_quality", "+dim_opportunities",
+    "+rpt_kpi_tier2_diagnostics", "+rpt_data_quality", "+dim_opportunities", "+metricflow_time_spine",
     "--exclude", "test_type:unit",
     "--indirect-selection", "cautious",
 ]
@@ -114,6 +114,20 @@ def test_unconverted_deals_are_counted_in_data_quality_and_the_run_summary(usd_b
     assert "AMOUNTS THAT COULD NOT BE CONVERTED" in summary
     assert "2 deals (SEK 2): their amounts are left out of the money KPIs" in summary
     assert "over all dates for CHF, EUR, GBP, JPY" in summary
+
+
+def test_metricflow_agrees_average_deal_size_over_known_amounts(usd_build, tmp_path):
+    from revops_kpis.semantic_layer import metricflow_project_dir, mf_query
+
+    project = metricflow_project_dir(usd_build.parent / "target", tmp_path / "mf")
+    rows = mf_query(
+        project, usd_build, ["bookings_amount", "won_count", "won_unknown_amount_count", "avg_deal_size_amount"],
+        ["metric_time__quarter"],
+    )
+    (q1,) = [row for row in rows if row["metric_time__quarter"].startswith("2025-01-01")]
+    assert float(q1["bookings_amount"]) == 33000.0
+    assert (int(q1["won_count"]), int(q1["won_unknown_amount_count"])) == (6, 1)
+    assert float(q1["avg_deal_size_amount"]) == pytest.approx(6600.0)
 
 
 def test_export_check_warns_about_the_currency_without_a_rate(tmp_path):
