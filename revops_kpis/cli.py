@@ -97,6 +97,7 @@ def command_run(args: argparse.Namespace) -> int:
                 progress=lambda message: print(f"  {message}", flush=True),
                 date_order=date_order,
                 prepared_dir=prepared_dir,
+                corporate_currency=str(extra_vars.get("corporate_currency", "USD")),
             )
             checked = validation.preflight
             export_files = validation.export_files

@@ -55,6 +55,7 @@ class ObjectSpec:
     object_name: str  # Salesforce object name (file name stem)
     required: bool
     columns: tuple[ColumnSpec, ...]
+    key_columns: tuple[str, ...] = ("id",)  # house names of what identifies a record
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
@@ -88,5 +89,6 @@ def load_spec(sources_file: Path = SOURCES_FILE) -> dict[str, ObjectSpec]:
             object_name=meta["object_name"],
             required=bool(meta["required"]),
             columns=columns,
+            key_columns=tuple(meta.get("key_columns", ["id"])),
         )
     return objects

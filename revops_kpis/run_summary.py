@@ -1,5 +1,6 @@
 """The summary printed at the end of a run: what was loaded and quarantined, the funnel
-in use, the as-of date and where the results are."""
+in use, the as-of date, the currencies and the amounts that could not be converted, and
+where the results are."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
             """,
         )
         has_marts = _table_exists(connection, "marts", "rpt_kpi_tier1_outcomes")
+        currency_lines = format_currency_summary(connection)
 
     lines = [f"CRM export: {export_path}"]
     as_of_text = as_of.strftime("%Y-%m-%d %H:%M UTC") if as_of else "unknown (no timestamps in the export)"
@@ -100,6 +102,9 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
             lines.append(f"  {object_name:<24}{reason:<28}{count:>7,}")
     else:
         lines.append("No row was quarantined.")
+    if currency_lines:
+        lines.append("")
+        lines.extend(currency_lines)
     if has_marts:
         lines.append("")
         lines.extend(format_kpi_summary(duckdb_path))
@@ -161,6 +166,104 @@ def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
         if any(not is_closed and not skippable for _, is_closed, _, _, skippable, *_ in inferred):
             lines.append("    Passing over an inferred stage is not counted as a skip.")
         lines.append("    To define them: export OpportunityStage, or add them to seeds/stage_order.csv.")
+def _by_currency(rows: list[tuple]) -> str:
+    return ", ".join(f"{code} {count:,}" for code, count in rows)
+
+
+def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The currencies in use and the amounts that could not be converted (no rate for the
+    currency on the date), which the money KPIs leave out: never a silent gap."""
+    if not _table_exists(connection, "intermediate", "int_currency_rates_dated"):
+        return []
+    deal_currencies = _rows(
+        connection,
+        "select currency_code, count(*) from staging.stg_salesforce__opportunities group by 1 order by 2 desc, 1",
+    )
+    rates = _rows(
+        connection,
+        """
+        select currency_code, count(*), min(valid_from) = date '0001-01-01' and max(valid_to) = date '9999-12-31'
+        from intermediate.int_currency_rates_dated group by 1 order by 1
+        """,
+    )
+    reporting = _rows(connection, "select currency_code from intermediate.int_currency_rates_dated "
+                                  "where conversion_rate = 1 and valid_from = date '0001-01-01' "
+                                  "and valid_to = date '9999-12-31' order by 1")
+    lines: list[str] = []
+    if len(deal_currencies) > 1 or len(rates) > 1:
+        dated = [code for code, count, all_time in rates if not all_time or count > 1]
+        static = [
+            code for code, count, all_time in rates if all_time and count == 1 and (code,) not in reporting
+        ]
+        lines.append(
+            f"Currencies: deals in {_by_currency(deal_currencies)}; amounts reported in "
+            f"{', '.join(c for (c,) in reporting) or '?'} (var corporate_currency); rates"
+            + (f" by date for {', '.join(dated)}" if dated else "")
+            + (f"{';' if dated else ''} over all dates for {', '.join(static)}" if static else "")
+            + "."
+        )
+    unconverted_deals: list[tuple] = []
+    if _table_exists(connection, "intermediate", "int_opportunity_outcomes"):
+        unconverted_deals = _rows(
+            connection,
+            """
+            select currency_code, count(*) from intermediate.int_opportunity_outcomes
+            where is_missing_conversion_rate group by 1 order by 2 desc, 1
+            """,
+        )
+    unconverted_pipeline: list[tuple] = []
+    if _table_exists(connection, "intermediate", "int_pipeline_at_period_start"):
+        unconverted_pipeline = _rows(
+            connection,
+            """
+            select currency_code, count(distinct opportunity_id) from intermediate.int_pipeline_at_period_start
+            where amount_in_deal_currency is not null and amount is null group by 1 order by 2 desc, 1
+            """,
+        )
+    # the quota rows whose currency has no rate on their start date (as int_quota_by_period joins)
+    unconverted_quotas = _rows(
+        connection,
+        """
+        select quotas.currency_code, count(*)
+        from staging.stg_salesforce__forecasting_quotas as quotas
+        left join intermediate.int_currency_rates_dated as rates
+            on quotas.currency_code = rates.currency_code
+            and quotas.start_date >= rates.valid_from and quotas.start_date < rates.valid_to
+        where rates.currency_code is null and quotas.quota_amount is not null
+        group by 1 order by 2 desc, 1
+        """,
+    )
+    if unconverted_deals or unconverted_pipeline or unconverted_quotas:
+        lines.append("AMOUNTS THAT COULD NOT BE CONVERTED (no rate for the currency on the date):")
+        if unconverted_deals:
+            total = sum(count for _, count in unconverted_deals)
+            lines.append(
+                f"  {total:,} deals ({_by_currency(unconverted_deals)}): their amounts are left out of the "
+                f"money KPIs (bookings, won and lost amounts, average deal size, velocity, quota attainment, NRR);"
+            )
+            lines.append(
+                "    they still count as deals (won_unknown_amount_count next to won_count; "
+                "dim_opportunities.is_missing_conversion_rate lists them)"
+            )
+        if unconverted_pipeline:
+            total = sum(count for _, count in unconverted_pipeline)
+            lines.append(
+                f"  {total:,} deals open at a period start ({_by_currency(unconverted_pipeline)}): left out of "
+                f"pipeline, commit and coverage amounts of those periods (pipeline_unknown_amount_count)"
+            )
+        if unconverted_quotas:
+            total = sum(count for _, count in unconverted_quotas)
+            lines.append(
+                f"  {total:,} quota rows ({_by_currency(unconverted_quotas)}): left out of quota_amount"
+            )
+        has_currency_types = _rows(connection, "select count(*) from staging.stg_salesforce__currency_types")[0][0] > 0
+        lines.append(
+            "  Fix: check those records' currency codes (and the var corporate_currency); if the org has "
+            "the currency, export CurrencyType again with it."
+            if has_currency_types
+            else "  Fix: add CurrencyType to the export (every multi-currency org has it), and "
+            "DatedConversionRate if advanced currency management is on."
+        )
     return lines
 
 
@@ -206,7 +309,8 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
         t2 = company(
             "rpt_kpi_tier2_diagnostics",
             "won_count, lost_count, win_rate, avg_deal_size_amount, quota_attainment_rate, "
-            "quota_attainment_median_rate, reps_at_or_above_quota_rate, commit_close_rate, forecast_accuracy_rate",
+            "quota_attainment_median_rate, reps_at_or_above_quota_rate, commit_close_rate, forecast_accuracy_rate, "
+            "won_unknown_amount_count",
         )
         t3 = company(
             "rpt_kpi_tier3_levers",
@@ -247,6 +351,11 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     )
     lines.append(
         f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {_pct(t2[2])}   avg deal {_money(t2[3])}"
+        + (
+            f"   ({t2[9]} won deal{'s' if t2[9] != 1 else ''} of unknown amount: left out of every amount and average)"
+            if t2[9]
+            else ""
+        )
     )
     lines.append(
         f"          quota attainment {_pct(t2[4])} (median rep {_pct(t2[5])}, {_pct(t2[6])} of reps at 100%+)"

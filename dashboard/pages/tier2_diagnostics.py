@@ -16,6 +16,7 @@ with common.connection() as con:
         "reps_at_or_above_quota_count", "reps_at_or_above_quota_rate", "quota_attainment_p25_rate",
         "quota_attainment_median_rate", "quota_attainment_p75_rate", "commit_deal_count",
         "commit_won_count", "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
+        "won_unknown_amount_count",
     ], chosen.period_grain, chosen.period_start, chosen.team_id)
     attainment = queries.attainment_distribution(con, chosen.period_grain, chosen.period_start, chosen.team_id)
     history = queries.trend(con, TABLE, ["won_count", "lost_count", "win_rate", "quota_attainment_rate"],
@@ -26,13 +27,17 @@ with common.connection() as con:
         "forecast_called_amount", "forecast_accuracy_rate",
     ], chosen.period_grain, chosen.period_start, chosen.grain, chosen.team_id)
 
+# the average is over the won deals with a known amount (unknown: no rate for the currency)
+unknown_amounts = head["won_unknown_amount_count"] or 0
+known_amounts = (head["won_count"] or 0) - unknown_amounts
 cols = st.columns(6)
 cols[0].metric("Won / lost", f"{common.count(head['won_count'])} / {common.count(head['lost_count'])}",
                help=f"{common.money(head['won_amount'])} won")
 cols[1].metric("Win rate", common.pct(head["win_rate"]),
                help=f"{common.count(head['won_count'])} won of {common.count(head['closed_count'])} closed")
 cols[2].metric("Average deal size", common.money(head["avg_deal_size_amount"]),
-               help=f"{common.money(head['won_amount'])} / {common.count(head['won_count'])} won deals")
+               help=f"{common.money(head['won_amount'])} / {common.count(known_amounts)} won deals with a known amount"
+                    + (f" ({common.count(unknown_amounts)} of unknown amount left out)" if unknown_amounts else ""))
 cols[3].metric("Quota attainment", common.pct(head["quota_attainment_rate"]),
                help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_amount'])} quota")
 cols[4].metric("Commit close rate", common.pct(head["commit_close_rate"]),

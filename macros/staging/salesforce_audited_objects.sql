@@ -13,5 +13,6 @@
         {'object_name': 'Lead', 'table_name': 'lead', 'rows_model': 'stg_salesforce__lead_rows', 'staged_model': 'stg_salesforce__leads'},
         {'object_name': 'ForecastingQuota', 'table_name': 'forecasting_quota', 'rows_model': 'stg_salesforce__forecasting_quota_rows', 'staged_model': 'stg_salesforce__forecasting_quotas'},
         {'object_name': 'DatedConversionRate', 'table_name': 'dated_conversion_rate', 'rows_model': 'stg_salesforce__dated_conversion_rate_rows', 'staged_model': 'stg_salesforce__dated_conversion_rates'},
+        {'object_name': 'CurrencyType', 'table_name': 'currency_type', 'rows_model': 'stg_salesforce__currency_type_rows', 'staged_model': 'stg_salesforce__currency_types'},
     ]) }}
 {%- endmacro %}

@@ -16,7 +16,8 @@ grain_quarters as (
         retained_account_count,
         is_retention_window_complete,
         nrr_prior_bookings_amount,
-        nrr_current_bookings_amount
+        nrr_current_bookings_amount,
+        nrr_unknown_amount_account_count
     from tier1
 )
 

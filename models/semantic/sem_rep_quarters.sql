@@ -30,6 +30,8 @@ rep_quarters as (
         tier3.reached_account_count,
         tier3.open_deal_account_count,
         tier3.engaged_account_count,
+        tier2.commit_unknown_amount_count,
+        tier3.pipeline_unknown_amount_count,
         coalesce(tier2.quota_attainment_rate >= 1, false) as is_at_or_above_quota
     from tier2
     inner join tier3

@@ -20,6 +20,9 @@ Two stages, both driven by the export contract in
    quarantining bad rows is the dbt project's job; a broken file fails.
    Large files are validated on a deterministic sample (the first `sample_rows` rows), and the
    report says so. It writes `export_checks.md` and `export_checks.json` to `report_dir`.
+   Across objects it warns (never fails) when deals or quotas use currencies that neither
+   DatedConversionRate nor CurrencyType covers (`currency_coverage_warnings`): dbt cannot
+   convert those amounts and leaves them out of the money KPIs.
 
 Personal data. For objects that declare a personal column (`meta.personal: true`: User.Email,
 Task.Subject, Event.Subject) GX runs with `exclude_unexpected_values`, so failing values are never
@@ -51,6 +54,7 @@ from revops_kpis.export_checks._suite import (
     ExpectationOutcome,
     ExportValidation,
     ObjectValidation,
+    currency_coverage_warnings,
     effective_mostly,
     validate_export,
 )
@@ -65,6 +69,7 @@ __all__ = [
     "ExportFile",
     "ExportValidation",
     "ObjectValidation",
+    "currency_coverage_warnings",
     "effective_mostly",
     "PreflightResult",
     "format_summary",

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from revops_kpis.export_checks._preflight import DEFAULT_LOSS_REASON_FIELD, ExportError
+from revops_kpis.export_checks._preflight import DEFAULT_CORPORATE_CURRENCY, DEFAULT_LOSS_REASON_FIELD, ExportError
 from revops_kpis.export_checks._report import format_summary
 from revops_kpis.export_checks._suite import validate_export
 from revops_kpis.export_spec import PROJECT_ROOT
@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sample-rows", type=int, default=200_000, help="rows validated per object (default 200000)")
     p.add_argument("--loss-reason-field", default=DEFAULT_LOSS_REASON_FIELD, help="API name of the loss-reason field")
+    p.add_argument(
+        "--corporate-currency",
+        default=DEFAULT_CORPORATE_CURRENCY,
+        help="the currency amounts are reported in (the dbt var corporate_currency; default USD)",
+    )
     return p
 
 
@@ -70,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             sample_rows=args.sample_rows,
             allow_bad_rows=args.allow_bad_rows,
             loss_reason_field=args.loss_reason_field,
+            corporate_currency=args.corporate_currency,
             progress=lambda msg: print(f"  {msg}", flush=True),
             date_order=args.date_order,
         )

@@ -19,6 +19,7 @@ from revops_kpis.export_formats import DATE_ORDER_LABELS, DATE_ORDERS, DateEvide
 from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
 
 DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"
+DEFAULT_CORPORATE_CURRENCY = "USD"  # the default of the dbt var corporate_currency
 # file-name endings the dbt landing macro reads (salesforce_locate_export_file), lower case:
 # ending -> (format, compression)
 FILE_ENDINGS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}

@@ -79,7 +79,7 @@ def _markdown(v: ExportValidation) -> str:
         lines.append(f"- Optional objects not in the export: {', '.join(pf.missing_optional_objects)}")
     if pf.ignored_files:
         lines.append(f"- Files ignored (not part of the contract): {', '.join(_md(f) for f in pf.ignored_files)}")
-    for w in pf.warnings:
+    for w in pf.warnings + v.warnings:
         lines.append(f"- Warning: {_md(w)}")
     lines.append("- Rows are numbered from 1 = the first data row after the header.")
     if failed:
@@ -132,6 +132,8 @@ def format_summary(validation: ExportValidation) -> str:
     ]
     if v.preflight.missing_optional_objects:
         lines.append(f"  optional objects absent: {', '.join(v.preflight.missing_optional_objects)}")
+    for w in v.warnings:
+        lines.append(f"  warning: {w}")
     for name, o in failed:
         lines.append(
             f"  FAILED {name}.{o.column or '(table)'}: {o.check} "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from revops_kpis.export_checks._preflight import (
+    DEFAULT_CORPORATE_CURRENCY,
     DEFAULT_LOSS_REASON_FIELD,
     ExportError,
     ExportFile,
@@ -70,6 +71,7 @@ TYPE_LABELS = {
     "boolean": "boolean (true/false/t/f/yes/no/y/n/1/0)",
 }
 NULL_TOKENS = frozenset({"", "null"})  # compared after strip().lower()
+TRUE_TOKENS = frozenset({"true", "yes", "t", "y", "1"})  # as macros/cleaning/parse_boolean.sql
 
 
 
@@ -298,6 +300,8 @@ class ExportValidation:
     markdown_path: Path | None = None
     json_path: Path | None = None
     export_files: dict[str, str] = field(default_factory=dict)  # the dbt var crm_export_files
+    # warnings across objects (currencies no rate covers): they never fail the check
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -340,6 +344,7 @@ class ExportValidation:
                 "failed": len(self.failed),
                 "sampled_objects": [o.object_name for o in self.objects if o.sampled],
             },
+            "warnings": self.warnings,
             "preflight": {
                 "files": {o: str(f.path.name) for o, f in pf.files.items()},
                 "missing_optional_objects": pf.missing_optional_objects,
@@ -382,6 +387,7 @@ def _expectation_plan(
         return effective_mostly(mostly, allow_bad_rows, n)
 
     plan: list[tuple[Any, str, str | None]] = []
+    keyed_by_id = "id" in spec.key_columns
     if spec.required:
         plan.append((E.ExpectTableRowCountToBeBetween(min_value=1), "has rows", None))
     if ef.empty:
@@ -394,7 +400,24 @@ def _expectation_plan(
         api = col.api_name_for(dbt_vars)
         if api not in ef.columns:
             continue
-        if col.name == "id":
+        if col.name == "id" and not keyed_by_id:
+            # the record's key is another column (DatedConversionRate: currency and start date;
+            # CurrencyType: the ISO code): the Id may be absent or blank, but is never shared
+            plan.append(
+                (
+                    E.ExpectColumnValuesToBeUnique(column=api, mostly=share(api)),
+                    "id unique where present",
+                    api,
+                )
+            )
+        elif spec.key_columns == (col.name,) and col.name != "id":
+            plan.append(
+                (E.ExpectColumnValuesToNotBeNull(column=api, mostly=share(None)), "key not null", api)
+            )
+            plan.append(
+                (E.ExpectColumnValuesToBeUnique(column=api, mostly=share(api)), "key unique", api)
+            )
+        if col.name == "id" and keyed_by_id:
             plan.append(
                 (
                     E.ExpectColumnValuesToNotBeNull(column=api, mostly=share(None)),
@@ -499,6 +522,7 @@ def validate_export(
     progress: Callable[[str], None] | None = None,
     date_order: str = "auto",
     prepared_dir: str | Path | None = None,
+    corporate_currency: str = DEFAULT_CORPORATE_CURRENCY,
 ) -> ExportValidation:
     """Preflight, the prepared copies (revops_kpis.export_prepare, into `prepared_dir`, default
     `report_dir`/prepared), then the GX suite per present object on what dbt will read; writes
@@ -510,7 +534,9 @@ def validate_export(
     Value checks pass when a share `mostly` of the (non-null) values is valid; on small
     objects they also tolerate `allow_bad_rows` bad values (see `effective_mostly`; 0 turns
     that off). Raises ExportError when the preflight fails. `progress` receives one line per
-    step.
+    step. `corporate_currency` is the dbt var of the same name: the currency amounts are
+    reported in, taken as the org's corporate currency when the export has no CurrencyType.
+    Deals and quotas in currencies that no rate covers give a warning, never a failure.
     """
     if not 0.0 <= mostly <= 1.0:
         raise ValueError(f"mostly must be between 0 and 1, not {mostly}")
@@ -543,6 +569,7 @@ def validate_export(
     context = _gx_context()
     datasource = context.data_sources.add_pandas("crm_export")
     objects: list[ObjectValidation] = []
+    currency_frames: dict[str, pd.DataFrame] = {}
     for obj, ef in clean.files.items():
         t0 = time.perf_counter()
         obj_spec = spec[obj]
@@ -550,6 +577,8 @@ def validate_export(
             say(f"{obj}: {ef.name} holds no rows, read as an absent object; skipped")
             continue
         frame, bad_lines, sampled = _read_frame(ef, pf.encoding, sample_rows)
+        if obj in CURRENCY_OBJECTS:
+            currency_frames[obj] = frame
         personal = any(c.personal for c in obj_spec.columns)
         asset = datasource.add_dataframe_asset(name=obj)
         batch_definition = asset.add_batch_definition_whole_dataframe(f"{obj}_sample")
@@ -598,6 +627,8 @@ def validate_export(
             + ("" if ov.success else f" - FAILED: {', '.join(_outcome_name(o) for o in ov.failed)}")
         )
 
+    currency_warnings = currency_coverage_warnings(currency_frames, corporate_currency)
+
     validation = ExportValidation(
         export_path=pf.export_path,
         report_dir=Path(report_dir),
@@ -610,6 +641,7 @@ def validate_export(
         seconds=time.perf_counter() - started,
         generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         export_files=export_files,
+        warnings=currency_warnings,
     )
     _write_reports(validation)
     if pf.problems:
@@ -623,6 +655,81 @@ def validate_export(
         ]
         raise ExportError(_by_file(pf.problems + failed), pf.problem_files)
     return validation
+
+
+# --------------------------------------------------------------------------------------------
+# Currencies: does every currency of the deals and quotas have a rate?
+# --------------------------------------------------------------------------------------------
+# (object, API name of its currency column, what its rows are) read for the coverage check
+CURRENCY_COLUMNS = (("Opportunity", "CurrencyIsoCode", "deals"), ("ForecastingQuota", "CurrencyIsoCode", "quota rows"))
+CURRENCY_OBJECTS = frozenset({"Opportunity", "ForecastingQuota", "DatedConversionRate", "CurrencyType"})
+
+
+def _codes(frames: dict[str, pd.DataFrame], obj: str, column: str) -> dict[str, int]:
+    """Upper-case currency code -> rows, for the non-null values of one column."""
+    frame = frames.get(obj)
+    if frame is None or column not in frame.columns:
+        return {}
+    counts = frame[column].dropna().str.upper().value_counts()
+    return {str(code): int(n) for code, n in counts.items()}
+
+
+def currency_coverage_warnings(
+    frames: dict[str, pd.DataFrame], corporate_currency: str = DEFAULT_CORPORATE_CURRENCY
+) -> list[str]:
+    """Warnings for the currencies of deals and quotas that no conversion rate covers.
+
+    A currency is covered by DatedConversionRate or CurrencyType rows, or by being the
+    currency Salesforce's rates are quoted in (CurrencyType.IsCorporate; without
+    CurrencyType, the var corporate_currency). Amounts in other currencies cannot be
+    converted: dbt counts them and leaves them out of the money KPIs (int_currency_rates_dated).
+    `frames` holds the all-string frames (API-name columns, nulls normalised) by object.
+    """
+    corporate_currency = corporate_currency.upper()
+    dated = set(_codes(frames, "DatedConversionRate", "IsoCode"))
+    static = set(_codes(frames, "CurrencyType", "IsoCode"))
+    org_corporate = corporate_currency
+    types = frames.get("CurrencyType")
+    if types is not None and {"IsoCode", "IsCorporate"} <= set(types.columns):
+        flagged = types[types["IsCorporate"].fillna("").str.strip().str.lower().isin(TRUE_TOKENS)]
+        corporate_codes = sorted(set(flagged["IsoCode"].dropna().str.upper()))
+        if corporate_codes:
+            org_corporate = corporate_codes[0]
+    covered = dated | static | {org_corporate}
+    warnings: list[str] = []
+    if corporate_currency != org_corporate and corporate_currency not in covered:
+        warnings.append(
+            f"The var corporate_currency is {corporate_currency}, but the org's corporate currency "
+            f"is {org_corporate} (CurrencyType.IsCorporate) and no rate in the export covers "
+            f"{corporate_currency}: no amount in another currency can be converted into it. Set "
+            f"corporate_currency to {org_corporate} or to another currency of the org."
+        )
+    sources = [name for name, codes in (("DatedConversionRate", dated), ("CurrencyType", static)) if codes]
+    for obj, column, things in CURRENCY_COLUMNS:
+        uncovered = {c: n for c, n in _codes(frames, obj, column).items() if c not in covered}
+        if not uncovered:
+            continue
+        listed = ", ".join(f"{c} ({n:,})" for c, n in sorted(uncovered.items(), key=lambda kv: (-kv[1], kv[0])))
+        if sources:
+            have = f"the export's {' and '.join(sources)} rows do not cover them"
+            fix = (
+                "Check these records' CurrencyIsoCode; if the org has the currency, export "
+                "CurrencyType again with it."
+            )
+        else:
+            have = "the export has neither DatedConversionRate nor CurrencyType"
+            fix = (
+                "Add CurrencyType.csv to the export (every multi-currency org has it; the Data "
+                "Export Service and Data Loader export it), and DatedConversionRate.csv if advanced "
+                "currency management is on."
+            )
+        warnings.append(
+            f"{obj}: {sum(uncovered.values()):,} {things} use currencies without a conversion rate: "
+            f"{listed}; {have}. Their amounts cannot be converted to {corporate_currency}: they are "
+            f"counted (the *_unknown_amount_count columns, rpt_data_quality) but left out of "
+            f"bookings, pipeline, quota and every average over amounts. {fix}"
+        )
+    return warnings
 
 
 def _malformed_outcome(bad_lines: list[int], parsed_rows: int, mostly: float) -> ExpectationOutcome:

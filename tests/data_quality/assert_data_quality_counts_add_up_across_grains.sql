@@ -30,7 +30,9 @@ grain_sums as (
         sum(upward_move_count) as upward_move_count,
         sum(open_deal_count) as open_deal_count,
         sum(stale_open_deal_count) as stale_open_deal_count,
-        sum(past_due_open_deal_count) as past_due_open_deal_count
+        sum(past_due_open_deal_count) as past_due_open_deal_count,
+        sum(unconverted_amount_deal_count) as unconverted_amount_deal_count,
+        sum(unconverted_amount_pipeline_deal_count) as unconverted_amount_pipeline_deal_count
     from data_quality
     group by grain, period_grain, period_start
 ),
@@ -60,6 +62,9 @@ grains_not_adding_up as (
             or grain_sums.open_deal_count <> company_sums.open_deal_count
             or grain_sums.stale_open_deal_count <> company_sums.stale_open_deal_count
             or grain_sums.past_due_open_deal_count <> company_sums.past_due_open_deal_count
+            or grain_sums.unconverted_amount_deal_count <> company_sums.unconverted_amount_deal_count
+            or grain_sums.unconverted_amount_pipeline_deal_count
+            <> company_sums.unconverted_amount_pipeline_deal_count
         )
 ),
 

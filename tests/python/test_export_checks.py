@@ -688,3 +688,75 @@ def test_cli_env_default_and_subprocess_error(tmp_path):
     )
     assert proc.returncode == 2
     assert "Opportunity.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# Currencies: the rate objects are keyed without their Id; uncovered currencies warn
+# ------------------------------------------------------------------------------------------
+def _frame(columns: dict[str, list]):
+    import pandas as pd
+
+    return pd.DataFrame(columns, dtype=object)
+
+
+def test_currency_coverage_warnings_name_the_currencies_without_a_rate():
+    deals = _frame({"CurrencyIsoCode": ["USD", "eur", "EUR", "GBP", None]})
+    # no rate object at all: every currency but the var's is uncovered
+    (warning,) = ec.currency_coverage_warnings({"Opportunity": deals})
+    assert warning.startswith("Opportunity: 3 deals use currencies without a conversion rate: EUR (2), GBP (1);")
+    assert "neither DatedConversionRate nor CurrencyType" in warning and "Add CurrencyType.csv" in warning
+    # dated rates cover EUR; CurrencyType covers GBP: nothing to say
+    frames = {
+        "Opportunity": deals,
+        "DatedConversionRate": _frame({"IsoCode": ["EUR", "USD"]}),
+        "CurrencyType": _frame({"IsoCode": ["USD", "GBP"], "IsCorporate": ["true", "false"]}),
+    }
+    assert ec.currency_coverage_warnings(frames) == []
+    # a quota currency the CurrencyType lacks
+    frames["ForecastingQuota"] = _frame({"CurrencyIsoCode": ["SEK", "USD"]})
+    (warning,) = ec.currency_coverage_warnings(frames)
+    assert warning.startswith("ForecastingQuota: 1 quota rows use currencies without a conversion rate: SEK (1);")
+    assert "CurrencyType rows do not cover them" in warning
+
+
+def test_currency_coverage_knows_the_org_corporate_currency_and_the_var():
+    deals = _frame({"CurrencyIsoCode": ["EUR", "CHF"]})
+    types = _frame({"IsoCode": ["EUR", "CHF"], "IsCorporate": ["1", "0"]})  # EUR corporate, no USD
+    warnings = ec.currency_coverage_warnings({"Opportunity": deals, "CurrencyType": types})
+    assert len(warnings) == 1 and "The var corporate_currency is USD" in warnings[0]
+    assert "org's corporate currency is EUR" in warnings[0]
+    assert ec.currency_coverage_warnings({"Opportunity": deals, "CurrencyType": types}, "EUR") == []
+    assert ec.currency_coverage_warnings({"Opportunity": deals, "CurrencyType": types}, "chf") == []
+
+
+def test_rate_objects_need_no_id_and_uncovered_currencies_only_warn(tmp_path):
+    export = make_export(tmp_path / "export", rows=6)
+    set_column(export / "Opportunity.csv", "CurrencyIsoCode", {0: "EUR", 1: "JPY", 2: "USD", 3: "USD", 4: "USD", 5: "USD"})
+    write_csv(
+        export / "DatedConversionRate.csv",
+        ["IsoCode", "ConversionRate", "StartDate", "NextStartDate"],
+        [["EUR", "0.9", "2025-01-01", ""], ["USD", "1", "2025-01-01", ""]],
+    )
+    write_csv(
+        export / "CurrencyType.csv",
+        ["Id", "IsoCode", "ConversionRate", "IsCorporate"],
+        [["", "USD", "1", "true"], ["", "EUR", "0.9", "false"]],
+    )
+    v = validate_export(export, tmp_path / "report")
+    assert v.success, format_summary(v)
+    for obj in ("DatedConversionRate", "CurrencyType"):
+        checks = {o.check for o in v.object(obj).outcomes}
+        assert "primary key not null" not in checks and "required column present" in checks
+    assert outcome(v, "CurrencyType", "expect_column_values_to_be_unique", "Id").success  # blank Ids
+    assert outcome(v, "CurrencyType", "expect_column_values_to_be_unique", "IsoCode").success
+    assert len(v.warnings) == 1 and "1 deals use currencies without a conversion rate: JPY (1)" in v.warnings[0]
+    assert "JPY (1)" in format_summary(v)
+    assert json.loads(v.json_path.read_text())["warnings"] == v.warnings
+    # a CurrencyType listing a currency twice fails its key check
+    write_csv(
+        export / "CurrencyType.csv",
+        ["IsoCode", "ConversionRate", "IsCorporate"],
+        [["USD", "1", "true"], ["EUR", "0.9", "false"], ["EUR", "0.8", "false"]],
+    )
+    v = validate_export(export, tmp_path / "report2", allow_bad_rows=0)
+    assert not outcome(v, "CurrencyType", "expect_column_values_to_be_unique", "IsoCode").success

@@ -25,7 +25,8 @@ SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
 # (strategy replace_raw_rows), and the win-probability features, deal by deal (replace_keys)
 INCREMENTAL_MODELS = [
     "int_win_probability_features",
-    "stg_salesforce__account_rows", "stg_salesforce__dated_conversion_rate_rows", "stg_salesforce__event_rows",
+    "stg_salesforce__account_rows", "stg_salesforce__currency_type_rows", "stg_salesforce__dated_conversion_rate_rows",
+    "stg_salesforce__event_rows",
     "stg_salesforce__forecasting_quota_rows", "stg_salesforce__lead_rows",
     "stg_salesforce__opportunity_field_history_rows", "stg_salesforce__opportunity_stage_rows",
     "stg_salesforce__task_rows", "stg_salesforce__user_rows",

@@ -42,6 +42,7 @@ SMALL_ACCOUNTING = {
     "Lead": (0, 0, 0, 0, 0),
     "ForecastingQuota": (0, 0, 0, 0, 0),
     "DatedConversionRate": (0, 0, 0, 0, 0),
+    "CurrencyType": (0, 0, 0, 0, 0),
 }
 SMALL_QUARANTINE = {
     ("Opportunity", "006000000000004AAA", 5, "invalid_date"),

@@ -1,23 +1,107 @@
 {#- One row per currency and validity range: units of the currency per one unit of the
-    corporate currency (var corporate_currency), valid from valid_from up to (not including)
-    valid_to. The corporate currency itself is always 1. A single-currency export needs no
-    DatedConversionRate. -#}
+    reporting currency (var corporate_currency), valid from valid_from up to (not including)
+    valid_to. The one currency rule of the project:
+    - a currency with dated rates in the export (DatedConversionRate) uses them;
+    - a currency without dated rates uses its static rate (CurrencyType.ConversionRate),
+      valid for all dates; inactive currencies too (they still convert old deals);
+    - Salesforce quotes every rate in the org's corporate currency (CurrencyType.IsCorporate;
+      without CurrencyType the var's currency is taken as the org's). When the var names
+      another currency, every rate is rebased onto it: rate of the currency / rate of the
+      var's currency in force on the same dates;
+    - the var's currency itself is always 1, over all time.
+    A currency with no rate at a date is absent here for that date: its amounts cannot be
+    converted, and the models that convert flag them (is_missing_conversion_rate). A
+    single-currency export needs neither object. -#}
 
-with rates as (
+with dated_rates as (
     select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
 ),
 
-exported as (
-    select
-        currency_code,
-        conversion_rate,
-        start_date as valid_from,
-        coalesce(next_start_date, cast('9999-12-31' as date)) as valid_to
-    from rates
-    where currency_code <> '{{ var("corporate_currency") }}'
+currency_types as (
+    select * from {{ ref('stg_salesforce__currency_types') }}
 ),
 
-corporate as (
+-- the currency Salesforce's rates are quoted in
+org_corporate_currency as (
+    select
+        coalesce(
+            max(case when is_corporate then currency_code end), '{{ var("corporate_currency") }}'
+        ) as currency_code
+    from currency_types
+),
+
+dated_currencies as (
+    select distinct currency_code
+    from dated_rates
+),
+
+org_dated as (
+    select
+        dated_rates.currency_code,
+        dated_rates.conversion_rate,
+        dated_rates.start_date as valid_from,
+        coalesce(dated_rates.next_start_date, cast('9999-12-31' as date)) as valid_to
+    from dated_rates
+    cross join org_corporate_currency
+    where dated_rates.currency_code <> org_corporate_currency.currency_code
+),
+
+org_static as (
+    select
+        currency_types.currency_code,
+        currency_types.conversion_rate,
+        cast('0001-01-01' as date) as valid_from,
+        cast('9999-12-31' as date) as valid_to
+    from currency_types
+    cross join org_corporate_currency
+    left join dated_currencies
+        on currency_types.currency_code = dated_currencies.currency_code
+    where
+        dated_currencies.currency_code is null
+        and currency_types.currency_code <> org_corporate_currency.currency_code
+),
+
+org_corporate as (
+    select
+        currency_code,
+        cast(1.0 as {{ type_double() }}) as conversion_rate,
+        cast('0001-01-01' as date) as valid_from,
+        cast('9999-12-31' as date) as valid_to
+    from org_corporate_currency
+),
+
+-- every rate in units of the currency per one unit of the org's corporate currency
+org_rates as (
+    select * from org_dated
+    union all
+    select * from org_static
+    union all
+    select * from org_corporate
+),
+
+reporting_currency_rates as (
+    select * from org_rates
+    where currency_code = '{{ var("corporate_currency") }}'
+),
+
+-- onto the reporting currency, over the dates where both rates are known (the org's
+-- corporate currency is 1 over all time, so without a rebase nothing changes)
+rebased as (
+    select
+        org_rates.currency_code,
+        cast(org_rates.conversion_rate as {{ type_double() }})
+        / reporting_currency_rates.conversion_rate as conversion_rate,
+        greatest(org_rates.valid_from, reporting_currency_rates.valid_from) as valid_from,
+        least(org_rates.valid_to, reporting_currency_rates.valid_to) as valid_to
+    from org_rates
+    inner join reporting_currency_rates
+        on
+            org_rates.valid_from < reporting_currency_rates.valid_to
+            and org_rates.valid_to > reporting_currency_rates.valid_from
+    where org_rates.currency_code <> '{{ var("corporate_currency") }}'
+),
+
+reporting_currency as (
     select
         '{{ var("corporate_currency") }}' as currency_code,
         cast(1.0 as {{ type_double() }}) as conversion_rate,
@@ -26,9 +110,9 @@ corporate as (
 ),
 
 dated as (
-    select * from exported
+    select * from rebased
     union all
-    select * from corporate
+    select * from reporting_currency
 )
 
 select * from dated

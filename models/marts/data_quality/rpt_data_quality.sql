@@ -10,7 +10,10 @@
     manual_skip_rate_threshold and batch_logged_rate_threshold, and rates nothing on fewer
     than data_quality_min_transitions transitions ('review'). The quarantine and the rows in
     inferred stages are whole-export counts, on the company rows of the periods holding the
-    as-of time. Definitions: docs blocks dq_*. -#}
+    as-of time. Amounts that could not be converted to the corporate currency (no rate for the
+    deal's currency on the date) are counted for the owner at close in the period of the close
+    (closed deals), and for the owner at the period start (deals open then, at that date's
+    rate), as the KPI marts count those deals. Definitions: docs blocks dq_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -42,6 +45,16 @@ staged_opportunities as (
 
 staged_history as (
     select * from {{ ref('stg_salesforce__opportunity_history') }}
+),
+
+unconverted_closed_deals as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+    where is_closed and is_missing_conversion_rate
+),
+
+unconverted_pipeline as (
+    select * from {{ ref('int_pipeline_at_period_start') }}
+    where amount_in_deal_currency is not null and amount is null
 ),
 
 -- creations inferred for deals without history were made by nobody on record: not counted;
@@ -174,6 +187,36 @@ trust_window_counts as (
         trust_windows.trust_window_start_date
 ),
 
+unconverted_closed_attributed as (
+    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'closed_date') }}
+),
+
+unconverted_closed_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as unconverted_amount_deal_count
+    from unconverted_closed_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+unconverted_pipeline_attributed as (
+    {{ attribute_to_grains('unconverted_pipeline', 'owner_at_period_start_id') }}
+),
+
+unconverted_pipeline_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as unconverted_amount_pipeline_deal_count
+    from unconverted_pipeline_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
 quarantine_total as (
     select count(*) as quarantined_row_count
     from quarantine
@@ -264,7 +307,11 @@ combined as (
                     and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
                     then inferred_stage_total.inferred_stage_deal_count
             end as {{ dbt.type_bigint() }}
-        ) as inferred_stage_deal_count
+        ) as inferred_stage_deal_count,
+        cast(coalesce(unconverted_closed_counts.unconverted_amount_deal_count, 0) as {{ dbt.type_bigint() }})
+            as unconverted_amount_deal_count,
+        cast(coalesce(unconverted_pipeline_counts.unconverted_amount_pipeline_deal_count, 0) as {{ dbt.type_bigint() }})
+            as unconverted_amount_pipeline_deal_count
     from spine
     cross join as_of
     cross join export_has_interactions
@@ -285,6 +332,16 @@ combined as (
             spine.grain = open_deal_counts.grain and spine.grain_id = open_deal_counts.grain_id
             and spine.period_grain = open_deal_counts.period_grain
             and spine.period_start = open_deal_counts.period_start
+    left join unconverted_closed_counts
+        on
+            spine.grain = unconverted_closed_counts.grain and spine.grain_id = unconverted_closed_counts.grain_id
+            and spine.period_grain = unconverted_closed_counts.period_grain
+            and spine.period_start = unconverted_closed_counts.period_start
+    left join unconverted_pipeline_counts
+        on
+            spine.grain = unconverted_pipeline_counts.grain and spine.grain_id = unconverted_pipeline_counts.grain_id
+            and spine.period_grain = unconverted_pipeline_counts.period_grain
+            and spine.period_start = unconverted_pipeline_counts.period_start
 ),
 
 ratios as (
@@ -362,7 +419,9 @@ final as (
         trust_batch_logged_count,
         trust_batch_logged_rate,
         inferred_stage_row_count,
-        inferred_stage_deal_count
+        inferred_stage_deal_count,
+        unconverted_amount_deal_count,
+        unconverted_amount_pipeline_deal_count
     from rated
 )
 

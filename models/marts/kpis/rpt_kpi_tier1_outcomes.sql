@@ -2,8 +2,12 @@
     company), grain id and fiscal period. Bookings count for the owner at close in the period
     of the final close. Retention looks at the 12 months before the period start (the
     accounts that bought) and the 12 months after (did they buy again); net revenue
-    retention compares the 12 months ending with the period with the 12 before. Definitions:
-    docs blocks kpi_*. -#}
+    retention compares the 12 months ending with the period with the 12 before. A won deal
+    whose amount is unknown (no amount, or no conversion rate for its currency) counts in
+    won_count and in won_unknown_amount_count, never in an amount; net revenue retention
+    leaves out the accounts with such a deal in the 24 months it looks at
+    (nrr_unknown_amount_account_count), at every grain alike, so its numerator and
+    denominator cover the same accounts. Definitions: docs blocks kpi_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -54,7 +58,8 @@ bookings as (
         period_grain,
         period_start,
         count(*) as won_count,
-        sum(amount) as bookings_amount
+        sum(amount) as bookings_amount,
+        sum(case when amount is null then 1 else 0 end) as won_unknown_amount_count
     from won_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -200,6 +205,7 @@ nrr_account_current as (
         nrr_prior.grain_id,
         nrr_prior.period_grain,
         nrr_prior.period_start,
+        spine.period_end,
         nrr_prior.account_id,
         nrr_prior.prior_bookings_amount,
         coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as current_bookings_amount
@@ -215,7 +221,24 @@ nrr_account_current as (
             and spine.period_end > current_wins.closed_date
     group by
         nrr_prior.grain, nrr_prior.grain_id, nrr_prior.period_grain, nrr_prior.period_start,
-        nrr_prior.account_id, nrr_prior.prior_bookings_amount
+        spine.period_end, nrr_prior.account_id, nrr_prior.prior_bookings_amount
+),
+
+-- an account with a won deal of unknown amount in the 24 months (from anyone) is left out
+-- of both sides of net revenue retention, at every grain
+nrr_accounts_checked as (
+    select
+        nrr_account_current.*,
+        case when exists (
+            select 1 from won_deals
+            where
+                won_deals.account_id = nrr_account_current.account_id
+                and won_deals.amount is null
+                and won_deals.closed_date
+                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
+                and won_deals.closed_date < nrr_account_current.period_end
+        ) then 1 else 0 end as has_unknown_amount
+    from nrr_account_current
 ),
 
 nrr_current as (
@@ -224,9 +247,10 @@ nrr_current as (
         grain_id,
         period_grain,
         period_start,
-        sum(prior_bookings_amount) as nrr_prior_bookings_amount,
-        sum(current_bookings_amount) as nrr_current_bookings_amount
-    from nrr_account_current
+        sum(case when has_unknown_amount = 0 then prior_bookings_amount end) as nrr_prior_bookings_amount,
+        sum(case when has_unknown_amount = 0 then current_bookings_amount end) as nrr_current_bookings_amount,
+        sum(has_unknown_amount) as nrr_unknown_amount_account_count
+    from nrr_accounts_checked
     group by grain, grain_id, period_grain, period_start
 ),
 
@@ -269,7 +293,9 @@ combined as (
         coalesce(renewals.renewal_won_count, 0) as renewal_won_count,
         coalesce(renewals.renewal_closed_count, 0) as renewal_closed_count,
         coalesce(new_customers.new_customer_count, 0) as new_customer_count,
-        case when spine.grain = 'company' then spend_by_period.spend_amount end as spend_amount
+        case when spine.grain = 'company' then spend_by_period.spend_amount end as spend_amount,
+        coalesce(bookings.won_unknown_amount_count, 0) as won_unknown_amount_count,
+        coalesce(nrr_current.nrr_unknown_amount_account_count, 0) as nrr_unknown_amount_account_count
     from spine
     cross join as_of
     {%- for metrics in ['bookings', 'quota_reps', 'retention', 'nrr_current', 'renewals', 'new_customers'] %}

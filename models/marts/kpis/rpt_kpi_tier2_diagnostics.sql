@@ -2,7 +2,10 @@
     team, company), grain id and fiscal period. Deals count for the owner at their close,
     in the period of their final close; quota attainment is per rep, and a distribution
     across reps at team and company grain; forecast figures take the deals open at the
-    period's start, for their owner then. Definitions: docs blocks kpi_*. -#}
+    period's start, for their owner then. A deal whose amount is unknown (no amount, or no
+    conversion rate for its currency) counts in the deal counts and in the *_unknown_amount_count
+    next to them, never in an amount; the average deal size divides by the won deals with a
+    known amount only. Definitions: docs blocks kpi_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -34,7 +37,9 @@ outcomes as (
         sum(case when is_won then 1 else 0 end) as won_count,
         sum(case when is_lost then 1 else 0 end) as lost_count,
         coalesce(sum(case when is_won then amount end), cast(0 as decimal(18, 2))) as won_amount,
-        coalesce(sum(case when is_lost then amount end), cast(0 as decimal(18, 2))) as lost_amount
+        coalesce(sum(case when is_lost then amount end), cast(0 as decimal(18, 2))) as lost_amount,
+        sum(case when is_won and amount is null then 1 else 0 end) as won_unknown_amount_count,
+        sum(case when is_lost and amount is null then 1 else 0 end) as lost_unknown_amount_count
     from closed_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -57,7 +62,8 @@ commits as (
         count(*) as commit_deal_count,
         sum(case when is_won_in_period then 1 else 0 end) as commit_won_count,
         coalesce(sum(amount), cast(0 as decimal(18, 2))) as commit_amount,
-        coalesce(sum(case when is_won_in_period then amount end), cast(0 as decimal(18, 2))) as commit_won_amount
+        coalesce(sum(case when is_won_in_period then amount end), cast(0 as decimal(18, 2))) as commit_won_amount,
+        sum(case when amount is null then 1 else 0 end) as commit_unknown_amount_count
     from commit_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -131,7 +137,10 @@ combined as (
         coalesce(commits.commit_deal_count, 0) as commit_deal_count,
         coalesce(commits.commit_won_count, 0) as commit_won_count,
         coalesce(commits.commit_amount, cast(0 as decimal(18, 2))) as commit_amount,
-        coalesce(commits.commit_won_amount, cast(0 as decimal(18, 2))) as commit_won_amount
+        coalesce(commits.commit_won_amount, cast(0 as decimal(18, 2))) as commit_won_amount,
+        coalesce(outcomes.won_unknown_amount_count, 0) as won_unknown_amount_count,
+        coalesce(outcomes.lost_unknown_amount_count, 0) as lost_unknown_amount_count,
+        coalesce(commits.commit_unknown_amount_count, 0) as commit_unknown_amount_count
     from spine
     left join outcomes
         on
@@ -152,7 +161,9 @@ ratios as (
         combined.*,
         cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.closed_amount, 0) as win_rate_amount,
-        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        -- the won deals with a known amount only: an unknown amount is not an amount of 0
+        cast(combined.won_amount as {{ type_double() }})
+        / nullif(combined.won_count - combined.won_unknown_amount_count, 0) as avg_deal_size_amount,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.quota_amount, 0) as quota_attainment_rate,
         cast(combined.reps_at_or_above_quota_count as {{ type_double() }})
         / nullif(combined.quota_carrying_rep_count, 0)

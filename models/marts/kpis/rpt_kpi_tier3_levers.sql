@@ -4,7 +4,10 @@
     at close; stage visits for the deal's owner when the visit ended; first stage entries for
     the owner at entry; pipeline and slippage for the owner at the period start; close-date
     pushes for the owner when pushed; interactions for the user who logged them; accounts for
-    their owner. Every ratio comes with its numerator and denominator. -#}
+    their owner. Every ratio comes with its numerator and denominator. A deal whose amount is
+    unknown (no amount, or no conversion rate for its currency) counts in the deal counts and
+    in the *_unknown_amount_count next to them, never in an amount: the average deal size (and
+    so sales velocity) divides by the won deals with a known amount only. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -78,6 +81,7 @@ cycles as (
         period_start,
         count(*) as won_count,
         sum(amount) as won_amount,
+        sum(case when amount is null then 1 else 0 end) as won_unknown_amount_count,
         sum(sales_cycle_days) as sales_cycle_days_sum,
         {{ percentile_cont('sales_cycle_days', 0.5) }} as median_sales_cycle_days
     from won_attributed
@@ -179,7 +183,9 @@ coverage_and_slippage as (
             sum(case when is_expected_to_close_in_period then amount end), cast(0 as decimal(18, 2))
         ) as pipeline_at_start_amount,
         sum(case when is_expected_to_close_in_period then 1 else 0 end) as expected_to_close_count,
-        sum(case when is_slipped then 1 else 0 end) as slipped_count
+        sum(case when is_slipped then 1 else 0 end) as slipped_count,
+        sum(case when is_expected_to_close_in_period and amount is null then 1 else 0 end)
+            as pipeline_unknown_amount_count
     from pipeline_attributed
     group by grain, grain_id, period_grain, period_start
 ),
@@ -452,7 +458,9 @@ combined as (
         coalesce(reach.owned_account_count, 0) as owned_account_count,
         coalesce(reach.reached_account_count, 0) as reached_account_count,
         coalesce(account_period_counts.open_deal_account_count, 0) as open_deal_account_count,
-        coalesce(account_period_counts.engaged_account_count, 0) as engaged_account_count
+        coalesce(account_period_counts.engaged_account_count, 0) as engaged_account_count,
+        coalesce(cycles.won_unknown_amount_count, 0) as won_unknown_amount_count,
+        coalesce(coverage_and_slippage.pipeline_unknown_amount_count, 0) as pipeline_unknown_amount_count
     from
         spine
     {%- for metrics in ['lead_response', 'cycles', 'closings', 'time_in_stage', 'conversion', 'creations',
@@ -474,9 +482,14 @@ ratios as (
         cast(combined.stage_advance_count as {{ type_double() }})
         / nullif(combined.stage_entry_count, 0) as stage_conversion_rate,
         cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0) as win_rate,
-        cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0) as avg_deal_size_amount,
+        -- the won deals with a known amount only: an unknown amount is not an amount of 0
+        cast(combined.won_amount as {{ type_double() }})
+        / nullif(combined.won_count - combined.won_unknown_amount_count, 0) as avg_deal_size_amount,
         combined.created_count
-        * (cast(combined.won_amount as {{ type_double() }}) / nullif(combined.won_count, 0))
+        * (
+            cast(combined.won_amount as {{ type_double() }})
+            / nullif(combined.won_count - combined.won_unknown_amount_count, 0)
+        )
         * (cast(combined.won_count as {{ type_double() }}) / nullif(combined.closed_count, 0))
         / nullif(combined.sales_cycle_days_sum / nullif(combined.won_count, 0), 0) as sales_velocity_per_day_amount,
         cast(combined.pipeline_at_start_amount as {{ type_double() }})

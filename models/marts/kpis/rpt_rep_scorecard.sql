@@ -5,7 +5,9 @@
     better), and for reps, coaching flags against their team: stage conversion below the team
     median, sales cycle more than 30% longer than the team median, commit close rate below the
     var commit_close_rate_floor. At team and company grain quota attainment is also given as
-    its distribution across the quota-carrying reps (p25, median, p75, share at 100%+). -#}
+    its distribution across the quota-carrying reps (p25, median, p75, share at 100%+).
+    won_unknown_amount_count says how many of the won deals have an unknown amount: their
+    amounts are in neither quota attainment nor sales velocity. -#}
 
 with tier2 as (
     select * from {{ ref('rpt_kpi_tier2_diagnostics') }}
@@ -37,7 +39,8 @@ metrics as (
         tier2.lost_count,
         tier3.median_days_in_stage,
         tier3.stage_conversion_rate,
-        tier3.median_sales_cycle_days
+        tier3.median_sales_cycle_days,
+        tier2.won_unknown_amount_count
     from tier2
     inner join tier3
         on
@@ -121,7 +124,8 @@ flagged as (
         case
             when ranked.grain = 'rep' then
                 coalesce(ranked.commit_close_rate < {{ var('commit_close_rate_floor') }}, false)
-        end as is_commit_close_rate_below_floor
+        end as is_commit_close_rate_below_floor,
+        ranked.won_unknown_amount_count
     from ranked
     left join team_medians
         on
