@@ -36,6 +36,9 @@ class ColumnSpec:
     required: bool
     personal: bool = False
     api_name_var: str | None = None  # dbt var that overrides the API name
+    # which KPIs cannot be computed without a required column (meta.needed_for); quoted by
+    # every error about the column missing
+    needed_for: str | None = None
 
     def api_name_for(self, dbt_vars: dict | None = None) -> str:
         if self.api_name_var and dbt_vars and self.api_name_var in dbt_vars:
@@ -73,6 +76,7 @@ def load_spec(sources_file: Path = SOURCES_FILE) -> dict[str, ObjectSpec]:
                 required=bool(col["config"]["meta"]["required"]),
                 personal=bool(col["config"]["meta"].get("personal", False)),
                 api_name_var=col["config"]["meta"].get("api_name_var"),
+                needed_for=col["config"]["meta"].get("needed_for"),
             )
             for col in table["columns"]
         )

@@ -225,6 +225,7 @@ def _match_columns(
         by_key.setdefault(match_key(header), []).append(header)
     contract_keys = set()
     missing_required: list[str] = []
+    needed_for: dict[str, str | None] = {}
     for col in spec.columns:
         api = col.api_name_for(dbt_vars)
         keys = (match_key(api), match_key(col.name))  # as the dbt landing macro matches
@@ -241,6 +242,7 @@ def _match_columns(
             export_file.columns[api] = found[-1]
         elif col.required:
             missing_required.append(api)
+            needed_for[api] = col.needed_for
         else:
             export_file.missing_optional_columns.append(api)
     export_file.extra_columns = [h for h in export_file.header if match_key(h) not in contract_keys]
@@ -252,9 +254,12 @@ def _match_columns(
         for col in spec.columns:
             if col.api_name_var and col.api_name_for(dbt_vars) in missing_required:
                 hint = f" (set the var `{col.api_name_var}` if your org uses another API name)"
+        # which KPIs need each missing column (meta.needed_for in the sources file)
+        needs = "; ".join(f"`{c}` is needed for {needed_for[c]}" for c in missing_required if needed_for[c])
         problems.append(
             f"{export_file.name}: required {plural} {cols} of {spec.object_name} "
-            f"{'are' if len(missing_required) > 1 else 'is'} missing{hint}. The header found is: "
+            f"{'are' if len(missing_required) > 1 else 'is'} missing{hint}."
+            f"{' ' + needs + '.' if needs else ''} The header found is: "
             f"{shown}. Add the {plural} to the export (Data Loader: select the field; headers "
             f"may be API names like `StageName` or snake_case like `stage_name`) and export again."
         )
