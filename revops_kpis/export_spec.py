@@ -42,6 +42,9 @@ class ColumnSpec:
         """The header keys the column is matched on, in order: its API name, its house name,
         its aliases (as the dbt landing macro matches them)."""
         return tuple(match_key(h) for h in (self.api_name_for(dbt_vars), self.name, *self.aliases))
+    # which KPIs cannot be computed without a required column (meta.needed_for); quoted by
+    # every error about the column missing
+    needed_for: str | None = None
 
     def api_name_for(self, dbt_vars: dict | None = None) -> str:
         if self.api_name_var and dbt_vars and self.api_name_var in dbt_vars:
@@ -81,6 +84,7 @@ def load_spec(sources_file: Path = SOURCES_FILE) -> dict[str, ObjectSpec]:
                 personal=bool(col["config"]["meta"].get("personal", False)),
                 api_name_var=col["config"]["meta"].get("api_name_var"),
                 aliases=tuple(col["config"]["meta"].get("aliases", ())),
+                needed_for=col["config"]["meta"].get("needed_for"),
             )
             for col in table["columns"]
         )

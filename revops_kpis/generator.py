@@ -1310,6 +1310,9 @@ class _Renderer:
             "UserRoleId": _id_array(KEY_PREFIX["UserRole"], role_seq, valid=kind <= 2),
             "Title": title,
             "IsDeleted": _bool_array(np.zeros(i.size, bool), self.u("User", "IsDeleted", i)),
+            # the parts of Name (integration and automation users have a last name only)
+            "FirstName": _null_where(f, special),
+            "LastName": pc.if_else(pa.array(special), name, l_),
         }
 
     def _Account(self, i):
@@ -1473,6 +1476,10 @@ class _Renderer:
             "EndDateTime": _ts_array(r["end"][i], self.u("Event", "EndDateTime", i)),
             "CreatedDate": _ts_array(r["created"][i], self.u("Event", "CreatedDate", i)),
             "IsDeleted": _bool_array(np.zeros(i.size, bool), self.u("Event", "IsDeleted", i)),
+            # the same start as ActivityDateTime (same spelling), its UTC day, and the length
+            "ActivityDateTime": _ts_array(r["start"][i], self.u("Event", "StartDateTime", i)),
+            "ActivityDate": _date_array(r["start"][i] // DAY),
+            "DurationInMinutes": _int_array((r["end"][i] - r["start"][i]) // 60),
         }
 
     def _Lead(self, i):

@@ -105,6 +105,10 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
     if currency_lines:
         lines.append("")
         lines.extend(currency_lines)
+    gaps = format_export_gaps(duckdb_path)
+    if gaps:
+        lines.append("")
+        lines.extend(gaps)
     if has_marts:
         lines.append("")
         lines.extend(format_kpi_summary(duckdb_path))
@@ -166,6 +170,9 @@ def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
         if any(not is_closed and not skippable for _, is_closed, _, _, skippable, *_ in inferred):
             lines.append("    Passing over an inferred stage is not counted as a skip.")
         lines.append("    To define them: export OpportunityStage, or add them to seeds/stage_order.csv.")
+    return lines
+
+
 def _by_currency(rows: list[tuple]) -> str:
     return ", ".join(f"{code} {count:,}" for code, count in rows)
 
@@ -264,6 +271,54 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
             else "  Fix: add CurrencyType to the export (every multi-currency org has it), and "
             "DatedConversionRate if advanced currency management is on."
         )
+    return lines
+
+
+def format_export_gaps(duckdb_path: Path) -> list[str]:
+    """What the export lacks that empties or changes rows of the KPI tables, read from the
+    build itself (so `revops-kpis summary` says it too): deals without owners (no OwnerId on
+    Opportunity: a blank one is quarantined, so staged deals without an owner mean the column
+    is absent), no users, leads without creation times."""
+    lines: list[str] = []
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        if _table_exists(connection, "staging", "stg_salesforce__opportunities"):
+            deals, owned = _rows(
+                connection, "select count(*), count(owner_id) from staging.stg_salesforce__opportunities"
+            )[0]
+            if deals > 0 and owned == 0:
+                spans_owned = 0
+                if _table_exists(connection, "intermediate", "int_opportunity_owners_historized"):
+                    spans_owned = _rows(
+                        connection, "select count(owner_id) from intermediate.int_opportunity_owners_historized"
+                    )[0][0]
+                if spans_owned == 0:
+                    lines.append(
+                        "The export has no OwnerId on Opportunity: rep and team rows are empty (no deal has an "
+                        "owner); the company rows count every deal."
+                    )
+                else:
+                    lines.append(
+                        "The export has no OwnerId on Opportunity: rep and team rows hold only the deals whose "
+                        "owner changed (OpportunityFieldHistory names the new owner); the company rows count every deal."
+                    )
+        if _table_exists(connection, "staging", "stg_salesforce__row_accounting"):
+            users = _rows(
+                connection,
+                "select coalesce(sum(staged_row_count), 0) from staging.stg_salesforce__row_accounting "
+                "where object_name = 'User'",
+            )[0][0]
+            if users == 0:
+                lines.append(
+                    "The export has no users (no User object): reps are named by their user id, all in the team "
+                    "'unassigned' (No manager), and automation users are only those listed in the seed "
+                    "automation_users or the var automation_user_ids."
+                )
+        if _table_exists(connection, "staging", "stg_salesforce__leads"):
+            leads, dated = _rows(connection, "select count(*), count(created_at) from staging.stg_salesforce__leads")[0]
+            if leads > 0 and dated == 0:
+                lines.append(
+                    "The export has no CreatedDate on Lead: lead response time and the lead counts are unknown (null)."
+                )
     return lines
 
 

@@ -1,6 +1,6 @@
-{#- In an incremental run, stop with a clear message when the stored table lacks a
-    bookkeeping column the run reads (a table built by an earlier version of the project,
-    or by hand): such a table can only be rebuilt. -#}
+{#- In an incremental run, stop with a clear message when the stored table lacks a column
+    the run reads, a bookkeeping column or one the export contract gained (a table built by
+    an earlier version of the project, or by hand): such a table can only be rebuilt. -#}
 {% macro require_stored_columns(columns) -%}
     {%- if execute and is_incremental() -%}
         {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}

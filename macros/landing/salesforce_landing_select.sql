@@ -1,32 +1,25 @@
 {#- The select that lands one object as text (see salesforce_landing). `reader` is a
     read_csv/read_parquet call or a relation, `headers` its column names, `location` what
-    to name in error messages; reader none = the object is absent (an empty result).
+    to name in error messages; reader none = the object is absent (an empty result). A
+    missing required column stops the run naming the KPIs that need it (meta.needed_for).
     row_count_only: one row, raw_row_count, the number of raw rows (after the same checks).
     An optional object whose file lacks required columns but holds no rows lands as absent. -#}
 {% macro salesforce_landing_select(spec, reader, headers, location, row_count_only=false) -%}
-    {%- set header_by_key = {} -%}
-    {%- for header in headers -%}
-        {#- two headers with one key: the first is read (DuckDB renames a repeated header) -#}
-        {%- if salesforce_match_key(header) not in header_by_key -%}
-            {%- do header_by_key.update({salesforce_match_key(header): header}) -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set header_by_column = salesforce_column_headers(spec, headers) -%}
     {%- set select_items = [] -%}
     {%- set missing_required = [] -%}
+    {%- set needs = [] -%}
     {%- for column in spec.columns -%}
-        {%- set found = namespace(header=none) -%}
-        {%- for candidate in [column.api_name, column.name] + column.aliases -%}
-            {%- if found.header is none -%}
-                {%- set found.header = header_by_key.get(salesforce_match_key(candidate)) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- set header = found.header -%}
+        {%- set header = header_by_column.get(column.name) -%}
         {%- if reader is not none and header is not none -%}
             {%- set quoted = salesforce_quote_header(header) -%}
             {%- do select_items.append(clean_string('cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ')') ~ ' as ' ~ column.name) -%}
         {%- else -%}
             {%- if reader is not none and column.required -%}
                 {%- do missing_required.append(column.api_name) -%}
+                {%- if column.needed_for -%}
+                    {%- do needs.append(column.api_name ~ ' is needed for ' ~ column.needed_for) -%}
+                {%- endif -%}
             {%- endif -%}
             {%- do select_items.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column.name) -%}
         {%- endif -%}
@@ -51,9 +44,15 @@
         {%- endif -%}
         {{ exceptions.raise_compiler_error(
             spec.object_name ~ " export " ~ location ~ " is missing required column(s) " ~ missing_required | join(', ')
-            ~ ". Header found: " ~ headers | join(', ') ~ "." ~ found.hint) }}
+            ~ "." ~ ((' ' ~ needs | join('; ') ~ '.') if needs else '')
+            ~ " Header found: " ~ headers | join(', ') ~ "." ~ found.hint) }}
     {%- endif -%}
-    {%- set deleted_header = header_by_key.get('fivetrandeleted') -%}
+    {%- set deleted_header = namespace(name=none) -%}
+    {%- for header in headers -%}
+        {%- if salesforce_match_key(header) == 'fivetrandeleted' -%}
+            {%- set deleted_header.name = header -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if row_count_only -%}
     select {{ 'count(*)' if reader is not none else '0' }} as raw_row_count
     {%- if reader is not none %}
@@ -68,8 +67,8 @@
     {%- else -%}
     select
         {{ select_items | join(',\n        ') }},
-        {%- if deleted_header is not none %}
-        coalesce({{ parse_boolean(clean_string('cast(' ~ salesforce_quote_header(deleted_header) ~ ' as ' ~ dbt.type_string() ~ ')')) }}, false) as _is_source_deleted,
+        {%- if deleted_header.name is not none %}
+        coalesce({{ parse_boolean(clean_string('cast(' ~ salesforce_quote_header(deleted_header.name) ~ ' as ' ~ dbt.type_string() ~ ')')) }}, false) as _is_source_deleted,
         {%- else %}
         false as _is_source_deleted,
         {%- endif %}

@@ -1,6 +1,7 @@
 {#- The export contract of one Salesforce object, read from the source definition in
     models/staging/salesforce/_salesforce__sources.yml (the single source of truth):
-    {object_name, required, columns: [{name, api_name, aliases, type, required}]}.
+    {object_name, required, columns: [{name, api_name, aliases, type, required, needed_for}]}
+    (needed_for: which KPIs cannot be computed without a required column).
     The loss-reason column's API name comes from the var named in its meta (api_name_var).
     Only meaningful at execution time, when the graph is loaded. -#}
 {% macro salesforce_object_spec(table_name) -%}
@@ -28,6 +29,7 @@
             'aliases': column_meta.get('aliases', []),
             'type': column_meta.get('type', 'string'),
             'required': column_meta.get('required', false),
+            'needed_for': column_meta.get('needed_for'),
         }) -%}
     {%- endfor -%}
     {{ return({

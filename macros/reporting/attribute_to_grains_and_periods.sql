@@ -1,7 +1,8 @@
 {#- Rows of `relation` (a CTE name) repeated for every grain the rep in `rep_column` rolls up
     to (rep, team, company) and every fiscal period grain (month, quarter, year) the date in
     `date_column` falls in: adds grain, grain_id, period_grain, period_start. Team and
-    company figures are then sums over the underlying events, never averages of rep rows. -#}
+    company figures are then sums over the underlying events, never averages of rep rows. A
+    row without a rep (no owner) counts for the company alone (no_owner_rep_id). -#}
 {% macro attribute_to_grains_and_periods(relation, rep_column, date_column) -%}
     {%- for period_grain in ['month', 'quarter', 'year'] %}
     select
@@ -12,7 +13,7 @@
         {{ relation }}.*
     from {{ relation }}
     inner join {{ ref('int_rep_grain_memberships') }} as memberships
-        on {{ relation }}.{{ rep_column }} = memberships.rep_id
+        on coalesce({{ relation }}.{{ rep_column }}, '{{ no_owner_rep_id() }}') = memberships.rep_id
     where {{ relation }}.{{ date_column }} is not null
     {{- '\n    union all' if not loop.last }}
     {%- endfor %}

@@ -36,7 +36,7 @@
     from {{ prefix }}landed
 ),
 {%- if is_incremental() %}
-{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint']) }}
+{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
 
 {{ prefix }}raw_row_count as (
     {{ salesforce_landing(table_name, row_count_only=true) }}

@@ -329,6 +329,7 @@ def _match_columns(
         by_key.setdefault(match_key(header), []).append(header)
     contract_keys = set()
     missing_required: list[str] = []
+    needed_for: dict[str, str | None] = {}
     for col in spec.columns:
         api = col.api_name_for(dbt_vars)
         keys = col.match_keys(dbt_vars)  # as the dbt landing macro matches
@@ -346,6 +347,7 @@ def _match_columns(
             export_file.columns[api] = found[0]
         elif col.required:
             missing_required.append(api)
+            needed_for[api] = col.needed_for
         else:
             export_file.missing_optional_columns.append(api)
     export_file.extra_columns = [h for h in export_file.header if match_key(h) not in contract_keys]
@@ -357,9 +359,12 @@ def _match_columns(
         for col in spec.columns:
             if col.api_name_var and col.api_name_for(dbt_vars) in missing_required:
                 hint = f" (set the var `{col.api_name_var}` if your org uses another API name)"
+        # which KPIs need each missing column (meta.needed_for in the sources file)
+        needs = "; ".join(f"`{c}` is needed for {needed_for[c]}" for c in missing_required if needed_for[c])
         problems.append(
             f"{export_file.name}: required {plural} {cols} of {spec.object_name} "
-            f"{'are' if len(missing_required) > 1 else 'is'} missing{hint}. The header found is: "
+            f"{'are' if len(missing_required) > 1 else 'is'} missing{hint}."
+            f"{' ' + needs + '.' if needs else ''} The header found is: "
             f"{shown}. Add the {plural} to the export (Data Loader: select the field; headers "
             f"may be API names like `StageName` or snake_case like `stage_name`) and export again."
         )

@@ -101,9 +101,10 @@ def make_export(
     header_style: str = "api",
     required_columns_only: bool = False,
 ) -> Path:
-    """A minimal valid export: the required objects (or `objects`), with a few valid rows."""
+    """A minimal valid export: the required objects plus User and Account, as a full export
+    has them (or `objects`), with a few valid rows."""
     root.mkdir(parents=True, exist_ok=True)
-    names = objects or [o for o, s in SPEC.items() if s.required]
+    names = objects or [o for o, s in SPEC.items() if s.required] + ["User", "Account"]
     for obj in names:
         columns = [c for c in SPEC[obj].columns if c.required or not required_columns_only]
         header = [c.api_name if header_style == "api" else snake(c.api_name) for c in columns]
@@ -192,8 +193,8 @@ def test_reports_written(valid_run):
 def test_format_summary(valid_run):
     _, v = valid_run
     text = format_summary(v)
-    assert "PASSED" in text and "objects checked: 6" in text
-    assert "rows validated:  120" in text
+    assert "PASSED" in text and "objects checked: 4" in text  # the 2 required objects, Task, OpportunityStage
+    assert "rows validated:  80" in text
     assert str(v.markdown_path) in text
     assert len(text.splitlines()) < 12
 
@@ -310,6 +311,9 @@ def test_missing_required_column_names_file_and_column(tmp_path):
         preflight(export)
     msg = str(err.value)
     assert "OpportunityHistory.csv" in msg and "CloseDate" in msg
+    # which KPIs need it, from the column's needed_for in the sources file
+    assert f"`CloseDate` is needed for {SPEC['OpportunityHistory'].column('close_date').needed_for}." in msg
+    assert "pipeline coverage, slippage" in msg
     assert "OpportunityId" in msg  # the header it found
 
 
@@ -455,29 +459,46 @@ def test_gzipped_csv(tmp_path):
 
 def test_several_problems_in_one_error(tmp_path):
     export = make_export(tmp_path / "export")
-    (export / "User.csv").unlink()
-    (export / "Account.csv").unlink()
+    for name in ("Opportunity", "OpportunityHistory"):
+        header, rows = read_table(export / f"{name}.csv")
+        j = header.index("StageName")
+        write_csv(export / f"{name}.csv", header[:j] + header[j + 1 :], [r[:j] + r[j + 1 :] for r in rows])
     with pytest.raises(ExportError) as err:
         preflight(export)
     assert len(err.value.problems) == 2
-    assert "User.csv" in str(err.value) and "Account.csv" in str(err.value)
+    assert "Opportunity.csv" in str(err.value) and "OpportunityHistory.csv" in str(err.value)
+
+
+def test_user_and_account_are_optional_objects(tmp_path):
+    # a report export: no User, no Account
+    export = make_export(tmp_path / "export")
+    (export / "User.csv").unlink()
+    (export / "Account.csv").unlink()
+    pf = preflight(export)
+    assert {"User", "Account"} <= set(pf.missing_optional_objects)
 
 
 def test_header_only_and_empty_files_warn(tmp_path):
-    export = make_export(tmp_path / "export", objects=[o for o, s in SPEC.items() if s.required] + ["Lead"])
+    export = make_export(
+        tmp_path / "export", objects=[o for o, s in SPEC.items() if s.required] + ["User", "Account", "Lead"]
+    )
+    header, _ = read_table(export / "OpportunityHistory.csv")
+    write_csv(export / "OpportunityHistory.csv", header, [])
     header, _ = read_table(export / "Account.csv")
     write_csv(export / "Account.csv", header, [])
     (export / "Lead.csv").write_bytes(b"")
-    (export / "User.csv").write_bytes(b"")
+    (export / "Opportunity.csv").write_bytes(b"")
     pf = preflight(export)
-    assert pf.files["User"].empty
-    assert pf.files["Account"].header_only and pf.files["Lead"].empty
-    assert any("Account.csv" in w for w in pf.warnings) and any("Lead.csv" in w for w in pf.warnings)
+    assert pf.files["Opportunity"].empty
+    assert pf.files["OpportunityHistory"].header_only and pf.files["Account"].header_only and pf.files["Lead"].empty
+    assert all(any(f"{name}.csv" in w for w in pf.warnings) for name in ("OpportunityHistory", "Account", "Lead"))
     v = validate_export(export, tmp_path / "report")
     assert not v.success  # a required object without rows fails its row-count expectation
-    assert not outcome(v, "Account", "expect_table_row_count_to_be_between", None).success
-    assert [o.expectation_type for o in v.object("User").outcomes] == ["expect_table_row_count_to_be_between"]
-    assert not v.object("User").success
+    assert not outcome(v, "OpportunityHistory", "expect_table_row_count_to_be_between", None).success
+    assert [o.expectation_type for o in v.object("Opportunity").outcomes] == ["expect_table_row_count_to_be_between"]
+    assert not v.object("Opportunity").success
+    # an optional object without rows is no failure: no row-count expectation, empty ones skipped
+    assert v.object("Account").success
     assert "Lead" not in {o.object_name for o in v.objects}
 
 
@@ -616,7 +637,9 @@ def test_large_file_is_sampled(tmp_path):
 # Personal data never reaches a report
 # ------------------------------------------------------------------------------------------
 def test_personal_values_never_reported(tmp_path):
-    export = make_export(tmp_path / "export", rows=20, objects=[o for o, s in SPEC.items() if s.required] + ["Task"])
+    export = make_export(
+        tmp_path / "export", rows=20, objects=[o for o, s in SPEC.items() if s.required] + ["User", "Account", "Task"]
+    )
     user = export / "User.csv"
     header, rows = read_table(user)
     idx = {h: j for j, h in enumerate(header)}
@@ -669,9 +692,9 @@ def test_cli_exit_codes(tmp_path, capsys, valid_run):
     assert ec.main(["--export", str(undecided), "--report-dir", str(tmp_path / "u2"), "--date-order", "eu"]) == 0
     assert "read as day/month/year" in capsys.readouterr().out
 
-    (bad / "User.csv").unlink()
+    (bad / "OpportunityHistory.csv").unlink()
     assert ec.main(["--export", str(bad), "--report-dir", str(tmp_path / "r2"), "--mostly", "0.9"]) == 2
-    assert "User.csv" in capsys.readouterr().err
+    assert "OpportunityHistory.csv" in capsys.readouterr().err
 
 
 def test_cli_env_default_and_subprocess_error(tmp_path):

@@ -24,8 +24,13 @@ opportunities as (
     from {{ ref('stg_salesforce__opportunities') }}
 ),
 
+-- the accounts of the Account export and those named on deals (an export without Account,
+-- like a report export, still links an interaction logged on a deal's account)
 accounts as (
     select account_id from {{ ref('stg_salesforce__accounts') }}
+    union
+    select account_id from opportunities
+    where account_id is not null
 ),
 
 leads as (

@@ -1,9 +1,31 @@
 {#- One row per rep per reporting grain the rep rolls up to: the rep itself ('rep', rep id),
     the rep's team ('team', manager id) and the company ('company', 'all'). KPI tables join
-    deal events to this to compute team and company rows from the deals themselves. -#}
+    deal events to this to compute team and company rows from the deals themselves.
+
+    Records without an owner (every deal when the export has no Opportunity.OwnerId; a task,
+    event, lead or account with a blank owner) count for the company alone: when there are
+    any, one more row puts the pseudo-rep no_owner_rep_id() in the company, and in no rep or
+    team row. -#}
 
 with reps as (
     select * from {{ ref('int_reps_identified') }}
+),
+
+unowned_records as (
+    select opportunity_id as record_id from {{ ref('int_opportunity_owners_historized') }}
+    where owner_id is null
+    union all
+    select task_id as record_id from {{ ref('stg_salesforce__tasks') }}
+    where owner_id is null
+    union all
+    select event_id as record_id from {{ ref('stg_salesforce__events') }}
+    where owner_id is null
+    union all
+    select lead_id as record_id from {{ ref('stg_salesforce__leads') }}
+    where owner_id is null
+    union all
+    select account_id as record_id from {{ ref('stg_salesforce__accounts') }}
+    where owner_id is null
 ),
 
 memberships as (
@@ -24,6 +46,12 @@ memberships as (
         'company' as grain,
         'all' as grain_id
     from reps
+    union all
+    select distinct
+        '{{ no_owner_rep_id() }}' as rep_id,
+        'company' as grain,
+        'all' as grain_id
+    from unowned_records
 )
 
 select * from memberships

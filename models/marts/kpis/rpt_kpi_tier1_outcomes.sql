@@ -140,7 +140,7 @@ won_by_grain as (
         won_deals.amount
     from won_deals
     inner join memberships
-        on won_deals.owner_at_close_id = memberships.rep_id
+        on coalesce(won_deals.owner_at_close_id, '{{ no_owner_rep_id() }}') = memberships.rep_id
 ),
 
 -- accounts the grain won in the 12 months before the period start ...

@@ -42,6 +42,13 @@ lead_attributed as (
     {{ attribute_to_grains_and_periods('lead_rows', 'owner_id', 'created_date') }}
 ),
 
+-- leads but no creation time on any of them: the export has no Lead.CreatedDate (a blank
+-- one is quarantined), so the lead counts are unknown (null), not zero
+lead_dating as (
+    select count(*) > 0 and count(created_at) = 0 as is_lead_creation_unknown
+    from leads
+),
+
 lead_response as (
     select
         grain,
@@ -435,9 +442,14 @@ combined as (
         lead_response.median_lead_response_minutes,
         cycles.median_sales_cycle_days,
         time_in_stage.median_days_in_stage,
-        coalesce(lead_response.lead_count, 0) as lead_count,
-        coalesce(lead_response.lead_count, 0) - coalesce(lead_response.untouched_lead_count, 0) as touched_lead_count,
-        coalesce(lead_response.untouched_lead_count, 0) as untouched_lead_count,
+        case when not lead_dating.is_lead_creation_unknown then coalesce(lead_response.lead_count, 0) end
+            as lead_count,
+        case
+            when not lead_dating.is_lead_creation_unknown
+                then coalesce(lead_response.lead_count, 0) - coalesce(lead_response.untouched_lead_count, 0)
+        end as touched_lead_count,
+        case when not lead_dating.is_lead_creation_unknown then coalesce(lead_response.untouched_lead_count, 0) end
+            as untouched_lead_count,
         coalesce(cycles.won_count, 0) as won_count,
         coalesce(cycles.won_amount, cast(0 as decimal(18, 2))) as won_amount,
         coalesce(closings.closed_count, 0) as closed_count,
@@ -472,6 +484,7 @@ combined as (
             and spine.period_grain = {{ metrics }}.period_grain
             and spine.period_start = {{ metrics }}.period_start
     {%- endfor %}
+    cross join lead_dating
 ),
 
 ratios as (

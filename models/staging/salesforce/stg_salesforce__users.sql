@@ -19,7 +19,7 @@ automation_user_ids as (
 staged as (
     select
         user_rows.id as user_id,
-        user_rows.name as user_name,
+        {{ salesforce_user_name('user_rows.name', 'user_rows.first_name', 'user_rows.last_name') }} as user_name,
         user_rows.is_active,
         user_rows.user_type,
         user_rows.manager_id,
@@ -39,6 +39,30 @@ staged as (
     left join automation_user_ids
         on user_rows.id = automation_user_ids.user_id
     where user_rows.row_status = 'staged'
+),
+
+-- listed automation users the User export lacks (or an export without User at all): their
+-- stage changes are still automated, not a person's
+listed_only as (
+    select
+        automation_user_ids.user_id,
+        cast(null as {{ dbt.type_string() }}) as user_name,
+        cast(null as boolean) as is_active,
+        cast(null as {{ dbt.type_string() }}) as user_type,
+        cast(null as {{ dbt.type_string() }}) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as user_role_id,
+        cast(null as {{ dbt.type_string() }}) as title,
+        true as is_automation_user
+    from automation_user_ids
+    left join staged
+        on automation_user_ids.user_id = staged.user_id
+    where staged.user_id is null
+),
+
+users as (
+    select * from staged
+    union all
+    select * from listed_only
 )
 
-select * from staged
+select * from users

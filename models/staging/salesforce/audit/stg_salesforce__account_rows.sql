@@ -4,7 +4,7 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['name']) }}) as _row_failure
+        coalesce(_parse_failure, {{ required_values_check(['name'], 'account') }}) as _row_failure
     from typed
 ),
 

@@ -4,7 +4,7 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['created_date']) }}) as _row_failure
+        coalesce(_parse_failure, {{ required_values_check(['created_date'], 'lead') }}) as _row_failure
     from typed
 ),
 
