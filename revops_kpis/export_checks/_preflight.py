@@ -635,7 +635,7 @@ def _inspect_dates(
 @contextlib.contextmanager
 def csv_rows(path: Path, encoding: str, compression: str | None = None) -> Iterator[Iterator[list[str]]]:
     """The data rows of a CSV (header skipped), every line decoded as `_scan_bytes` decodes it;
-    blank lines are skipped, as DuckDB's reader skips them."""
+    blank lines are skipped, as DuckDB's reader skips them (a line of empty fields is a row)."""
     wide = encoding.startswith(("utf-16", "utf-32"))
     with _open_binary(path, compression) as binary:
         if wide:
@@ -644,7 +644,7 @@ def csv_rows(path: Path, encoding: str, compression: str | None = None) -> Itera
             lines = decoded_lines(binary, _fallback_encoding(encoding))
         reader = csv.reader(lines, delimiter=",", quotechar='"', doublequote=True)
         next(reader, None)
-        yield (row for row in reader if row and any(cell != "" for cell in row))
+        yield (row for row in reader if row)
 
 
 def _decode_problem(ef: ExportFile, encoding: str, problem: str) -> str:
