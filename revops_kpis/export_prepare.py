@@ -90,9 +90,9 @@ def _write_prepared(export_file: ExportFile, object_spec, result: PreflightResul
                     value = to_iso(value, order, with_time=kinds[position])
                 values.append(value)
             writer.writerow(values)
-    if order in ("us", "eu") and decide_date_order(evidence, order).order is None:
+    decision = decide_date_order(evidence, order) if order in ("us", "eu") else None
+    if decision is not None and decision.order is None:
         # a row past the rows the checks read contradicts the order they chose
-        decision = decide_date_order(evidence, order)
         raise ExportError(
             f"{export_file.name}: its dates were read as {DATE_ORDER_LABELS[order]}, but "
             f"{decision.reason}. Re-export the file with one date format, or name the order with "
