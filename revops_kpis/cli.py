@@ -28,6 +28,7 @@ from revops_kpis.dbt_project import (
     run_dbt,
 )
 from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.warehouse_publish import keep_failed, publish, stage
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
@@ -124,22 +125,31 @@ def command_run(args: argparse.Namespace) -> int:
     build_args = ["build", "--exclude", "resource_type:unit_test"] + (["--full-refresh"] if args.full_refresh else [])
     if args.fail_on_data_quality:
         extra_vars["data_quality_test_severity"] = "error"
+    # the build goes into a staging copy; the warehouse BI tools read is replaced only when the
+    # build and the mart checks succeed (revops_kpis.warehouse_publish)
+    staged_path = stage(duckdb_path, start_from_published=not args.full_refresh)
     # the data-quality thresholds are findings: at severity error (the flag) their failure
     # still leaves every model built and tested, so the run goes on to the summary
     failed_on_data_quality = False
     try:
-        result = run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
+        result = run_dbt(build_args, export_path=export_path, duckdb_path=staged_path, extra_vars=extra_vars)
     except DbtRunError as exc:
         if not failed_only_on_data_quality(exc.result):
             print(f"\n{exc}", file=sys.stderr)
+            _say_not_published(duckdb_path, keep_failed(staged_path, duckdb_path))
             return 1
         result, failed_on_data_quality = exc.result, True
     breaches = data_quality_breaches(result)
-    mart_checks = validate_marts(duckdb_path, MART_REPORT_DIR)
+    mart_checks = validate_marts(staged_path, MART_REPORT_DIR)
     print(mart_checks.summary())
+    if mart_checks.success:
+        publish(staged_path, duckdb_path)
+        summary_path = duckdb_path
+    else:
+        summary_path = keep_failed(staged_path, duckdb_path)
 
     _step(3, total_steps, "Summary")
-    print(format_run_summary(duckdb_path, export_path, checked.missing_optional_objects))
+    print(format_run_summary(summary_path, export_path, checked.missing_optional_objects))
     if not args.skip_export_checks:
         print(f"Export check report: {DEFAULT_REPORT_DIR / 'export_checks.md'}")
     if breaches and not failed_on_data_quality:
@@ -147,7 +157,8 @@ def command_run(args: argparse.Namespace) -> int:
               "fail on them (--fail-on-data-quality makes it).")
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
     if not mart_checks.success:
-        print("\nThe published marts failed their checks (report above): do not publish them.", file=sys.stderr)
+        print("\nThe marts failed their checks (report above).", file=sys.stderr)
+        _say_not_published(duckdb_path, summary_path)
         return 1
     if failed_on_data_quality:
         print(
@@ -157,6 +168,14 @@ def command_run(args: argparse.Namespace) -> int:
         )
         return EXIT_DATA_QUALITY
     return 0
+
+
+def _say_not_published(published: Path, failed: Path | None) -> None:
+    kept = f" The failed build is kept for inspection at {failed}." if failed else ""
+    if published.exists():
+        print(f"The warehouse BI tools read was left as it was: {published}.{kept}", file=sys.stderr)
+    else:
+        print(f"Nothing was published at {published}.{kept}", file=sys.stderr)
 
 
 def command_summary(args: argparse.Namespace) -> int:
