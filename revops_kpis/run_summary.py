@@ -322,6 +322,26 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
     return lines
 
 
+def _complete_retention(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Logo and net revenue retention of the company, each of the latest fiscal quarter whose
+    base and forward windows are both complete (the table flags them), with that quarter's
+    start: a rate over a window that is not over, or that the export does not cover, is partial
+    and never printed."""
+    shown = {}
+    for key, rate, flags in [
+        ("logo", "logo_retention_rate", "is_retention_window_complete and is_retention_base_window_complete"),
+        ("nrr", "net_revenue_retention_rate", "is_nrr_window_complete and is_nrr_base_window_complete"),
+    ]:
+        rows = _rows(
+            connection,
+            f"select period_start, {rate} from marts.rpt_kpi_tier1_outcomes "
+            f"where grain = 'company' and period_grain = 'quarter' and {flags} "
+            "order by period_start desc limit 1",
+        )
+        shown[key] = f"{_pct(rows[0][1])} (quarter from {rows[0][0]})" if rows else "n/a (no complete window)"
+    return shown
+
+
 def _money(value) -> str:
     return "n/a" if value is None else f"{float(value):,.0f}"
 
@@ -373,6 +393,7 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
             "sales_velocity_per_day_amount, pipeline_coverage_ratio, slipped_rate, avg_interaction_value_amount, "
             "account_reach_rate, account_engagement_rate",
         )
+        retention = _complete_retention(connection)
         has_quality = _table_exists(connection, "marts", "rpt_data_quality")
         if has_quality:
             quality = company(
@@ -401,8 +422,8 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     complete = "latest complete quarter" if end <= as_of_date else "quarter in progress"
     lines = [f"Company scorecard, fiscal quarter {start} to {end} ({complete}):"]
     lines.append(
-        f"  Tier 1  bookings {_money(t1[0])}   revenue per rep {_money(t1[1])}   logo retention {_pct(t1[2])}"
-        f"   net revenue retention {_pct(t1[3])}   renewal rate {_pct(t1[4])}"
+        f"  Tier 1  bookings {_money(t1[0])}   revenue per rep {_money(t1[1])}"
+        f"   logo retention {retention['logo']}   net revenue retention {retention['nrr']}   renewal rate {_pct(t1[4])}"
     )
     lines.append(
         f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {_pct(t2[2])}   avg deal {_money(t2[3])}"

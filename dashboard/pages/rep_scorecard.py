@@ -12,7 +12,7 @@ with common.connection() as con:
     rows = queries.kpi_rows(con, "rpt_rep_scorecard", [
         "quota_attainment_rate", "quota_attainment_rate_percentile", "commit_close_rate",
         "commit_close_rate_percentile", "sales_velocity_per_day_amount", "sales_velocity_per_day_amount_percentile",
-        "won_count", "won_count_percentile", "lost_count", "lost_count_percentile", "median_days_in_stage",
+        "won_count", "won_count_percentile", "lost_count", "win_rate", "win_rate_percentile", "median_days_in_stage",
         "median_days_in_stage_percentile", "stage_conversion_rate", "team_median_stage_conversion_rate",
         "median_sales_cycle_days", "team_median_sales_cycle_days", "is_conversion_below_team_median",
         "is_cycle_longer_than_team_median", "is_commit_close_rate_below_floor",
@@ -29,7 +29,7 @@ cols[3].metric("Commit close rate below floor", common.count(flags["is_commit_cl
 percentiles = rows.melt(
     ["name"],
     ["quota_attainment_rate_percentile", "commit_close_rate_percentile", "sales_velocity_per_day_amount_percentile",
-     "won_count_percentile", "median_days_in_stage_percentile"],
+     "won_count_percentile", "win_rate_percentile", "median_days_in_stage_percentile"],
     "metric", "percentile",
 )
 percentiles["metric"] = percentiles["metric"].map({
@@ -37,6 +37,7 @@ percentiles["metric"] = percentiles["metric"].map({
     "commit_close_rate_percentile": "commit close rate",
     "sales_velocity_per_day_amount_percentile": "sales velocity",
     "won_count_percentile": "deals won",
+    "win_rate_percentile": "win rate",
     "median_days_in_stage_percentile": "time in stage",
 })
 st.markdown("**Percentile among peers in the period** (darker is higher; blank: no value)")
@@ -52,7 +53,7 @@ st.subheader("Scorecard")
 st.caption("The values behind the heat map (its percentiles are in its tooltips) and the coaching flags.")
 common.table(rows.drop(columns=[column for column in rows.columns if column.endswith("_percentile")]), {
     "quota_attainment_rate": common.PERCENT, "commit_close_rate": common.PERCENT,
-    "sales_velocity_per_day_amount": common.MONEY, "median_days_in_stage": common.DAYS,
+    "sales_velocity_per_day_amount": common.MONEY, "win_rate": common.PERCENT, "median_days_in_stage": common.DAYS,
     "stage_conversion_rate": common.PERCENT, "team_median_stage_conversion_rate": common.PERCENT,
     "median_sales_cycle_days": common.DAYS, "team_median_sales_cycle_days": common.DAYS,
 })

@@ -2,8 +2,11 @@
     to (rep, team, company) and every fiscal period grain (month, quarter, year) the date in
     `date_column` falls in: adds grain, grain_id, period_grain, period_start. Team and
     company figures are then sums over the underlying events, never averages of rep rows. A
-    row without a rep (no owner) counts for the company alone (no_owner_rep_id). -#}
-{% macro attribute_to_grains_and_periods(relation, rep_column, date_column) -%}
+    row without a rep (no owner) counts for the company alone (no_owner_rep_id).
+    `memberships` names the model mapping ids to grains: int_rep_grain_memberships (rep_id),
+    or int_user_grain_memberships (user_id) for interactions, which any user logs. -#}
+{% macro attribute_to_grains_and_periods(relation, rep_column, date_column, memberships='int_rep_grain_memberships') -%}
+    {%- set member_column = 'user_id' if memberships == 'int_user_grain_memberships' else 'rep_id' %}
     {%- for period_grain in ['month', 'quarter', 'year'] %}
     select
         memberships.grain,
@@ -12,8 +15,8 @@
         {{ fiscal_period_start(relation ~ '.' ~ date_column, period_grain) }} as period_start,
         {{ relation }}.*
     from {{ relation }}
-    inner join {{ ref('int_rep_grain_memberships') }} as memberships
-        on coalesce({{ relation }}.{{ rep_column }}, '{{ no_owner_rep_id() }}') = memberships.rep_id
+    inner join {{ ref(memberships) }} as memberships
+        on coalesce({{ relation }}.{{ rep_column }}, '{{ no_owner_rep_id() }}') = memberships.{{ member_column }}
     where {{ relation }}.{{ date_column }} is not null
     {{- '\n    union all' if not loop.last }}
     {%- endfor %}

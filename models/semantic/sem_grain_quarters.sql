@@ -15,6 +15,9 @@ grain_quarters as (
         retention_base_account_count,
         retained_account_count,
         is_retention_window_complete,
+        is_retention_base_window_complete,
+        is_nrr_window_complete,
+        is_nrr_base_window_complete,
         nrr_prior_bookings_amount,
         nrr_current_bookings_amount,
         nrr_unknown_amount_account_count

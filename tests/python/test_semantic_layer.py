@@ -20,7 +20,8 @@ from dbt_helpers import query
 from revops_kpis.semantic_layer import metricflow_project_dir, mf_query
 
 TIER_TABLES = ["rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers"]
-KEYS = {"grain", "grain_id", "period_grain", "period_start", "period_end", "is_retention_window_complete"}
+KEYS = {"grain", "grain_id", "period_grain", "period_start", "period_end", "is_retention_window_complete",
+        "is_retention_base_window_complete", "is_nrr_window_complete", "is_nrr_base_window_complete"}
 REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 

@@ -2,7 +2,11 @@
     company), grain id and fiscal period. Bookings count for the owner at close in the period
     of the final close. Retention looks at the 12 months before the period start (the
     accounts that bought) and the 12 months after (did they buy again); net revenue
-    retention compares the 12 months ending with the period with the 12 before. A won deal
+    retention compares the 12 months ending with the period with the 12 before; at rep and
+    team grain each base account's current bookings are shared in proportion to the grain's
+    prior bookings of it, so rep rows add up to team and company rows. Each window carries
+    whether it is complete: its forward months over at the as-of date, its base months after
+    the first deal's creation (the export covers them). A won deal
     whose amount is unknown (no amount, or no conversion rate for its currency) counts in
     won_count and in won_unknown_amount_count, never in an amount; net revenue retention
     leaves out the accounts with such a deal in the 24 months it looks at
@@ -31,6 +35,15 @@ quotas as (
 
 spend as (
     select * from {{ ref('sales_marketing_spend') }}
+),
+
+periods as (
+    select * from {{ ref('int_fiscal_periods') }}
+),
+
+-- the first deal's creation: the export covers no window that starts before it
+data_start as (
+    select min(created_date) as first_created_date from outcomes
 ),
 
 won_deals as (
@@ -179,66 +192,142 @@ retention as (
     group by retention_base.grain, retention_base.grain_id, retention_base.period_grain, retention_base.period_start
 ),
 
--- net revenue retention: accounts the grain booked in the 12 months before the 12 months
--- ending with the period; their bookings then, and their bookings (from anyone) since
-nrr_prior as (
+-- net revenue retention, per period: each base account's bookings by each owner at close in
+-- the 12 months before the 12 months ending with the period (its prior bookings) ...
+nrr_prior_by_owner as (
     select
-        spine.grain,
-        spine.grain_id,
-        spine.period_grain,
-        spine.period_start,
-        won_by_grain.account_id,
-        sum(won_by_grain.amount) as prior_bookings_amount
-    from spine
-    inner join won_by_grain
+        periods.period_grain,
+        periods.period_start,
+        periods.period_end,
+        won_deals.account_id,
+        won_deals.owner_at_close_id,
+        sum(won_deals.amount) as prior_bookings_amount,
+        count(*) as prior_won_count
+    from periods
+    inner join won_deals
         on
-            spine.grain = won_by_grain.grain
-            and spine.grain_id = won_by_grain.grain_id
-            and won_by_grain.closed_date >= cast({{ dbt.dateadd('month', -24, 'spine.period_end') }} as date)
-            and won_by_grain.closed_date < cast({{ dbt.dateadd('month', -12, 'spine.period_end') }} as date)
-    group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start, won_by_grain.account_id
+            won_deals.closed_date >= cast({{ dbt.dateadd('month', -24, 'periods.period_end') }} as date)
+            and won_deals.closed_date < cast({{ dbt.dateadd('month', -12, 'periods.period_end') }} as date)
+    group by
+        periods.period_grain, periods.period_start, periods.period_end,
+        won_deals.account_id, won_deals.owner_at_close_id
 ),
 
+-- ... each base account's prior bookings from all owners ...
+nrr_account_prior as (
+    select
+        period_grain,
+        period_start,
+        period_end,
+        account_id,
+        sum(prior_bookings_amount) as account_prior_bookings_amount,
+        sum(prior_won_count) as account_prior_won_count
+    from nrr_prior_by_owner
+    group by period_grain, period_start, period_end, account_id
+),
+
+-- ... its bookings (from anyone) in the 12 months ending with the period, and whether any of
+-- its won deals in the 24 months has an unknown amount (then it is left out of both sides of
+-- net revenue retention, at every grain)
 nrr_account_current as (
     select
-        nrr_prior.grain,
-        nrr_prior.grain_id,
-        nrr_prior.period_grain,
-        nrr_prior.period_start,
-        spine.period_end,
-        nrr_prior.account_id,
-        nrr_prior.prior_bookings_amount,
-        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as current_bookings_amount
-    from nrr_prior
-    inner join spine
-        on
-            nrr_prior.grain = spine.grain and nrr_prior.grain_id = spine.grain_id
-            and nrr_prior.period_grain = spine.period_grain and nrr_prior.period_start = spine.period_start
-    left join won_deals as current_wins
-        on
-            nrr_prior.account_id = current_wins.account_id
-            and current_wins.closed_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_end') }} as date)
-            and spine.period_end > current_wins.closed_date
-    group by
-        nrr_prior.grain, nrr_prior.grain_id, nrr_prior.period_grain, nrr_prior.period_start,
-        spine.period_end, nrr_prior.account_id, nrr_prior.prior_bookings_amount
-),
-
--- an account with a won deal of unknown amount in the 24 months (from anyone) is left out
--- of both sides of net revenue retention, at every grain
-nrr_accounts_checked as (
-    select
-        nrr_account_current.*,
+        nrr_account_prior.period_grain,
+        nrr_account_prior.period_start,
+        nrr_account_prior.account_id,
+        nrr_account_prior.account_prior_bookings_amount,
+        nrr_account_prior.account_prior_won_count,
+        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as account_current_bookings_amount,
         case when exists (
             select 1 from won_deals
             where
-                won_deals.account_id = nrr_account_current.account_id
+                won_deals.account_id = nrr_account_prior.account_id
                 and won_deals.amount is null
                 and won_deals.closed_date
-                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
-                and won_deals.closed_date < nrr_account_current.period_end
+                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_prior.period_end') }} as date)
+                and won_deals.closed_date < nrr_account_prior.period_end
         ) then 1 else 0 end as has_unknown_amount
-    from nrr_account_current
+    from nrr_account_prior
+    left join won_deals as current_wins
+        on
+            nrr_account_prior.account_id = current_wins.account_id
+            and current_wins.closed_date
+            >= cast({{ dbt.dateadd('month', -12, 'nrr_account_prior.period_end') }} as date)
+            and nrr_account_prior.period_end > current_wins.closed_date
+    group by
+        nrr_account_prior.period_grain, nrr_account_prior.period_start, nrr_account_prior.period_end,
+        nrr_account_prior.account_id, nrr_account_prior.account_prior_bookings_amount,
+        nrr_account_prior.account_prior_won_count
+),
+
+-- an account's current bookings are shared among the owners who booked it before, in
+-- proportion to their prior bookings of it (of their prior won deals when those add up to 0),
+-- in whole cents: each owner gets the cents below their exact share, and the cents left go one
+-- each to the largest remainders (then by owner id), so the shares add up to the account's
+-- current bookings exactly and rep rows add up to team and company rows
+nrr_owner_shares as (
+    select
+        nrr_prior_by_owner.period_grain,
+        nrr_prior_by_owner.period_start,
+        nrr_prior_by_owner.account_id,
+        nrr_prior_by_owner.owner_at_close_id,
+        nrr_prior_by_owner.prior_bookings_amount,
+        nrr_account_current.has_unknown_amount,
+        cast(nrr_account_current.account_current_bookings_amount * 100 as {{ type_double() }})
+        * case
+            when nrr_account_current.account_prior_bookings_amount <> 0
+                then
+                    cast(nrr_prior_by_owner.prior_bookings_amount as {{ type_double() }})
+                    / nrr_account_current.account_prior_bookings_amount
+            else
+                cast(nrr_prior_by_owner.prior_won_count as {{ type_double() }})
+                / nrr_account_current.account_prior_won_count
+        end as exact_share_cents,
+        cast(round(nrr_account_current.account_current_bookings_amount * 100) as bigint) as account_current_cents
+    from nrr_prior_by_owner
+    inner join nrr_account_current
+        on
+            nrr_prior_by_owner.period_grain = nrr_account_current.period_grain
+            and nrr_prior_by_owner.period_start = nrr_account_current.period_start
+            and nrr_prior_by_owner.account_id = nrr_account_current.account_id
+),
+
+nrr_owner_share_floors as (
+    select
+        *,
+        floor(exact_share_cents) as floor_share_cents,
+        exact_share_cents - floor(exact_share_cents) as remainder_share_cents
+    from nrr_owner_shares
+),
+
+nrr_owner_share_ranks as (
+    select
+        *,
+        account_current_cents - sum(floor_share_cents) over (
+            partition by period_grain, period_start, account_id
+        ) as cents_left,
+        row_number() over (
+            partition by period_grain, period_start, account_id
+            order by remainder_share_cents desc, owner_at_close_id asc
+        ) as remainder_rank
+    from nrr_owner_share_floors
+),
+
+nrr_owner_allocated as (
+    select
+        period_grain,
+        period_start,
+        account_id,
+        owner_at_close_id,
+        has_unknown_amount,
+        prior_bookings_amount,
+        cast(
+            (floor_share_cents + case when remainder_rank <= cents_left then 1 else 0 end) / 100 as decimal(18, 2)
+        ) as current_bookings_amount
+    from nrr_owner_share_ranks
+),
+
+nrr_attributed as (
+    {{ attribute_to_grains('nrr_owner_allocated', 'owner_at_close_id') }}
 ),
 
 nrr_current as (
@@ -249,8 +338,8 @@ nrr_current as (
         period_start,
         sum(case when has_unknown_amount = 0 then prior_bookings_amount end) as nrr_prior_bookings_amount,
         sum(case when has_unknown_amount = 0 then current_bookings_amount end) as nrr_current_bookings_amount,
-        sum(has_unknown_amount) as nrr_unknown_amount_account_count
-    from nrr_accounts_checked
+        count(distinct case when has_unknown_amount = 1 then account_id end) as nrr_unknown_amount_account_count
+    from nrr_attributed
     group by grain, grain_id, period_grain, period_start
 ),
 
@@ -288,6 +377,13 @@ combined as (
         coalesce(retention.retained_account_count, 0) as retained_account_count,
         cast({{ dbt.dateadd('month', 12, 'spine.period_start') }} as date) <= as_of.as_of_date
             as is_retention_window_complete,
+        coalesce(
+            cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date) >= data_start.first_created_date, false
+        ) as is_retention_base_window_complete,
+        spine.period_end <= as_of.as_of_date as is_nrr_window_complete,
+        coalesce(
+            cast({{ dbt.dateadd('month', -24, 'spine.period_end') }} as date) >= data_start.first_created_date, false
+        ) as is_nrr_base_window_complete,
         cast(coalesce(nrr_current.nrr_prior_bookings_amount, 0) as decimal(18, 2)) as nrr_prior_bookings_amount,
         cast(coalesce(nrr_current.nrr_current_bookings_amount, 0) as decimal(18, 2)) as nrr_current_bookings_amount,
         coalesce(renewals.renewal_won_count, 0) as renewal_won_count,
@@ -298,6 +394,7 @@ combined as (
         coalesce(nrr_current.nrr_unknown_amount_account_count, 0) as nrr_unknown_amount_account_count
     from spine
     cross join as_of
+    cross join data_start
     {%- for metrics in ['bookings', 'quota_reps', 'retention', 'nrr_current', 'renewals', 'new_customers'] %}
         left join {{ metrics }}
             on

@@ -3,8 +3,9 @@
     happened: leads for their owner in the period they were created; won deals for the owner
     at close; stage visits for the deal's owner when the visit ended; first stage entries for
     the owner at entry; pipeline and slippage for the owner at the period start; close-date
-    pushes for the owner when pushed; interactions for the user who logged them; accounts for
-    their owner. Every ratio comes with its numerator and denominator. A deal whose amount is
+    pushes for the owner when pushed; interactions for the user who logged them (any user:
+    int_user_grain_memberships); accounts for their owner, from the period end they existed
+    at. Every ratio comes with its numerator and denominator. A deal whose amount is
     unknown (no amount, or no conversion rate for its currency) counts in the deal counts and
     in the *_unknown_amount_count next to them, never in an amount: the average deal size (and
     so sales velocity) divides by the won deals with a known amount only. -#}
@@ -249,8 +250,17 @@ daily_activity as (
     group by owner_id, occurred_date
 ),
 
+-- every interaction counts for the company, for the team of the user who logged it (a
+-- manager's own team) and for a rep row when that user is a rep
 daily_activity_attributed as (
-    {{ attribute_to_grains_and_periods('daily_activity', 'owner_id', 'occurred_date') }}
+    {{ attribute_to_grains_and_periods('daily_activity', 'owner_id', 'occurred_date', 'int_user_grain_memberships') }}
+),
+
+-- an export without interactions (no Task or Event file, or empty ones): activity, account
+-- reach and account engagement are unknown (null), not zero
+export_has_interactions as (
+    select count(*) > 0 as has_interactions
+    from interactions
 ),
 
 activity as (
@@ -266,14 +276,22 @@ activity as (
     group by grain, grain_id, period_grain, period_start
 ),
 
--- every account with its current owner. Accounts are unique and have one owner, so counts
--- of accounts per owner add up to distinct counts per team and company: each count below is
--- taken per owner first and rolled up to the grains after (far fewer rows to fan out)
+-- every account with its owner and the day it was created. The export has no account
+-- history, so the owner is the current one for every period; an account counts from the
+-- period it existed at the end of (always, when the export has no Account.CreatedDate).
+-- Accounts are unique and have one owner, so counts of accounts per owner add up to
+-- distinct counts per team and company: each count below is taken per owner first and
+-- rolled up to the grains after (far fewer rows to fan out)
 account_owners as (
     select
         account_id,
-        owner_id
+        owner_id,
+        {{ to_reporting_date('created_at') }} as created_date
     from {{ ref('stg_salesforce__accounts') }}
+),
+
+periods as (
+    select * from {{ ref('int_fiscal_periods') }}
 ),
 
 -- each interaction on an account in its fiscal month, quarter and year (the periods are
@@ -303,13 +321,29 @@ period_account_gaps as (
     group by account_id, period_grain, period_start
 ),
 
--- accounts owned by each grain: counted per owner, then rolled up to the grains
-owned_by_owner as (
+-- accounts owned by each grain in each period: those that existed at the period end,
+-- counted per owner and creation day, then per period, then rolled up to the grains
+accounts_created_by_owner as (
     select
         owner_id,
-        count(*) as owned_account_count
+        created_date,
+        count(*) as created_account_count
     from account_owners
-    group by owner_id
+    group by owner_id, created_date
+),
+
+owned_by_owner as (
+    select
+        accounts_created_by_owner.owner_id,
+        periods.period_grain,
+        periods.period_start,
+        sum(accounts_created_by_owner.created_account_count) as owned_account_count
+    from accounts_created_by_owner
+    inner join periods
+        on
+            accounts_created_by_owner.created_date is null
+            or accounts_created_by_owner.created_date < periods.period_end
+    group by accounts_created_by_owner.owner_id, periods.period_grain, periods.period_start
 ),
 
 owned_attributed as (
@@ -320,9 +354,11 @@ owned_account_counts as (
     select
         grain,
         grain_id,
+        period_grain,
+        period_start,
         sum(owned_account_count) as owned_account_count
     from owned_attributed
-    group by grain, grain_id
+    group by grain, grain_id, period_grain, period_start
 ),
 
 -- accounts with a deal open at some time in each period
@@ -334,7 +370,7 @@ open_deal_accounts as (
     from {{ ref('int_opportunity_states_historized') }} as states
     inner join {{ ref('stg_salesforce__opportunities') }} as opportunities
         on states.opportunity_id = opportunities.opportunity_id
-    inner join {{ ref('int_fiscal_periods') }} as periods
+    inner join periods
         on
             {{ to_reporting_date('states.valid_from') }} < periods.period_end
             and (states.valid_to is null or {{ to_reporting_date('states.valid_to') }} >= periods.period_start)
@@ -359,20 +395,31 @@ account_periods as (
             and period_account_gaps.period_start = open_deal_accounts.period_start
 ),
 
--- reached accounts (touched in the period), accounts with a deal open and, of those, engaged
--- accounts: counted per account owner, then rolled up to the grains
+-- reached accounts (touched in the period, of those that existed at its end), accounts with
+-- a deal open and, of those, engaged accounts: counted per account owner, then rolled up to
+-- the grains
 account_periods_by_owner as (
     select
         account_owners.owner_id,
         account_periods.period_grain,
         account_periods.period_start,
-        sum(case when account_periods.is_touched then 1 else 0 end) as reached_account_count,
+        sum(
+            case
+                when
+                    account_periods.is_touched
+                    and (account_owners.created_date is null or account_owners.created_date < periods.period_end)
+                    then 1
+                else 0
+            end
+        ) as reached_account_count,
         sum(case when account_periods.has_open_deal then 1 else 0 end) as open_deal_account_count,
         sum(case when account_periods.has_open_deal and account_periods.is_engaged then 1 else 0 end)
             as engaged_account_count
     from account_periods
     inner join account_owners
         on account_periods.account_id = account_owners.account_id
+    inner join periods
+        on account_periods.period_grain = periods.period_grain and account_periods.period_start = periods.period_start
     group by account_owners.owner_id, account_periods.period_grain, account_periods.period_start
 ),
 
@@ -393,7 +440,7 @@ account_period_counts as (
     group by grain, grain_id, period_grain, period_start
 ),
 
--- every grain that owns accounts, in every period, with how many of them were reached
+-- every grain that owns accounts in a period, with how many of them were reached
 reach as (
     select
         spine.grain,
@@ -404,7 +451,11 @@ reach as (
         coalesce(account_period_counts.reached_account_count, 0) as reached_account_count
     from spine
     inner join owned_account_counts
-        on spine.grain = owned_account_counts.grain and spine.grain_id = owned_account_counts.grain_id
+        on
+            spine.grain = owned_account_counts.grain
+            and spine.grain_id = owned_account_counts.grain_id
+            and spine.period_grain = owned_account_counts.period_grain
+            and spine.period_start = owned_account_counts.period_start
     left join account_period_counts
         on
             spine.grain = account_period_counts.grain
@@ -464,13 +515,21 @@ combined as (
         coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
         coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
         coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,
-        coalesce(activity.activity_count, 0) as activity_count,
-        coalesce(activity.valued_interaction_count, 0) as valued_interaction_count,
-        coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }})) as interaction_value_sum_amount,
+        case when export_has_interactions.has_interactions then coalesce(activity.activity_count, 0) end
+            as activity_count,
+        case when export_has_interactions.has_interactions then coalesce(activity.valued_interaction_count, 0) end
+            as valued_interaction_count,
+        case
+            when export_has_interactions.has_interactions
+                then coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }}))
+        end as interaction_value_sum_amount,
         coalesce(reach.owned_account_count, 0) as owned_account_count,
-        coalesce(reach.reached_account_count, 0) as reached_account_count,
+        case when export_has_interactions.has_interactions then coalesce(reach.reached_account_count, 0) end
+            as reached_account_count,
         coalesce(account_period_counts.open_deal_account_count, 0) as open_deal_account_count,
-        coalesce(account_period_counts.engaged_account_count, 0) as engaged_account_count,
+        case
+            when export_has_interactions.has_interactions then coalesce(account_period_counts.engaged_account_count, 0)
+        end as engaged_account_count,
         coalesce(cycles.won_unknown_amount_count, 0) as won_unknown_amount_count,
         coalesce(coverage_and_slippage.pipeline_unknown_amount_count, 0) as pipeline_unknown_amount_count
     from
@@ -485,6 +544,7 @@ combined as (
             and spine.period_start = {{ metrics }}.period_start
     {%- endfor %}
     cross join lead_dating
+    cross join export_has_interactions
 ),
 
 ratios as (
