@@ -226,26 +226,16 @@ nrr_account_prior as (
     group by period_grain, period_start, period_end, account_id
 ),
 
--- ... its bookings (from anyone) in the 12 months ending with the period, and whether any of
--- its won deals in the 24 months has an unknown amount (then it is left out of both sides of
--- net revenue retention, at every grain)
+-- ... its bookings (from anyone) in the 12 months ending with the period ...
 nrr_account_current as (
     select
         nrr_account_prior.period_grain,
         nrr_account_prior.period_start,
+        nrr_account_prior.period_end,
         nrr_account_prior.account_id,
         nrr_account_prior.account_prior_bookings_amount,
         nrr_account_prior.account_prior_won_count,
-        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as account_current_bookings_amount,
-        case when exists (
-            select 1 from won_deals
-            where
-                won_deals.account_id = nrr_account_prior.account_id
-                and won_deals.amount is null
-                and won_deals.closed_date
-                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_prior.period_end') }} as date)
-                and won_deals.closed_date < nrr_account_prior.period_end
-        ) then 1 else 0 end as has_unknown_amount
+        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as account_current_bookings_amount
     from nrr_account_prior
     left join won_deals as current_wins
         on
@@ -257,6 +247,23 @@ nrr_account_current as (
         nrr_account_prior.period_grain, nrr_account_prior.period_start, nrr_account_prior.period_end,
         nrr_account_prior.account_id, nrr_account_prior.account_prior_bookings_amount,
         nrr_account_prior.account_prior_won_count
+),
+
+-- ... and whether any of its won deals (from anyone) in the 24 months has an unknown amount:
+-- then it is left out of both sides of net revenue retention, at every grain
+nrr_accounts_checked as (
+    select
+        nrr_account_current.*,
+        case when exists (
+            select 1 from won_deals
+            where
+                won_deals.account_id = nrr_account_current.account_id
+                and won_deals.amount is null
+                and won_deals.closed_date
+                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
+                and won_deals.closed_date < nrr_account_current.period_end
+        ) then 1 else 0 end as has_unknown_amount
+    from nrr_account_current
 ),
 
 -- an account's current bookings are shared among the owners who booked it before, in
@@ -271,24 +278,24 @@ nrr_owner_shares as (
         nrr_prior_by_owner.account_id,
         nrr_prior_by_owner.owner_at_close_id,
         nrr_prior_by_owner.prior_bookings_amount,
-        nrr_account_current.has_unknown_amount,
-        cast(nrr_account_current.account_current_bookings_amount * 100 as {{ type_double() }})
+        nrr_accounts_checked.has_unknown_amount,
+        cast(nrr_accounts_checked.account_current_bookings_amount * 100 as {{ type_double() }})
         * case
-            when nrr_account_current.account_prior_bookings_amount <> 0
+            when nrr_accounts_checked.account_prior_bookings_amount <> 0
                 then
                     cast(nrr_prior_by_owner.prior_bookings_amount as {{ type_double() }})
-                    / nrr_account_current.account_prior_bookings_amount
+                    / nrr_accounts_checked.account_prior_bookings_amount
             else
                 cast(nrr_prior_by_owner.prior_won_count as {{ type_double() }})
-                / nrr_account_current.account_prior_won_count
+                / nrr_accounts_checked.account_prior_won_count
         end as exact_share_cents,
-        cast(round(nrr_account_current.account_current_bookings_amount * 100) as bigint) as account_current_cents
+        cast(round(nrr_accounts_checked.account_current_bookings_amount * 100) as bigint) as account_current_cents
     from nrr_prior_by_owner
-    inner join nrr_account_current
+    inner join nrr_accounts_checked
         on
-            nrr_prior_by_owner.period_grain = nrr_account_current.period_grain
-            and nrr_prior_by_owner.period_start = nrr_account_current.period_start
-            and nrr_prior_by_owner.account_id = nrr_account_current.account_id
+            nrr_prior_by_owner.period_grain = nrr_accounts_checked.period_grain
+            and nrr_prior_by_owner.period_start = nrr_accounts_checked.period_start
+            and nrr_prior_by_owner.account_id = nrr_accounts_checked.account_id
 ),
 
 nrr_owner_share_floors as (
