@@ -101,24 +101,32 @@ def page_header(title: str, question: str) -> Filters:
 
 # ---------------------------------------------------------------- formats
 
+NOT_KNOWN = "n/a"  # how every unknown (null) KPI is shown: in metrics, texts and tables
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
 
 
+def is_false(value) -> bool:
+    """False, not unknown: a flag such as is_cohort_mature that is known to be false."""
+    return not _missing(value) and not bool(value)
+
+
 def pct(value) -> str:
-    return "n/a" if _missing(value) else f"{float(value):.1%}"
+    return NOT_KNOWN if _missing(value) else f"{float(value):.1%}"
 
 
 def money(value) -> str:
-    return "n/a" if _missing(value) else f"{float(value):,.0f}"
+    return NOT_KNOWN if _missing(value) else f"{float(value):,.0f}"
 
 
 def number(value, digits: int = 1, unit: str = "") -> str:
-    return "n/a" if _missing(value) else f"{float(value):,.{digits}f}{unit}"
+    return NOT_KNOWN if _missing(value) else f"{float(value):,.{digits}f}{unit}"
 
 
 def count(value) -> str:
-    return "n/a" if _missing(value) else f"{int(value):,}"
+    return NOT_KNOWN if _missing(value) else f"{int(value):,}"
 
 
 # ---------------------------------------------------------------- tables and charts
@@ -135,7 +143,8 @@ def label(column: str) -> str:
 
 def table(frame: pd.DataFrame, column_config: dict | None = None, max_rows: int = 40) -> None:
     """A read-only table without the internal grain id, tall enough to show every row (up to
-    max_rows), headers in words. The frame keeps the marts' column names."""
+    max_rows), headers in words, "n/a" where a value is unknown (null). The frame keeps the
+    marts' column names."""
     labels = {column: label(column) for column in frame.columns}
     clashes = {text for text in labels.values() if list(labels.values()).count(text) > 1}
     labels = {column: column.replace("_", " ") if text in clashes else text for column, text in labels.items()}
@@ -145,7 +154,7 @@ def table(frame: pd.DataFrame, column_config: dict | None = None, max_rows: int 
             config[column] = {**setting, "label": labels[column]}
     config["grain_id"] = None
     height = 38 + 35 * max(1, min(len(frame), max_rows))
-    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=config)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=config, placeholder=NOT_KNOWN)
 
 
 def trend_chart(frame: pd.DataFrame, column: str, title: str, fmt: str = ",.0f", kind: str = "bar") -> alt.Chart:

@@ -248,7 +248,7 @@ def stage_rows(connection, table: str, grain: str, grain_id: str, period_grain: 
     if table not in ("rpt_stage_conversion", "rpt_time_in_stage"):
         raise ValueError(f"not a stage mart: {table}")
     columns = (
-        "entered_count, advanced_count, stage_conversion_rate"
+        "entered_count, advanced_count, stage_conversion_rate, still_open_count, is_cohort_mature"
         if table == "rpt_stage_conversion"
         else "exited_visit_count, days_in_stage_sum, avg_days_in_stage, median_days_in_stage"
     )

@@ -342,8 +342,9 @@ def _complete_retention(connection: duckdb.DuckDBPyConnection) -> dict[str, str]
     return shown
 
 
-def _money(value) -> str:
-    return "n/a" if value is None else f"{float(value):,.0f}"
+# Every KPI the summary prints reads "n/a" when it is unknown (null): never 0, never a unit alone.
+def _money(value, unit: str = "") -> str:
+    return "n/a" if value is None else f"{float(value):,.0f}{unit}"
 
 
 def _pct(value) -> str:
@@ -385,7 +386,7 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
             "rpt_kpi_tier2_diagnostics",
             "won_count, lost_count, win_rate, avg_deal_size_amount, quota_attainment_rate, "
             "quota_attainment_median_rate, reps_at_or_above_quota_rate, commit_close_rate, forecast_accuracy_rate, "
-            "won_unknown_amount_count",
+            "won_unknown_amount_count, quota_pace_rate, period_elapsed_share",
         )
         t3 = company(
             "rpt_kpi_tier3_levers",
@@ -433,8 +434,12 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
             else ""
         )
     )
+    # attainment is of the full quota; in a quarter still running, the pace says whether it is on track
+    pace = (
+        f"; pace {_pct(t2[10])} with {_pct(t2[11])} of the quarter gone" if end > as_of_date else ""
+    )
     lines.append(
-        f"          quota attainment {_pct(t2[4])} (median rep {_pct(t2[5])}, {_pct(t2[6])} of reps at 100%+)"
+        f"          quota attainment {_pct(t2[4])} (median rep {_pct(t2[5])}, {_pct(t2[6])} of reps at 100%+){pace}"
     )
     lines.append(
         f"          commit close rate {_pct(t2[7])}   forecast accuracy {_num(t2[8], '', 2)}"
@@ -444,7 +449,7 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
         f"   time in stage {_num(t3[2], ' d')}   stage conversion {_pct(t3[3])}"
     )
     lines.append(
-        f"          velocity {_money(t3[4])}/day   coverage {_num(t3[5], 'x')}   slipped {_pct(t3[6])}"
+        f"          velocity {_money(t3[4], '/day')}   coverage {_num(t3[5], 'x')}   slipped {_pct(t3[6])}"
         f"   interaction value {_money(t3[7])}   account reach {_pct(t3[8])}   engagement {_pct(t3[9])}"
     )
     if has_quality:

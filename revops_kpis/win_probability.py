@@ -58,6 +58,9 @@ _MAX_HALVINGS = 50
 
 METHOD_LOGISTIC = "logistic_regression"
 METHOD_FALLBACK = "stage_win_rate"
+# What the closed-deal count of the notes counts (the training moments' deals), so that a note
+# is not read as the export's number of closed deals.
+TRAINING_DEALS = "closed deals with interactions, held-out deals left out"
 
 OUTPUT_SCHEMA = pa.schema(
     [
@@ -521,27 +524,29 @@ def fit_win_probability(
         "iterations": None,
     }
 
+    # Say what is counted: the deals of the training moments (closed deals with interactions,
+    # held-out deals left out), not every closed deal of the export.
     fallback_note = None
     if closed_deals == 0:
-        fallback_note = (f"No closed deals (at least {min_closed_deals:,} are needed): "
-                         "probabilities are historical stage win rates.")
+        fallback_note = (f"No closed deals to learn from ({TRAINING_DEALS}; at least {min_closed_deals:,} "
+                         "are needed): probabilities are historical stage win rates.")
     elif closed_deals < min_closed_deals:
-        fallback_note = (f"Only {_plural(closed_deals, 'closed deal')} (fewer than {min_closed_deals:,}): "
-                         "probabilities are historical stage win rates.")
+        fallback_note = (f"Only {_plural(closed_deals, 'closed deal')} to learn from ({TRAINING_DEALS}; "
+                         f"fewer than {min_closed_deals:,}): probabilities are historical stage win rates.")
     elif labels.all():
-        fallback_note = (f"All {_plural(closed_deals, 'closed deal')} were won, none lost: "
-                         "probabilities are historical stage win rates.")
+        fallback_note = (f"All {_plural(closed_deals, 'closed deal')} to learn from ({TRAINING_DEALS}) were won, "
+                         "none lost: probabilities are historical stage win rates.")
     elif not labels.any():
-        fallback_note = (f"All {_plural(closed_deals, 'closed deal')} were lost, none won: "
-                         "probabilities are historical stage win rates.")
+        fallback_note = (f"All {_plural(closed_deals, 'closed deal')} to learn from ({TRAINING_DEALS}) were lost, "
+                         "none won: probabilities are historical stage win rates.")
     if fallback_note is not None:
         metadata["note"] = fallback_note
         return _output_table(["intercept"], [None], [0.0], [1.0], METHOD_FALLBACK, metadata)
 
     X = _feature_matrix(table, feature_names)
     model = fit_logistic_regression(X, labels, l2=l2)
-    note = (f"Fitted on {_plural(rows, 'moment')} of {_plural(closed_deals, 'closed deal')} "
-            f"({won_deals:,} won)")
+    note = (f"Fitted on {_plural(rows, 'interaction')} of {_plural(closed_deals, 'closed deal')} "
+            f"({won_deals:,} won; {TRAINING_DEALS})")
     if not model.converged:
         note += f", without converging in {model.iterations} iterations"
     metadata.update(converged=model.converged, iterations=model.iterations, note=note + ".")

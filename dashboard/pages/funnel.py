@@ -25,22 +25,33 @@ if conversion.empty:
     st.info("No stage data for this selection.")
     st.stop()
 
+# a cohort whose deals have not had time to move (is_cohort_mature false) is greyed: its low
+# conversion is deals still open, not a collapse
+conversion["is_immature"] = [common.is_false(mature) for mature in conversion["is_cohort_mature"]]
 conversion["label"] = [
     f"{entered} entered, {advanced} advanced ({common.pct(rate)})"
-    for entered, advanced, rate in zip(conversion["entered_count"], conversion["advanced_count"],
-                                       conversion["stage_conversion_rate"])
+    + (f", {still_open} still open: too early to judge" if immature else "")
+    for entered, advanced, rate, still_open, immature in zip(
+        conversion["entered_count"], conversion["advanced_count"], conversion["stage_conversion_rate"],
+        conversion["still_open_count"], conversion["is_immature"])
 ]
+IMMATURE = "datum.is_immature"
 stage_sort = list(conversion["stage_name"])
 left, right = st.columns(2)
 with left:
-    st.markdown("**Funnel**: deals entering each stage for the first time in the period, and how many went on")
+    st.markdown("**Funnel**: deals entering each stage for the first time in the period, and how many went on "
+                "(grey: an immature cohort, too many deals still open to judge its conversion)")
     stage_axis = alt.Axis(labelLimit=220)
     room = alt.Scale(domain=[0, max(1, int(conversion["entered_count"].max())) * 1.5])  # for the labels
     funnel = alt.Chart(conversion).encode(y=alt.Y("stage_name:N", sort=stage_sort, title=None, axis=stage_axis))
     common.chart(
-        funnel.mark_bar(color="#c6dbef").encode(x=alt.X("entered_count:Q", title="deals", scale=room))
-        + funnel.mark_bar(color="#4c78a8", height=10).encode(x="advanced_count:Q", tooltip=["stage_name:N", "label:N"])
-        + funnel.mark_text(align="left", dx=4, fontSize=11).encode(x="entered_count:Q", text="label:N"),
+        funnel.mark_bar().encode(x=alt.X("entered_count:Q", title="deals", scale=room),
+                                 color=alt.condition(IMMATURE, alt.value("#e0e0e0"), alt.value("#c6dbef")))
+        + funnel.mark_bar(height=10).encode(x="advanced_count:Q", tooltip=["stage_name:N", "label:N"],
+                                            color=alt.condition(IMMATURE, alt.value("#9e9e9e"), alt.value("#4c78a8")))
+        + funnel.mark_text(align="left", dx=4, fontSize=11).encode(
+            x="entered_count:Q", text="label:N",
+            color=alt.condition(IMMATURE, alt.value("#9e9e9e"), alt.value("black"))),
         height=40 * len(conversion) + 40,
     )
 with right:
@@ -59,7 +70,7 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    common.table(conversion.drop(columns=["label"]), {"stage_conversion_rate": common.PERCENT})
+    common.table(conversion.drop(columns=["label", "is_immature"]), {"stage_conversion_rate": common.PERCENT})
 with right:
     common.table(stage_time, {
         "days_in_stage_sum": common.DAYS, "avg_days_in_stage": common.DAYS, "median_days_in_stage": common.DAYS,

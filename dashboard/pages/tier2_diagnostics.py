@@ -16,21 +16,21 @@ with common.connection() as con:
         "reps_at_or_above_quota_count", "reps_at_or_above_quota_rate", "quota_attainment_p25_rate",
         "quota_attainment_median_rate", "quota_attainment_p75_rate", "commit_deal_count",
         "commit_won_count", "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
-        "won_unknown_amount_count",
+        "won_unknown_amount_count", "period_elapsed_share", "quota_to_date_amount", "quota_pace_rate",
     ], chosen.period_grain, chosen.period_start, chosen.team_id)
     attainment = queries.attainment_distribution(con, chosen.period_grain, chosen.period_start, chosen.team_id)
     history = queries.trend(con, TABLE, ["won_count", "lost_count", "win_rate", "quota_attainment_rate"],
                             chosen.period_grain, chosen.period_start, chosen.team_id)
     rows = queries.kpi_rows(con, TABLE, [
         "won_count", "lost_count", "closed_count", "win_rate", "won_amount", "avg_deal_size_amount",
-        "quota_amount", "quota_attainment_rate", "commit_deal_count", "commit_won_count", "commit_close_rate",
-        "forecast_called_amount", "forecast_accuracy_rate",
+        "quota_amount", "quota_attainment_rate", "quota_pace_rate", "commit_deal_count", "commit_won_count",
+        "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
     ], chosen.period_grain, chosen.period_start, chosen.grain, chosen.team_id)
 
 # the average is over the won deals with a known amount (unknown: no rate for the currency)
 unknown_amounts = head["won_unknown_amount_count"] or 0
 known_amounts = (head["won_count"] or 0) - unknown_amounts
-cols = st.columns(6)
+cols = st.columns(7)
 cols[0].metric("Won / lost", f"{common.count(head['won_count'])} / {common.count(head['lost_count'])}",
                help=f"{common.money(head['won_amount'])} won")
 cols[1].metric("Win rate", common.pct(head["win_rate"]),
@@ -39,7 +39,11 @@ cols[2].metric("Average deal size", common.money(head["avg_deal_size_amount"]),
                help=f"{common.money(head['won_amount'])} / {common.count(known_amounts)} won deals with a known amount"
                     + (f" ({common.count(unknown_amounts)} of unknown amount left out)" if unknown_amounts else ""))
 cols[3].metric("Quota attainment", common.pct(head["quota_attainment_rate"]),
-               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_amount'])} quota")
+               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_amount'])} quota "
+                    "(the full quota of the period, also while it runs)")
+cols[6].metric("Quota pace", common.pct(head["quota_pace_rate"]),
+               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_to_date_amount'])} quota to "
+                    f"date ({common.pct(head['period_elapsed_share'])} of the period elapsed); 100% is on pace")
 cols[4].metric("Commit close rate", common.pct(head["commit_close_rate"]),
                help=f"{common.count(head['commit_won_count'])} of {common.count(head['commit_deal_count'])} "
                     "Commit deals at the period start closed won")
@@ -88,6 +92,7 @@ with right:
 st.subheader(f"By {chosen.grain}")
 common.table(rows, {
     "win_rate": common.PERCENT, "won_amount": common.MONEY, "avg_deal_size_amount": common.MONEY,
-    "quota_amount": common.MONEY, "quota_attainment_rate": common.PERCENT, "commit_close_rate": common.PERCENT,
+    "quota_amount": common.MONEY, "quota_attainment_rate": common.PERCENT, "quota_pace_rate": common.PERCENT,
+    "commit_close_rate": common.PERCENT,
     "forecast_called_amount": common.MONEY, "forecast_accuracy_rate": st.column_config.NumberColumn(format="%.2f"),
 })

@@ -23,6 +23,8 @@ rep_quarters as (
         tier2.commit_won_amount,
         tier2.forecast_called_amount,
         tier2.quota_attainment_rate,
+        tier2.quota_to_date_amount,
+        tier2.period_elapsed_share,
         tier3.pipeline_at_start_amount,
         tier3.expected_to_close_count,
         tier3.slipped_count,

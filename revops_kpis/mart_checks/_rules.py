@@ -32,6 +32,7 @@ RATE_RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "quota_attainment_p25_rate": (0.0, None, "a quota attainment: above 1 when the quota is beaten"),
     "quota_attainment_median_rate": (0.0, None, "a quota attainment: above 1 when the quota is beaten"),
     "quota_attainment_p75_rate": (0.0, None, "a quota attainment: above 1 when the quota is beaten"),
+    "quota_pace_rate": (0.0, None, "won / (quota x elapsed share): above 1 when ahead of an even pace"),
     "net_revenue_retention_rate": (0.0, None, "expansion bookings make net revenue retention exceed 1"),
     "gross_margin_rate": (None, 1.0, "(bookings - cost) / bookings: below 0 when cost exceeds bookings"),
     "discount_rate": (None, 1.0, "1 - sold / list price: below 0 when sold above list price"),

@@ -37,6 +37,12 @@ def test_run_builds_and_prints_the_summary(tmp_path, capsys):
     assert "Company scorecard, fiscal quarter 2025-01-01 to 2025-04-01 (quarter in progress):" in out
     assert re.search(r"Tier 1  bookings 12,000 ", out)
     assert re.search(r"Tier 2  won 1 / lost 1   win rate 50.0%   avg deal 12,000", out)
+    # unknown reads n/a, never 0: no ForecastingQuota, so no attainment and no pace; the quarter
+    # is (59 days + 11 hours) / 90 days = 66.1% gone; no deal was open at January 1st, so
+    # nothing was called and forecast accuracy is unknown too
+    assert ("quota attainment n/a (median rep n/a, n/a of reps at 100%+); pace n/a with 66.1% of the"
+            " quarter gone") in out
+    assert re.search(r"commit close rate n/a   forecast accuracy n/a\n", out)
 
 
 def test_failed_export_checks_stop_the_run_before_building(tmp_path, capsys):

@@ -137,6 +137,8 @@ def test_every_page_renders_with_charts_and_tables(warehouse):
         assert not app.error, (page, [element.value for element in app.error])
         assert app.title[0].value
         assert app.dataframe, page
+        # an unknown (null) cell of any table reads n/a, as the metrics do
+        assert {element.proto.placeholder for element in app.dataframe} == {"n/a"}, page
         charts = chart_frames(app)
         assert charts and all(not data.empty for data in charts), page
 
@@ -191,11 +193,33 @@ def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter
     bars = next(data for data in chart_frames(app) if "quota_attainment_rate" in data and "won_amount" in data)
     expected = {rep: float(won_by_rep.get(rep, 0)) / quota for rep, quota in quotas.items() if quota > 0}
     assert dict(zip(bars["grain_id"], bars["quota_attainment_rate"])) == pytest.approx(expected)
+    # a complete quarter is all elapsed: the pace is won over the whole quota, like attainment
+    assert shown["Quota pace"][0] == pct(float(won_amount) / sum(quotas.values()))
+    assert "(100.0% of the period elapsed)" in shown["Quota pace"][1]
     # the table: rep rows, the mart's own ratios beside their counts
     rows = frame(app, "forecast_accuracy_rate")
     assert rows["won_count"].sum() == won and rows["lost_count"].sum() == lost
     closed = rows[rows["closed_count"] > 0]
     assert list(closed["win_rate"]) == pytest.approx(list(closed["won_count"] / closed["closed_count"]))
+
+
+def test_unknown_kpis_read_n_a_not_zero(warehouse):
+    # the calendar's first fiscal quarter (February to April 2024) is months before the first
+    # deal: nothing won or lost and no quota, so win rate, attainment, pace and forecast
+    # accuracy are unknown, and shown as n/a (not 0.0%)
+    first = one(warehouse, """
+        select min(period_start) from marts.rpt_kpi_tier2_diagnostics where period_grain = 'quarter'
+    """)
+    first_end = months_before(first, -3)
+    assert won_lost(warehouse, first, first_end) == (0, 0, 0)
+    assert one(warehouse, "select count(*) from staging.stg_salesforce__forecasting_quotas where start_date < ?",
+               [first_end]) == 0
+    app = run_page("pages/tier2_diagnostics.py", period_quarter=first)
+    shown = metrics(app)
+    for label in ("Win rate", "Average deal size", "Quota attainment", "Quota pace", "Commit close rate",
+                  "Forecast accuracy"):
+        assert shown[label][0] == "n/a", (label, shown[label])
+    assert shown["Won / lost"][0] == "0 / 0"
 
 
 def test_tier3_shows_cycle_and_ratios_from_their_parts(warehouse, quarter):
@@ -255,6 +279,24 @@ def test_funnel_counts_first_stage_entries_of_the_period(warehouse, quarter):
     """, [rep_id, quarter[0]]))
     assert dict(zip(rep_table["stage_name"], rep_table["entered_count"])) == expected
     assert rep_table["entered_count"].sum() < table["entered_count"].sum()
+
+
+def test_funnel_greys_immature_cohorts_of_the_quarter_in_progress(warehouse, quarter):
+    # the quarter holding the as-of time: its recent entries have had no time to move
+    app = run_page("pages/funnel.py", period_quarter=quarter[1])
+    maturity = dict(sql(warehouse, """
+        select stage_name, is_cohort_mature from marts.rpt_stage_conversion
+        where grain = 'company' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[1]]))
+    assert False in maturity.values()
+    funnel = next(data for data in chart_frames(app) if "entered_count" in data)
+    greyed = {stage for stage, immature in zip(funnel["stage_name"], funnel["is_immature"]) if immature}
+    assert greyed == {stage for stage, mature in maturity.items() if mature is False}
+    for stage, label in zip(funnel["stage_name"], funnel["label"]):
+        assert ("still open: too early to judge" in label) == (stage in greyed), (stage, label)
+    # still open: the deals of the cohort not advanced, out of those that entered
+    table = frame(app, "still_open_count")
+    assert all(table["still_open_count"] <= table["entered_count"] - table["advanced_count"])
 
 
 def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):

@@ -74,11 +74,15 @@ def test_stage_definitions_win_over_the_seed_and_match_labels(tmp_path):
     # Pipeline, a history row so no IsClosed: open), after the last defined open stage whose
     # default probability is at most 10, Prospecting
     rows[2]["StageName"] = "Needs Analysis"
-    # a stage retired since (IsActive false) is still a stage of the deals that went through it
-    rows.append({**rows[0], "Id": "008000000000009AAA", "CreatedDate": "2025-01-12T10:00:00.000Z",
+    # a stage retired since (IsActive false) is still a stage of the deals that went through it:
+    # deal 2 passes through it (Needs Analysis, Old Stage, Closed Lost)
+    rows.append({**rows[2], "Id": "008000000000009AAA", "CreatedDate": "2025-01-25T10:00:00.000Z",
                  "StageName": "Old Stage"})
     write_rows(export / "OpportunityHistory.csv", header, rows)
-    duckdb_path = build(export, tmp_path / "work")
+    duckdb_path = build(export, tmp_path / "work", selection=[
+        "--select", "resource_type:seed", "path:models/staging", "+fct_stage_transitions", "+fct_stage_entries",
+        "+fct_stage_visits", "--indirect-selection", "cautious",
+    ])
     assert query(duckdb_path, FUNNEL_SQL) == [
         ("Prospecting", 1, False, False, "stage_definitions"),
         ("Needs Analysis", 2, False, False, "inferred"),
@@ -103,6 +107,29 @@ def test_stage_definitions_win_over_the_seed_and_match_labels(tmp_path):
     assert query(
         duckdb_path, "select is_active from staging.stg_salesforce__stage_funnel where stage_name = 'Old Stage'"
     ) == [(False,)]
+    # ... and a retired stage is not one to skip. Deal 1, won straight from Prospecting, passed
+    # Needs Analysis (inferred: never a skip), Qualification and Old Stage: it skipped only
+    # Qualification. Deal 2, created in Needs Analysis, skipped Prospecting, then Qualification
+    # on its way to Old Stage, whose visit counts. Deal 3, created in Qualification, skipped
+    # Prospecting.
+    assert query(
+        duckdb_path,
+        "select opportunity_id, to_stage_name, skipped_stage_names from marts.fct_stage_transitions "
+        "where skipped_stage_count > 0 order by opportunity_id, transition_number",
+    ) == [
+        ("006000000000002AAA", "Needs Analysis", "Prospecting"),
+        ("006000000000002AAA", "Old Stage", "Qualification"),
+        ("006000000000003AAA", "Qualification", "Prospecting"),
+        ("0065g00000AbcdEAAR", "Closed Won", "Qualification"),
+    ]
+    assert query(
+        duckdb_path,
+        "select opportunity_id, is_skipped from marts.fct_stage_entries where stage_name = 'Old Stage' "
+        "order by opportunity_id",
+    ) == [("006000000000002AAA", False), ("006000000000003AAA", False), ("0065g00000AbcdEAAR", False)]
+    assert query(
+        duckdb_path, "select opportunity_id from marts.fct_stage_visits where stage_name = 'Old Stage'"
+    ) == [("006000000000002AAA",)]
 
 
 # tests/fixtures/exports/default_stages: a Data Loader export (API-name headers, ISO

@@ -349,7 +349,8 @@ def test_fitted_table_has_the_contract_columns_and_values():
     assert first["won_deals"] == won_deals
     assert first["min_closed_deals"] == 50 and first["l2_penalty"] == 1.0
     assert first["converged"] is True and 0 < first["iterations"] < 100
-    assert first["note"] == f"Fitted on {table.num_rows:,} moments of 200 closed deals ({won_deals} won)."
+    assert first["note"] == (f"Fitted on {table.num_rows:,} interactions of 200 closed deals ({won_deals} won; "
+                             "closed deals with interactions, held-out deals left out).")
     for column in METADATA_COLUMNS:  # repeated on every row
         assert len(set(result[column].to_pylist())) == 1, column
     assert first["feature_mean"] == 0.0 and first["feature_scale"] == 1.0
@@ -376,7 +377,9 @@ def test_fallback_when_there_are_too_few_closed_deals():
     assert row["converged"] is None and row["iterations"] is None
     assert row["closed_deals"] == 12 and row["training_rows"] == table.num_rows
     assert row["min_closed_deals"] == 50
-    assert row["note"] == "Only 12 closed deals (fewer than 50): probabilities are historical stage win rates."
+    # it says what it counts: closed deals with interactions outside the hold-out, not every closed deal
+    assert row["note"] == ("Only 12 closed deals to learn from (closed deals with interactions, held-out deals "
+                           "left out; fewer than 50): probabilities are historical stage win rates.")
     # the threshold is inclusive on the fitting side
     assert fit_win_probability(table, FEATURES, min_closed_deals=12)["method"][0].as_py() == "logistic_regression"
 

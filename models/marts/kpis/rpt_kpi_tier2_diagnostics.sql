@@ -1,8 +1,10 @@
 {#- Tier 2 diagnostics: did the period deliver what was expected? One row per grain (rep,
     team, company), grain id and fiscal period. Deals count for the owner at their close,
     in the period of their final close; quota attainment is per rep, and a distribution
-    across reps at team and company grain; forecast figures take the deals open at the
-    period's start, for their owner then. A deal whose amount is unknown (no amount, or no
+    across reps at team and company grain, always over the full quota of the period (also
+    while it runs); the pace compares the won amount with the share of the quota the elapsed
+    part of the period stands for; forecast figures take the deals open at the period's start,
+    for their owner then; forecast accuracy is null when nothing was called. A deal whose amount is unknown (no amount, or no
     conversion rate for its currency) counts in the deal counts and in the *_unknown_amount_count
     next to them, never in an amount; the average deal size divides by the won deals with a
     known amount only. Definitions: docs blocks kpi_*. -#}
@@ -22,6 +24,10 @@ pipeline as (
 
 quotas as (
     select * from {{ ref('int_quota_by_period') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
 ),
 
 closed_attributed as (
@@ -121,6 +127,7 @@ combined as (
         spine.period_grain,
         spine.period_start,
         spine.period_end,
+        {{ period_elapsed_share('spine.period_start', 'spine.period_end', 'as_of.as_of') }} as period_elapsed_share,
         attainment.quota_attainment_p25_rate,
         attainment.quota_attainment_median_rate,
         attainment.quota_attainment_p75_rate,
@@ -154,6 +161,7 @@ combined as (
         on
             spine.grain = commits.grain and spine.grain_id = commits.grain_id
             and spine.period_grain = commits.period_grain and spine.period_start = commits.period_start
+    cross join as_of
 ),
 
 ratios as (
@@ -165,6 +173,10 @@ ratios as (
         cast(combined.won_amount as {{ type_double() }})
         / nullif(combined.won_count - combined.won_unknown_amount_count, 0) as avg_deal_size_amount,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.quota_amount, 0) as quota_attainment_rate,
+        -- the part of the full quota the elapsed part of the period stands for: "on pace?"
+        combined.quota_amount * combined.period_elapsed_share as quota_to_date_amount,
+        cast(combined.won_amount as {{ type_double() }})
+        / nullif(combined.quota_amount * combined.period_elapsed_share, 0) as quota_pace_rate,
         cast(combined.reps_at_or_above_quota_count as {{ type_double() }})
         / nullif(combined.quota_carrying_rep_count, 0)
             as reps_at_or_above_quota_rate,
@@ -173,10 +185,14 @@ ratios as (
         cast(combined.commit_won_amount as {{ type_double() }})
         / nullif(combined.commit_amount, 0) as commit_close_rate_amount,
         combined.commit_amount as forecast_called_amount,
-        1
-        - abs(cast(combined.commit_amount - combined.won_amount as {{ type_double() }}))
-        / nullif(combined.won_amount, 0)
-            as forecast_accuracy_rate
+        -- nothing called (no Commit deal at the period start): unknown, not a miss of 100%
+        case
+            when combined.commit_deal_count > 0
+                then
+                    1
+                    - abs(cast(combined.commit_amount - combined.won_amount as {{ type_double() }}))
+                    / nullif(combined.won_amount, 0)
+        end as forecast_accuracy_rate
     from combined
 )
 

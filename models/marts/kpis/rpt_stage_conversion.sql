@@ -3,6 +3,11 @@
     how many later entered any stage after it (the lost stage does not count). "Later" is
     any later transition, re-entries included, so a deal that went back and forth still
     counts as having advanced.
+    A cohort (the deals of one row) is judged mature when few of its deals can still move:
+    still_open_count counts those that have not advanced and are still open at the as-of time;
+    is_cohort_mature is true when they are at most var stage_conversion_max_open_share of the
+    deals that entered, or when the period ended var stage_conversion_mature_after_days or
+    more before the as-of time; null when nothing entered.
     Rows exist for every stage and period, with zero counts. -#}
 
 with spine as (
@@ -21,12 +26,37 @@ owners as (
     select * from {{ ref('int_opportunity_owners_historized') }}
 ),
 
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
 open_stages as (
     select
         stage_name,
         stage_order
     from funnel
     where not is_closed
+),
+
+-- the deals open at the as-of time: their last stage change went to an open stage
+last_transitions as (
+    select
+        opportunity_id,
+        max(transition_number) as last_transition_number
+    from transitions
+    group by opportunity_id
+),
+
+open_deals as (
+    select last_transitions.opportunity_id
+    from last_transitions
+    inner join transitions
+        on
+            last_transitions.opportunity_id = transitions.opportunity_id
+            and last_transitions.last_transition_number = transitions.transition_number
+    inner join funnel
+        on transitions.to_stage_name = funnel.stage_name
+    where not funnel.is_closed
 ),
 
 first_entries as (
@@ -45,7 +75,8 @@ later_progress as (
         first_entries.opportunity_id,
         first_entries.stage_name,
         entry.changed_at as first_entered_at,
-        max(case when later_funnel.stage_name is not null then 1 else 0 end) as has_advanced
+        max(case when later_funnel.stage_name is not null then 1 else 0 end) as has_advanced,
+        max(case when open_deals.opportunity_id is not null then 1 else 0 end) as is_open_at_as_of
     from first_entries
     inner join transitions as entry
         on
@@ -60,6 +91,8 @@ later_progress as (
         on
             later.to_stage_name = later_funnel.stage_name
             and not (later_funnel.is_closed and not later_funnel.is_won)
+    left join open_deals
+        on first_entries.opportunity_id = open_deals.opportunity_id
     group by first_entries.opportunity_id, first_entries.stage_name, entry.changed_at
 ),
 
@@ -67,6 +100,7 @@ entered as (
     select
         later_progress.stage_name,
         later_progress.has_advanced,
+        (1 - later_progress.has_advanced) * later_progress.is_open_at_as_of as is_still_open,
         owners.owner_id,
         {{ to_reporting_date('later_progress.first_entered_at') }} as entered_date
     from later_progress
@@ -89,7 +123,8 @@ counts as (
         period_start,
         stage_name,
         count(*) as entered_count,
-        sum(has_advanced) as advanced_count
+        sum(has_advanced) as advanced_count,
+        sum(is_still_open) as still_open_count
     from entered_attributed
     group by grain, grain_id, period_grain, period_start, stage_name
 ),
@@ -105,9 +140,19 @@ final as (
         open_stages.stage_order,
         coalesce(counts.entered_count, 0) as entered_count,
         coalesce(counts.advanced_count, 0) as advanced_count,
-        cast(counts.advanced_count as {{ type_double() }}) / nullif(counts.entered_count, 0) as stage_conversion_rate
+        cast(counts.advanced_count as {{ type_double() }}) / nullif(counts.entered_count, 0) as stage_conversion_rate,
+        coalesce(counts.still_open_count, 0) as still_open_count,
+        -- mature: few deals left that can still advance, or the period long over
+        case
+            when counts.entered_count > 0
+                then
+                    counts.still_open_count <= {{ var('stage_conversion_max_open_share') }} * counts.entered_count
+                    or {{ days_between(reporting_midnight_utc('spine.period_end'), 'as_of.as_of') }}
+                    >= {{ var('stage_conversion_mature_after_days') }}
+        end as is_cohort_mature
     from spine
     cross join open_stages
+    cross join as_of
     left join counts
         on
             spine.grain = counts.grain

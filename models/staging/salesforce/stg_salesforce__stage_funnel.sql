@@ -18,9 +18,11 @@
                        they first appear in deals' histories.
     Open stages get stage_order 1..n, then the won stage(s), then the lost stage(s).
     is_skippable: passing over the stage without entering it counts as skipping it. False for
-    an inferred stage placed among defined open stages (its place is a guess, and nothing says
-    the deals that did not use it should have); true for every other stage, also when no open
-    stage is defined and the whole order is inferred. -#}
+    a retired stage definition (IsActive false: it keeps its place, and its visits count, but
+    not entering it is no skip); false for an inferred stage placed among defined open stages
+    (its place is a guess, and nothing says the deals that did not use it should have); true
+    for every other stage, also when no open stage is defined and the whole order is
+    inferred. -#}
 
 with recorded as (
     select * from {{ ref('stg_salesforce__recorded_stages') }}
@@ -160,7 +162,8 @@ candidates as (
         defined.forecast_category,
         defined.funnel_source,
         false as is_inferred_stage,
-        true as is_skippable,
+        -- a retired stage (IsActive false) is not one a deal should pass through any more
+        defined.is_active as is_skippable,
         coalesce(defined_open_stages.open_rank, 0) as anchor_rank,
         defined.sort_position,
         cast(null as {{ type_double() }}) as median_probability,
