@@ -3,7 +3,8 @@ starting in February and periods cut in New York time, so that fiscal quarters a
 quarters and reporting dates are not UTC dates: every KPI column of the tier tables has a
 metric, ratios are ratio (or derived) metrics, and `mf query` gives the marts' values at company,
 team and rep level by fiscal year and quarter. Bookings and win rate are also worked out here
-from the deals themselves (closed_at converted to New York dates in Python)."""
+from the deals themselves: a closed deal counts in the fiscal quarter of its CloseDate as of its
+final close (a calendar date, never shifted by the time zone)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,7 +21,6 @@ from revops_kpis.semantic_layer import metricflow_project_dir, mf_query
 
 TIER_TABLES = ["rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers"]
 KEYS = {"grain", "grain_id", "period_grain", "period_start", "period_end", "is_retention_window_complete"}
-REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 
 
@@ -79,15 +78,15 @@ def test_fiscal_starts_helper_on_hand_worked_days():
 
 
 def _closed_deals(duckdb_path):
-    """Closed deals with their close date in the reporting time zone, from closed_at (UTC)."""
+    """Closed deals with the fiscal periods of their CloseDate as of the final close (the
+    published expected_close_date of a closed deal): the calendar date, whatever the time zone."""
     rows = query(
         duckdb_path,
-        "select owner_at_close_id, closed_at, is_won, amount from marts.dim_opportunities where is_closed",
+        "select owner_at_close_id, expected_close_date, is_won, amount from marts.dim_opportunities where is_closed",
     )
     deals = []
-    for owner, closed_at, is_won, amount in rows:
-        local_day = closed_at.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date()
-        quarter, year = _fiscal_starts(local_day)
+    for owner, close_date, is_won, amount in rows:
+        quarter, year = _fiscal_starts(close_date)
         deals.append({"rep": owner, "quarter": quarter, "year": year, "won": is_won, "amount": amount})
     return deals
 

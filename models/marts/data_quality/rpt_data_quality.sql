@@ -188,7 +188,7 @@ trust_window_counts as (
 ),
 
 unconverted_closed_attributed as (
-    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 unconverted_closed_counts as (
