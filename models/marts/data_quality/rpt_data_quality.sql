@@ -266,7 +266,8 @@ combined as (
             end as {{ dbt.type_bigint() }}
         ) as unsupported_progression_count,
         case
-            when cast(spine.period_end as timestamp) < as_of.as_of then cast(spine.period_end as timestamp)
+            when {{ reporting_midnight_utc('spine.period_end') }} < as_of.as_of
+                then {{ reporting_midnight_utc('spine.period_end') }}
             else as_of.as_of
         end as open_deals_measured_at,
         cast(coalesce(open_deal_counts.open_deal_count, 0) as {{ dbt.type_bigint() }}) as open_deal_count,
