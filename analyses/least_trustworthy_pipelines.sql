@@ -83,8 +83,8 @@ sales_cycles as (
     from deals
     inner join recent_quarters
         on
-            deals.closed_date >= recent_quarters.period_start
-            and deals.closed_date < recent_quarters.period_end
+            deals.outcome_date >= recent_quarters.period_start
+            and deals.outcome_date < recent_quarters.period_end
     where deals.is_won
     group by deals.owner_at_close_id, recent_quarters.period_start
 ),

@@ -74,6 +74,7 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
         )
         has_marts = _table_exists(connection, "marts", "rpt_kpi_tier1_outcomes")
         currency_lines = format_currency_summary(connection)
+        back_dated_lines = format_back_dated_closes(connection)
 
     lines = [f"CRM export: {export_path}"]
     as_of_text = as_of.strftime("%Y-%m-%d %H:%M UTC") if as_of else "unknown (no timestamps in the export)"
@@ -105,6 +106,9 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
     if currency_lines:
         lines.append("")
         lines.extend(currency_lines)
+    if back_dated_lines:
+        lines.append("")
+        lines.extend(back_dated_lines)
     gaps = format_export_gaps(duckdb_path)
     if gaps:
         lines.append("")
@@ -272,6 +276,34 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
             "DatedConversionRate if advanced currency management is on."
         )
     return lines
+
+
+def format_back_dated_closes(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Closed deals whose CloseDate and stage history disagree (dim_opportunities.is_back_dated_close):
+    how many of the closed deals, and how many of them have a CloseDate before their creation
+    (deals loaded after the fact). Nothing when none is, or when the marts were not built."""
+    if not _table_exists(connection, "marts", "dim_opportunities"):
+        return []
+    closed, back_dated, before_creation = _rows(
+        connection,
+        """
+        select
+            count(*),
+            count(*) filter (where is_back_dated_close),
+            count(*) filter (where is_back_dated_close and expected_close_date < created_date)
+        from marts.dim_opportunities
+        where is_closed
+        """,
+    )[0]
+    if not back_dated:
+        return []
+    return [
+        f"Back-dated closes: {back_dated:,} of {closed:,} closed deals have a CloseDate and a stage history that"
+        f" disagree ({before_creation:,} with a CloseDate before the deal was created; the others closed in the"
+        " stage history more than var back_dated_close_tolerance_days days from their CloseDate).",
+        "  They count in the period of their CloseDate (var outcome_date_source); rpt_data_quality counts them"
+        " per rep, team and period (back_dated_close_count), dim_opportunities.is_back_dated_close lists them.",
+    ]
 
 
 def format_export_gaps(duckdb_path: Path) -> list[str]:

@@ -1,6 +1,6 @@
 -- Bookings reconcile with the deals: for every fiscal year, the company's bookings_amount and
 -- won_count in rpt_kpi_tier1_outcomes equal the amount and number of the deals in
--- dim_opportunities that are won and whose closed_date falls in that fiscal year (var
+-- dim_opportunities that are won and whose outcome_date falls in that fiscal year (var
 -- fiscal_year_start_month). A year on one side only fails too: a won deal outside the
 -- reporting calendar, or bookings without a deal. A failing row names the year and both sides.
 with company_years as (
@@ -15,7 +15,7 @@ with company_years as (
 won_deals as (
     select
         amount,
-        {{ fiscal_period_start('closed_date', 'year') }} as fiscal_year_start
+        {{ fiscal_period_start('outcome_date', 'year') }} as fiscal_year_start
     from {{ ref('dim_opportunities') }}
     where is_won
 ),

@@ -113,7 +113,7 @@ def won_lost(warehouse, start, end, team_id: str | None = None) -> tuple[int, in
         select count(*) filter (where is_won), count(*) filter (where is_lost),
                coalesce(sum(amount) filter (where is_won), 0)
         from marts.dim_opportunities
-        where is_closed and closed_date >= ? and closed_date < ? {team_filter}
+        where is_closed and outcome_date >= ? and outcome_date < ? {team_filter}
     """, [start, end, *([team_id] if team_id else [])])[0]
 
 
@@ -188,7 +188,7 @@ def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter
     # the distribution chart: one bar per rep with a quota, at won / quota from the deals
     won_by_rep = dict(sql(warehouse, """
         select owner_at_close_id, sum(amount) from marts.dim_opportunities
-        where is_won and closed_date >= ? and closed_date < ? group by 1
+        where is_won and outcome_date >= ? and outcome_date < ? group by 1
     """, list(quarter)))
     bars = next(data for data in chart_frames(app) if "quota_attainment_rate" in data and "won_amount" in data)
     expected = {rep: float(won_by_rep.get(rep, 0)) / quota for rep, quota in quotas.items() if quota > 0}
@@ -227,7 +227,7 @@ def test_tier3_shows_cycle_and_ratios_from_their_parts(warehouse, quarter):
     shown = metrics(app)
     median_cycle = one(warehouse, """
         select median(sales_cycle_days) from marts.dim_opportunities
-        where is_won and closed_date >= ? and closed_date < ?
+        where is_won and outcome_date >= ? and outcome_date < ?
     """, list(quarter))
     assert shown["Sales cycle (median)"][0] == f"{median_cycle:,.1f} d"
     slipped, expected_to_close, advanced, entered = sql(warehouse, """

@@ -3,7 +3,8 @@ starting in February and periods cut in New York time, so that fiscal quarters a
 quarters and reporting dates are not UTC dates: every KPI column of the tier tables has a
 metric, ratios are ratio (or derived) metrics, and `mf query` gives the marts' values at company,
 team and rep level by fiscal year and quarter. Bookings and win rate are also worked out here
-from the deals themselves (closed_at converted to New York dates in Python)."""
+from the deals themselves: a closed deal counts in the fiscal quarter of its CloseDate (a calendar
+date, never shifted by the time zone), read here from the export's Opportunity.csv."""
 
 from __future__ import annotations
 
@@ -11,18 +12,17 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
-from conftest import BI_BUILD_VARS
+from conftest import BI_BUILD_VARS, DEMO
 from dbt_helpers import query
 from revops_kpis.semantic_layer import metricflow_project_dir, mf_query
 
 TIER_TABLES = ["rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers"]
 KEYS = {"grain", "grain_id", "period_grain", "period_start", "period_end", "is_retention_window_complete",
         "is_retention_base_window_complete", "is_nrr_window_complete", "is_nrr_base_window_complete"}
-REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 
 
@@ -79,16 +79,34 @@ def test_fiscal_starts_helper_on_hand_worked_days():
     assert _fiscal_starts(dt.date(2025, 3, 15), 11) == (dt.date(2025, 2, 1), dt.date(2024, 11, 1))
 
 
+def _close_dates() -> dict[str, dt.date]:
+    """Each deal's CloseDate as the demo export's Opportunity.csv has it (its ids are 18
+    characters; a duplicated row repeats its values): the date of the deal's final close, as
+    the export ends with its history."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            f"select distinct Id, CloseDate from read_csv('{DEMO / 'Opportunity.csv'}', all_varchar = true)"
+        ).fetchall()
+    dates = {}
+    for opportunity_id, text in rows:
+        try:
+            dates[opportunity_id] = dt.date.fromisoformat(text)
+        except (TypeError, ValueError):  # 2025-13-45: the row is quarantined, no deal
+            pass
+    return dates
+
+
 def _closed_deals(duckdb_path):
-    """Closed deals with their close date in the reporting time zone, from closed_at (UTC)."""
+    """Closed deals with the fiscal periods of their CloseDate in the export: the calendar
+    date, whatever the reporting time zone."""
     rows = query(
         duckdb_path,
-        "select owner_at_close_id, closed_at, is_won, amount from marts.dim_opportunities where is_closed",
+        "select opportunity_id, owner_at_close_id, is_won, amount from marts.dim_opportunities where is_closed",
     )
+    close_dates = _close_dates()
     deals = []
-    for owner, closed_at, is_won, amount in rows:
-        local_day = closed_at.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date()
-        quarter, year = _fiscal_starts(local_day)
+    for opportunity_id, owner, is_won, amount in rows:
+        quarter, year = _fiscal_starts(close_dates[opportunity_id])
         deals.append({"rep": owner, "quarter": quarter, "year": year, "won": is_won, "amount": amount})
     return deals
 

@@ -1,5 +1,6 @@
 {#- One row per fiscal period (month, quarter, year) and opportunity open at the period's
-    end, or at the as-of time for the period holding it (whichever is earlier): the deal as it
+    end (local midnight in the reporting time zone, as period starts), or at the as-of time
+    for the period holding it (whichever is earlier): the deal as it
     stood then (stage, expected close date), its owner then, whether its expected close date
     had already passed (past due), and whether nothing had touched it for var stale_deal_days
     days (stale: no interaction on the deal, no stage or field change). The base of the
@@ -20,6 +21,14 @@ states as (
 
 owners as (
     select * from {{ ref('int_opportunity_owners_historized') }}
+),
+
+outcomes as (
+    select
+        opportunity_id,
+        closed_at
+    from {{ ref('int_opportunity_outcomes') }}
+    where is_closed
 ),
 
 history as (
@@ -49,12 +58,14 @@ periods_measured as (
         periods.period_grain,
         periods.period_start,
         periods.period_end,
+        -- a period ends at local midnight in the reporting time zone, as it starts
         case
-            when cast(periods.period_end as timestamp) < as_of.as_of then cast(periods.period_end as timestamp)
+            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of
+                then {{ reporting_midnight_utc('periods.period_end') }}
             else as_of.as_of
         end as measured_at,
         case
-            when cast(periods.period_end as timestamp) < as_of.as_of then periods.period_end
+            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of then periods.period_end
             else {{ to_reporting_date('as_of.as_of') }}
         end as measured_date
     from periods
@@ -66,6 +77,8 @@ moments as (
     from periods_measured
 ),
 
+-- open by its stage then, and not closed yet: a deal whose history lacks the row of its final
+-- close (closed by its Opportunity row, at its CloseDate) is closed from its closed_at on
 open_at_moment as (
     select
         moments.measured_at,
@@ -78,6 +91,11 @@ open_at_moment as (
             moments.measured_at >= states.valid_from
             and (states.valid_to is null or moments.measured_at < states.valid_to)
             and not states.is_closed_stage
+    left join outcomes
+        on
+            states.opportunity_id = outcomes.opportunity_id
+            and moments.measured_at >= outcomes.closed_at
+    where outcomes.opportunity_id is null
 ),
 
 touches as (

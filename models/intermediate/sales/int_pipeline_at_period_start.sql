@@ -1,9 +1,10 @@
 {#- One row per fiscal period and opportunity open at the period's start: the deal as it
     stood then (stage, amount in the corporate currency at that date's rate, expected close
     date, forecast category), its owner then, whether the close date fell inside the period,
-    and how the period ended for it (won or lost inside the period, or slipped). Periods start
-    at local midnight in the reporting time zone. The base of pipeline
-    coverage, commit accuracy and slippage. -#}
+    and how the period ended for it (won or lost inside the period, by the deal's outcome_date,
+    or slipped). Periods start at local midnight in the reporting time zone. A deal closed by
+    its Opportunity row (no closing history row) is not open from its closed_at on. The base
+    of pipeline coverage, commit accuracy and slippage. -#}
 
 with periods as (
     select * from {{ ref('int_fiscal_periods') }}
@@ -46,7 +47,15 @@ open_at_start as (
             {{ reporting_midnight_utc('periods.period_start') }} >= states.valid_from
             and (states.valid_to is null or {{ reporting_midnight_utc('periods.period_start') }} < states.valid_to)
             and not states.is_closed_stage
-    where {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
+    -- a deal whose history lacks the row of its final close (closed by its Opportunity row,
+    -- at its CloseDate) is not pipeline from its closed_at on
+    left join outcomes as closed_before
+        on
+            states.opportunity_id = closed_before.opportunity_id
+            and closed_before.closed_at <= {{ reporting_midnight_utc('periods.period_start') }}
+    where
+        {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
+        and closed_before.opportunity_id is null
 ),
 
 valued as (
@@ -58,12 +67,12 @@ valued as (
         open_at_start.close_date >= open_at_start.period_start
         and open_at_start.close_date < open_at_start.period_end as is_expected_to_close_in_period,
         coalesce(
-            outcomes.is_won and outcomes.closed_date >= open_at_start.period_start
-            and outcomes.closed_date < open_at_start.period_end, false
+            outcomes.is_won and outcomes.outcome_date >= open_at_start.period_start
+            and outcomes.outcome_date < open_at_start.period_end, false
         ) as is_won_in_period,
         coalesce(
-            outcomes.is_closed and outcomes.closed_date >= open_at_start.period_start
-            and outcomes.closed_date < open_at_start.period_end, false
+            outcomes.is_closed and outcomes.outcome_date >= open_at_start.period_start
+            and outcomes.outcome_date < open_at_start.period_end, false
         ) as is_closed_in_period,
         -- slipped: expected to close in the period and did not; in a period still running,
         -- only once its expected close date has passed
@@ -72,8 +81,8 @@ valued as (
             and open_at_start.close_date < open_at_start.period_end
             and open_at_start.close_date < {{ to_reporting_date('as_of.as_of') }}
             and not coalesce(
-                outcomes.is_closed and outcomes.closed_date >= open_at_start.period_start
-                and outcomes.closed_date < open_at_start.period_end, false
+                outcomes.is_closed and outcomes.outcome_date >= open_at_start.period_start
+                and outcomes.outcome_date < open_at_start.period_end, false
             )
         ) as is_slipped
     from open_at_start

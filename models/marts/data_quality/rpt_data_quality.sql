@@ -12,7 +12,7 @@
     inferred stages are whole-export counts, on the company rows of the periods holding the
     as-of time. Amounts that could not be converted to the corporate currency (no rate for the
     deal's currency on the date) are counted for the owner at close in the period of the close
-    (closed deals), and for the owner at the period start (deals open then, at that date's
+    (closed deals, by outcome_date, like back-dated closes), and for the owner at the period start (deals open then, at that date's
     rate), as the KPI marts count those deals. Definitions: docs blocks dq_*. -#}
 
 with spine as (
@@ -50,6 +50,11 @@ staged_history as (
 unconverted_closed_deals as (
     select * from {{ ref('int_opportunity_outcomes') }}
     where is_closed and is_missing_conversion_rate
+),
+
+back_dated_closes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
+    where is_closed and is_back_dated_close
 ),
 
 unconverted_pipeline as (
@@ -188,7 +193,7 @@ trust_window_counts as (
 ),
 
 unconverted_closed_attributed as (
-    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 unconverted_closed_counts as (
@@ -199,6 +204,21 @@ unconverted_closed_counts as (
         period_start,
         count(*) as unconverted_amount_deal_count
     from unconverted_closed_attributed
+    group by grain, grain_id, period_grain, period_start
+),
+
+back_dated_closes_attributed as (
+    {{ attribute_to_grains_and_periods('back_dated_closes', 'owner_at_close_id', 'outcome_date') }}
+),
+
+back_dated_close_counts as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        count(*) as back_dated_close_count
+    from back_dated_closes_attributed
     group by grain, grain_id, period_grain, period_start
 ),
 
@@ -266,7 +286,8 @@ combined as (
             end as {{ dbt.type_bigint() }}
         ) as unsupported_progression_count,
         case
-            when cast(spine.period_end as timestamp) < as_of.as_of then cast(spine.period_end as timestamp)
+            when {{ reporting_midnight_utc('spine.period_end') }} < as_of.as_of
+                then {{ reporting_midnight_utc('spine.period_end') }}
             else as_of.as_of
         end as open_deals_measured_at,
         cast(coalesce(open_deal_counts.open_deal_count, 0) as {{ dbt.type_bigint() }}) as open_deal_count,
@@ -311,7 +332,9 @@ combined as (
         cast(coalesce(unconverted_closed_counts.unconverted_amount_deal_count, 0) as {{ dbt.type_bigint() }})
             as unconverted_amount_deal_count,
         cast(coalesce(unconverted_pipeline_counts.unconverted_amount_pipeline_deal_count, 0) as {{ dbt.type_bigint() }})
-            as unconverted_amount_pipeline_deal_count
+            as unconverted_amount_pipeline_deal_count,
+        cast(coalesce(back_dated_close_counts.back_dated_close_count, 0) as {{ dbt.type_bigint() }})
+            as back_dated_close_count
     from spine
     cross join as_of
     cross join export_has_interactions
@@ -342,6 +365,11 @@ combined as (
             spine.grain = unconverted_pipeline_counts.grain and spine.grain_id = unconverted_pipeline_counts.grain_id
             and spine.period_grain = unconverted_pipeline_counts.period_grain
             and spine.period_start = unconverted_pipeline_counts.period_start
+    left join back_dated_close_counts
+        on
+            spine.grain = back_dated_close_counts.grain and spine.grain_id = back_dated_close_counts.grain_id
+            and spine.period_grain = back_dated_close_counts.period_grain
+            and spine.period_start = back_dated_close_counts.period_start
 ),
 
 ratios as (
@@ -421,7 +449,8 @@ final as (
         inferred_stage_row_count,
         inferred_stage_deal_count,
         unconverted_amount_deal_count,
-        unconverted_amount_pipeline_deal_count
+        unconverted_amount_pipeline_deal_count,
+        back_dated_close_count
     from rated
 )
 

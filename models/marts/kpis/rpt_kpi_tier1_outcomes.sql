@@ -57,11 +57,11 @@ closed_deals as (
 ),
 
 won_attributed as (
-    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 bookings as (
@@ -101,8 +101,10 @@ first_wins as (
 new_customer_deals as (
     select
         won_deals.*,
-        row_number() over (partition by won_deals.account_id order by won_deals.closed_at, won_deals.opportunity_id)
-            as win_number
+        row_number() over (
+            partition by won_deals.account_id
+            order by won_deals.outcome_date, won_deals.closed_at, won_deals.opportunity_id
+        ) as win_number
     from won_deals
     inner join first_wins
         on won_deals.account_id = first_wins.account_id
@@ -114,7 +116,7 @@ first_win_deals as (
 ),
 
 new_customers_attributed as (
-    {{ attribute_to_grains_and_periods('first_win_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('first_win_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 new_customers as (
@@ -149,7 +151,7 @@ won_by_grain as (
         memberships.grain,
         memberships.grain_id,
         won_deals.account_id,
-        won_deals.closed_date,
+        won_deals.outcome_date,
         won_deals.amount
     from won_deals
     inner join memberships
@@ -169,8 +171,8 @@ retention_base as (
         on
             spine.grain = won_by_grain.grain
             and spine.grain_id = won_by_grain.grain_id
-            and won_by_grain.closed_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date)
-            and spine.period_start > won_by_grain.closed_date
+            and won_by_grain.outcome_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date)
+            and spine.period_start > won_by_grain.outcome_date
 ),
 
 -- ... and whether each bought again (from anyone) in the 12 months from the period start
@@ -185,8 +187,8 @@ retention as (
             select 1 from won_deals
             where
                 won_deals.account_id = retention_base.account_id
-                and won_deals.closed_date >= retention_base.period_start
-                and won_deals.closed_date < cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date)
+                and won_deals.outcome_date >= retention_base.period_start
+                and won_deals.outcome_date < cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date)
         ) then 1 else 0 end) as retained_account_count
     from retention_base
     group by retention_base.grain, retention_base.grain_id, retention_base.period_grain, retention_base.period_start
@@ -206,8 +208,8 @@ nrr_prior_by_owner as (
     from periods
     inner join won_deals
         on
-            won_deals.closed_date >= cast({{ dbt.dateadd('month', -24, 'periods.period_end') }} as date)
-            and won_deals.closed_date < cast({{ dbt.dateadd('month', -12, 'periods.period_end') }} as date)
+            won_deals.outcome_date >= cast({{ dbt.dateadd('month', -24, 'periods.period_end') }} as date)
+            and won_deals.outcome_date < cast({{ dbt.dateadd('month', -12, 'periods.period_end') }} as date)
     group by
         periods.period_grain, periods.period_start, periods.period_end,
         won_deals.account_id, won_deals.owner_at_close_id
@@ -240,9 +242,9 @@ nrr_account_current as (
     left join won_deals as current_wins
         on
             nrr_account_prior.account_id = current_wins.account_id
-            and current_wins.closed_date
+            and current_wins.outcome_date
             >= cast({{ dbt.dateadd('month', -12, 'nrr_account_prior.period_end') }} as date)
-            and nrr_account_prior.period_end > current_wins.closed_date
+            and nrr_account_prior.period_end > current_wins.outcome_date
     group by
         nrr_account_prior.period_grain, nrr_account_prior.period_start, nrr_account_prior.period_end,
         nrr_account_prior.account_id, nrr_account_prior.account_prior_bookings_amount,
@@ -259,9 +261,9 @@ nrr_accounts_checked as (
             where
                 won_deals.account_id = nrr_account_current.account_id
                 and won_deals.amount is null
-                and won_deals.closed_date
+                and won_deals.outcome_date
                 >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
-                and won_deals.closed_date < nrr_account_current.period_end
+                and won_deals.outcome_date < nrr_account_current.period_end
         ) then 1 else 0 end as has_unknown_amount
     from nrr_account_current
 ),

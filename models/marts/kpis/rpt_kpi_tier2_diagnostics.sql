@@ -31,7 +31,7 @@ as_of as (
 ),
 
 closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 outcomes as (

@@ -69,7 +69,7 @@ won_deals as (
 ),
 
 won_attributed as (
-    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 closed_deals as (
@@ -78,7 +78,7 @@ closed_deals as (
 ),
 
 closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 cycles as (

@@ -8,7 +8,7 @@ with lost_deals as (
 ),
 
 lost_attributed as (
-    {{ attribute_to_grains_and_periods('lost_deals', 'owner_at_close_id', 'closed_date') }}
+    {{ attribute_to_grains_and_periods('lost_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
 reasons as (

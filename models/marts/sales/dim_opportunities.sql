@@ -1,7 +1,8 @@
 {#- One row per opportunity that exists at the as-of time, with its outcome: stage and
-    forecast category then, final close (closed_at, from the stage history), owners at
-    creation, at close and now, amounts in the corporate currency and in the deal's own,
-    sales cycle, loss reason, and the fiscal periods it was created and closed in. -#}
+    forecast category then, final close (closed_at, from the stage history; outcome_date, the
+    date its outcome counts on; is_back_dated_close), owners at creation, at close and now,
+    amounts in the corporate currency and in the deal's own, sales cycle, loss reason, and the
+    fiscal periods it was created and closed in (the closed one from outcome_date). -#}
 
 with outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
@@ -26,6 +27,8 @@ final as (
         created_date,
         closed_at,
         closed_date,
+        outcome_date,
+        is_back_dated_close,
         close_date as expected_close_date,
         owner_at_creation_id,
         owner_at_close_id,
@@ -37,7 +40,7 @@ final as (
         sales_cycle_days,
         loss_reason,
         {{ fiscal_period_start('created_date', 'quarter') }} as created_fiscal_quarter_start,
-        {{ fiscal_period_start('closed_date', 'quarter') }} as closed_fiscal_quarter_start
+        {{ fiscal_period_start('outcome_date', 'quarter') }} as closed_fiscal_quarter_start
     from outcomes
 )
 
