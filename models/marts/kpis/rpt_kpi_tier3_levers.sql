@@ -135,10 +135,7 @@ exited_visits as (
     inner join funnel
         on visits.stage_name = funnel.stage_name
     inner join owners
-        on
-            visits.opportunity_id = owners.opportunity_id
-            and visits.exited_at >= owners.valid_from
-            and (owners.valid_to is null or visits.exited_at < owners.valid_to)
+        on {{ owner_at('owners', 'visits.opportunity_id', 'visits.exited_at') }}
     where visits.exited_at is not null and not funnel.is_closed
 ),
 
@@ -204,10 +201,7 @@ pushes as (
         owners.owner_id
     from {{ ref('int_close_date_changes') }} as changes
     inner join owners
-        on
-            changes.opportunity_id = owners.opportunity_id
-            and changes.changed_at >= owners.valid_from
-            and (owners.valid_to is null or changes.changed_at < owners.valid_to)
+        on {{ owner_at('owners', 'changes.opportunity_id', 'changes.changed_at') }}
     where changes.is_push
 ),
 
