@@ -1,9 +1,9 @@
-{#- One row per lead: when it was created and when someone first logged an activity against
-    it (any user, at or after creation), in minutes; leads never touched are kept with nulls
-    and is_untouched. -#}
+{#- One row per lead created by the as-of time (a lead the export does not date is kept): when
+    it was created and when someone first logged an activity against it (any user, at or after
+    creation), in minutes; leads never touched are kept with nulls and is_untouched. -#}
 
 with leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
+    {{ rows_up_to_as_of(ref('stg_salesforce__leads'), 'created_at', keep_undated=true) }}
 ),
 
 interactions as (

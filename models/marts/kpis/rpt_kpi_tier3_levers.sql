@@ -29,6 +29,11 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+-- accounts created by the as-of time (or not dated by the export)
+accounts as (
+    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
+),
+
 lead_rows as (
     select
         owner_id,
@@ -260,14 +265,14 @@ activity as (
     group by grain, grain_id, period_grain, period_start
 ),
 
--- every account with its current owner. Accounts are unique and have one owner, so counts
+-- every account created by the as-of time with its current owner. Accounts are unique and have one owner, so counts
 -- of accounts per owner add up to distinct counts per team and company: each count below is
 -- taken per owner first and rolled up to the grains after (far fewer rows to fan out)
 account_owners as (
     select
         account_id,
         owner_id
-    from {{ ref('stg_salesforce__accounts') }}
+    from accounts
 ),
 
 -- each interaction on an account in its fiscal month, quarter and year (the periods are
