@@ -2,8 +2,9 @@
     win-probability features just before and just after the interaction (the after-state
     counts the interaction itself), the deal's amount then (corporate currency), and for deals
     closed by the as-of time, their outcome then (is_training; int_opportunity_outcomes, not the
-    export's current IsClosed/IsWon, so a past as-of never learns from later closes). One deal in five or so (by a hash of its id) is held
-    out from fitting to measure calibration honestly.
+    export's current IsClosed/IsWon, so a past as-of never learns from later closes). One deal
+    in five or so (by a hash of its id) is held out from fitting to measure calibration
+    honestly.
 
     Incremental on DuckDB, opportunity by opportunity (strategy replace_keys): a deal's rows
     are computed again only when its fingerprint changes, i.e. its interactions, stage
