@@ -25,10 +25,7 @@ exited_open_stage_visits as (
     inner join funnel
         on visits.stage_name = funnel.stage_name
     inner join owners
-        on
-            visits.opportunity_id = owners.opportunity_id
-            and visits.exited_at >= owners.valid_from
-            and (owners.valid_to is null or visits.exited_at < owners.valid_to)
+        on {{ owner_at('owners', 'visits.opportunity_id', 'visits.exited_at') }}
     where visits.exited_at is not null and not funnel.is_closed
 )
 

@@ -135,11 +135,14 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
         f"from read_csv('{STAGE_SEED}', header = true)"
     )
     history = export.reader("OpportunityHistory")
+    # deals are matched on the first 15 characters of their ids: an export may spell an id in
+    # its 15-character form on some rows and its 18-character form on others (staging reads
+    # both as the same deal)
     h = {name: col("OpportunityHistory", name) for name in ("opportunity_id", "created_date", "stage_name", "amount", "close_date", "probability", "forecast_category", "id")}
     con.execute(f"""
         create temp table state_at_cut as
         select
-            {h['opportunity_id']} as opportunity_id,
+            left({h['opportunity_id']}, 15) as opportunity_id,
             arg_max({h['stage_name']}, ({_ts(h['created_date'])}, {h['id']})) as stage_name,
             arg_max({h['amount']}, ({_ts(h['created_date'])}, {h['id']})) as amount,
             arg_max({h['close_date']}, ({_ts(h['created_date'])}, {h['id']})) as close_date,
@@ -151,17 +154,20 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
     """)
     con.execute(f"""
         create temp table changed_after_cut as
-        select distinct {h['opportunity_id']} as opportunity_id
+        select distinct left({h['opportunity_id']}, 15) as opportunity_id
         from {history}
         where {_ts(h['created_date'])} > {cut_literal}
     """)
-    f = {name: col("OpportunityFieldHistory", name) for name in ("opportunity_id", "created_date", "field", "old_value", "id")}
+    f = {name: col("OpportunityFieldHistory", name) for name in ("opportunity_id", "created_date", "field", "old_value", "new_value", "id")}
+    # the owner at the cut: the "from" user of the first owner change after it (Salesforce writes
+    # each change twice, with user ids and with names: the name rows are skipped)
     con.execute(f"""
         create temp table owner_at_cut as
-        select {f['opportunity_id']} as opportunity_id,
+        select left({f['opportunity_id']}, 15) as opportunity_id,
             arg_min({f['old_value']}, ({_ts(f['created_date'])}, {f['id']})) as owner_id
         from {export.reader('OpportunityFieldHistory')}
         where lower({f['field']}) in ('owner', 'ownerid') and {_ts(f['created_date'])} > {cut_literal}
+            and {f['old_value']} like '005%' and {f['new_value']} like '005%'
         group by all
     """)
 
@@ -193,10 +199,10 @@ def rewind_export(src: Path | str, dst: Path | str, cut: dt.datetime) -> dict:
             query = f"""
                 select {', '.join(items)}
                 from {reader} as o
-                left join changed_after_cut as c on o.{o['id']} = c.opportunity_id
-                left join state_at_cut as s on o.{o['id']} = s.opportunity_id
+                left join changed_after_cut as c on left(o.{o['id']}, 15) = c.opportunity_id
+                left join state_at_cut as s on left(o.{o['id']}, 15) = s.opportunity_id
                 left join stages as st on lower(trim(regexp_replace(s.stage_name, '\\s+', ' ', 'g'))) = st.stage_key
-                left join owner_at_cut as w on o.{o['id']} = w.opportunity_id
+                left join owner_at_cut as w on left(o.{o['id']}, 15) = w.opportunity_id
                 where {kept(object_name, 'o.')}
             """
         elif object_name == "Task":

@@ -68,9 +68,17 @@ ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
         "select count(*) from staging.stg_salesforce__opportunities as o "
         "cross join staging.stg_salesforce__export_as_of as a where o.created_at <= a.as_of",
     ),
-    "dim_accounts": ("staged accounts", "select count(*) from staging.stg_salesforce__accounts"),
+    "dim_accounts": (
+        "staged accounts created by the as-of time (or undated)",
+        "select count(*) from staging.stg_salesforce__accounts as o "
+        "cross join staging.stg_salesforce__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
+    ),
     "dim_reps": ("reps identified (int_reps_identified)", "select count(*) from intermediate.int_reps_identified"),
-    "fct_leads": ("staged leads", "select count(*) from staging.stg_salesforce__leads"),
+    "fct_leads": (
+        "staged leads created by the as-of time (or undated)",
+        "select count(*) from staging.stg_salesforce__leads as o "
+        "cross join staging.stg_salesforce__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
+    ),
     "fct_interactions": (
         "interactions that happened by the as-of time (int_interactions_unified)",
         "select count(*) from intermediate.int_interactions_unified",
@@ -82,8 +90,9 @@ ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
         "one visit per stage transition", "select count(*) from intermediate.int_stage_transitions",
     ),
     "fct_stage_entries": (
-        "staged opportunities x funnel stages",
-        "select (select count(*) from staging.stg_salesforce__opportunities) "
+        "staged opportunities created by the as-of time x funnel stages",
+        "select (select count(*) from staging.stg_salesforce__opportunities as o "
+        "cross join staging.stg_salesforce__export_as_of as a where o.created_at <= a.as_of) "
         "* (select count(*) from staging.stg_salesforce__stage_funnel)",
     ),
     "dq_stage_progression": (

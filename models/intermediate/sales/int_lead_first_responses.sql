@@ -1,9 +1,11 @@
-{#- One row per lead: when it was created and when someone first logged an activity against
-    it (any user, at or after creation), in minutes; leads never touched are kept with nulls
-    and is_untouched. -#}
+{#- One row per lead created by the as-of time (a lead the export does not date is kept): its
+    owner when a user owns it (owner_id, the rep), else the queue holding it (queue_id: a Group
+    id, prefix 00G; a queue is not a rep, so the lead counts for the company alone), when it was
+    created and when someone first logged an activity against it (any user, at or after
+    creation), in minutes; leads never touched are kept with nulls and is_untouched. -#}
 
 with leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
+    {{ rows_up_to_as_of(ref('stg_salesforce__leads'), 'created_at', keep_undated=true) }}
 ),
 
 interactions as (
@@ -25,7 +27,8 @@ first_touches as (
 responses as (
     select
         leads.lead_id,
-        leads.owner_id,
+        case when leads.owner_id not like '00G%' then leads.owner_id end as owner_id,
+        case when leads.owner_id like '00G%' then leads.owner_id end as queue_id,
         leads.created_at,
         leads.lead_source,
         first_touches.first_response_at,

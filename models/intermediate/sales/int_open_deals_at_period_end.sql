@@ -134,17 +134,10 @@ owners_at_moment as (
     select
         open_at_moment.measured_at,
         open_at_moment.opportunity_id,
-        coalesce(owner_then.owner_id, first_owner.owner_id) as owner_id
+        owners.owner_id
     from open_at_moment
-    left join owners as owner_then
-        on
-            open_at_moment.opportunity_id = owner_then.opportunity_id
-            and open_at_moment.measured_at >= owner_then.valid_from
-            and (owner_then.valid_to is null or open_at_moment.measured_at < owner_then.valid_to)
-    left join owners as first_owner
-        on
-            open_at_moment.opportunity_id = first_owner.opportunity_id
-            and first_owner.ownership_number = 1
+    left join owners
+        on {{ owner_at('owners', 'open_at_moment.opportunity_id', 'open_at_moment.measured_at') }}
 ),
 
 flagged as (

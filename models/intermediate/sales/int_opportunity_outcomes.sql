@@ -203,26 +203,23 @@ outcomes as (
     from closes_timed
 ),
 
+-- the owner at close of a deal still open is its owner at the as-of time (its current owner)
 with_owners as (
     select
         outcomes.*,
         creation_owners.owner_id as owner_at_creation_id,
         current_owners.owner_id as current_owner_id,
-        coalesce(close_owners.owner_id, current_owners.owner_id) as owner_at_close_id
+        close_owners.owner_id as owner_at_close_id
     from outcomes
+    cross join as_of
     left join owners as creation_owners
-        on
-            outcomes.opportunity_id = creation_owners.opportunity_id
-            and creation_owners.ownership_number = 1
+        on {{ owner_at('creation_owners', 'outcomes.opportunity_id', 'outcomes.created_at') }}
     left join owners as close_owners
         on
-            outcomes.opportunity_id = close_owners.opportunity_id
-            and outcomes.closed_at >= close_owners.valid_from
-            and (close_owners.valid_to is null or outcomes.closed_at < close_owners.valid_to)
+            {{ owner_at('close_owners', 'outcomes.opportunity_id',
+                        'coalesce(outcomes.closed_at, as_of.as_of)') }}
     left join owners as current_owners
-        on
-            outcomes.opportunity_id = current_owners.opportunity_id
-            and current_owners.valid_to is null
+        on {{ owner_at('current_owners', 'outcomes.opportunity_id', 'as_of.as_of') }}
 ),
 
 dated as (

@@ -1,18 +1,17 @@
-{#- One row per opportunity per ownership span: who owned the deal from valid_from until
-    valid_to (null = still). From owner changes in OpportunityFieldHistory (the rows whose
-    values are user ids; Salesforce also writes a row with the names); a deal without any
-    has one span, its current owner since creation. -#}
+{#- One row per opportunity created by the as-of time per ownership span up to the as-of
+    time: who owned the deal from valid_from until valid_to (null = still, at the as-of time).
+    From owner changes in OpportunityFieldHistory (the rows whose values are user ids;
+    Salesforce also writes a row with the names); a deal without any has one span, its current
+    owner since creation. Changes after the as-of time start no span, but the first of all
+    changes still names the owner at creation (its "from" owner), so a deal handed over later
+    has its owner of then, not the one the export shows now. -#}
 
-with opportunities as (
-    select
-        opportunity_id,
-        owner_id,
-        created_at
-    from {{ ref('stg_salesforce__opportunities') }}
+with opportunities_created as (
+    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
 ),
 
-field_history as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_field_history'), 'changed_at') }}
+as_of as (
+    select as_of from {{ ref('stg_salesforce__export_as_of') }}
 ),
 
 owner_changes as (
@@ -22,9 +21,10 @@ owner_changes as (
         field_history_id,
         {{ salesforce_id18('old_value') }} as previous_owner_id,
         {{ salesforce_id18('new_value') }} as new_owner_id
-    from field_history
+    from {{ ref('stg_salesforce__opportunity_field_history') }}
     where
-        lower(field_name) in ('owner', 'ownerid')
+        changed_at is not null
+        and lower(field_name) in ('owner', 'ownerid')
         and {{ salesforce_id18('new_value') }} like '005%'
 ),
 
@@ -40,14 +40,14 @@ ordered_changes as (
 
 first_spans as (
     select
-        opportunities.opportunity_id,
-        coalesce(ordered_changes.previous_owner_id, opportunities.owner_id) as owner_id,
-        opportunities.created_at as valid_from,
+        opportunities_created.opportunity_id,
+        coalesce(ordered_changes.previous_owner_id, opportunities_created.owner_id) as owner_id,
+        opportunities_created.created_at as valid_from,
         0 as span_order
-    from opportunities
+    from opportunities_created
     left join ordered_changes
         on
-            opportunities.opportunity_id = ordered_changes.opportunity_id
+            opportunities_created.opportunity_id = ordered_changes.opportunity_id
             and ordered_changes.change_number = 1
 ),
 
@@ -58,8 +58,10 @@ later_spans as (
         ordered_changes.changed_at as valid_from,
         ordered_changes.change_number as span_order
     from ordered_changes
-    inner join opportunities
-        on ordered_changes.opportunity_id = opportunities.opportunity_id
+    cross join as_of
+    inner join opportunities_created
+        on ordered_changes.opportunity_id = opportunities_created.opportunity_id
+    where ordered_changes.changed_at <= as_of.as_of
 ),
 
 spans as (

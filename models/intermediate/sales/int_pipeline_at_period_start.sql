@@ -91,12 +91,8 @@ valued as (
         on open_at_start.opportunity_id = outcomes.opportunity_id
     left join owners
         on
-            open_at_start.opportunity_id = owners.opportunity_id
-            and {{ reporting_midnight_utc('open_at_start.period_start') }} >= owners.valid_from
-            and (
-                owners.valid_to is null
-                or {{ reporting_midnight_utc('open_at_start.period_start') }} < owners.valid_to
-            )
+            {{ owner_at('owners', 'open_at_start.opportunity_id',
+                        reporting_midnight_utc('open_at_start.period_start')) }}
     left join rates
         on
             outcomes.currency_code = rates.currency_code

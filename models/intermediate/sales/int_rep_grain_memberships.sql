@@ -3,12 +3,21 @@
     deal events to this to compute team and company rows from the deals themselves.
 
     Records without an owner (every deal when the export has no Opportunity.OwnerId; a task,
-    event, lead or account with a blank owner) count for the company alone: when there are
-    any, one more row puts the pseudo-rep no_owner_rep_id() in the company, and in no rep or
-    team row. -#}
+    event, lead or account with a blank owner; a lead a queue holds) count for the company
+    alone: when there are any, one more row puts the pseudo-rep no_owner_rep_id() in the
+    company, and in no rep or team row. Leads and accounts count once created by the as-of time. -#}
 
 with reps as (
     select * from {{ ref('int_reps_identified') }}
+),
+
+-- leads created by the as-of time; a lead a queue holds has no owner (int_lead_first_responses)
+leads as (
+    select * from {{ ref('int_lead_first_responses') }}
+),
+
+accounts as (
+    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
 ),
 
 unowned_records as (
@@ -21,10 +30,10 @@ unowned_records as (
     select event_id as record_id from {{ ref('stg_salesforce__events') }}
     where owner_id is null
     union all
-    select lead_id as record_id from {{ ref('stg_salesforce__leads') }}
+    select lead_id as record_id from leads
     where owner_id is null
     union all
-    select account_id as record_id from {{ ref('stg_salesforce__accounts') }}
+    select account_id as record_id from accounts
     where owner_id is null
 ),
 

@@ -1,6 +1,6 @@
-{#- One row per rep: every user who owned a deal at any time (every ownership span),
-    carries a quota or owns a lead, with their team (their manager) and whether they carry a
-    quota. -#}
+{#- One row per rep: every user who owned a deal by the as-of time (every ownership span),
+    carries a quota or owns a lead created by then (a queue holding leads is no rep), with
+    their team (their manager) and whether they carry a quota. -#}
 
 with users as (
     select * from {{ ref('stg_salesforce__users') }}
@@ -14,8 +14,9 @@ quotas as (
     select * from {{ ref('stg_salesforce__forecasting_quotas') }}
 ),
 
+-- leads created by the as-of time, owned by a user (a queue is not a rep)
 leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
+    select owner_id from {{ ref('int_lead_first_responses') }}
 ),
 
 owner_ids as (

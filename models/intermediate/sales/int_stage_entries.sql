@@ -12,7 +12,7 @@ funnel as (
 ),
 
 opportunities as (
-    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
+    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
 ),
 
 first_entries as (

@@ -1,7 +1,8 @@
 {#- One row per stage transition (see int_stage_transitions) with the deal's owner at the
     moment of the change and the owner's team: the rep the data-quality marts hold to account
-    for a transition, whoever saved it. A change saved before the deal's first ownership span
-    starts (a history row stamped before the deal's creation time) goes to the first owner. -#}
+    for a transition, whoever saved it (owner_at: a change saved before the deal's first
+    ownership span starts, a history row stamped before the deal's creation time, goes to the
+    owner at creation). -#}
 
 with transitions as (
     select * from {{ ref('int_stage_transitions') }}
@@ -19,17 +20,10 @@ owners_at_change as (
     select
         transitions.opportunity_id,
         transitions.transition_number,
-        coalesce(owner_then.owner_id, first_owner.owner_id) as owner_id
+        owners.owner_id
     from transitions
-    left join owners as owner_then
-        on
-            transitions.opportunity_id = owner_then.opportunity_id
-            and transitions.changed_at >= owner_then.valid_from
-            and (owner_then.valid_to is null or transitions.changed_at < owner_then.valid_to)
-    left join owners as first_owner
-        on
-            transitions.opportunity_id = first_owner.opportunity_id
-            and first_owner.ownership_number = 1
+    left join owners
+        on {{ owner_at('owners', 'transitions.opportunity_id', 'transitions.changed_at') }}
 ),
 
 attributed as (

@@ -30,6 +30,11 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+-- accounts created by the as-of time (or not dated by the export)
+accounts as (
+    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
+),
+
 lead_rows as (
     select
         owner_id,
@@ -136,10 +141,7 @@ exited_visits as (
     inner join funnel
         on visits.stage_name = funnel.stage_name
     inner join owners
-        on
-            visits.opportunity_id = owners.opportunity_id
-            and visits.exited_at >= owners.valid_from
-            and (owners.valid_to is null or visits.exited_at < owners.valid_to)
+        on {{ owner_at('owners', 'visits.opportunity_id', 'visits.exited_at') }}
     where visits.exited_at is not null and not funnel.is_closed
 ),
 
@@ -205,10 +207,7 @@ pushes as (
         owners.owner_id
     from {{ ref('int_close_date_changes') }} as changes
     inner join owners
-        on
-            changes.opportunity_id = owners.opportunity_id
-            and changes.changed_at >= owners.valid_from
-            and (owners.valid_to is null or changes.changed_at < owners.valid_to)
+        on {{ owner_at('owners', 'changes.opportunity_id', 'changes.changed_at') }}
     where changes.is_push
 ),
 
@@ -276,8 +275,9 @@ activity as (
     group by grain, grain_id, period_grain, period_start
 ),
 
--- every account with its owner and the day it was created. The export has no account
--- history, so the owner is the current one for every period; an account counts from the
+-- every account created by the as-of time (or undated) with its owner and the day it was
+-- created. The export has no account history, so the owner is the current one for every
+-- period; an account counts from the
 -- period it existed at the end of (always, when the export has no Account.CreatedDate).
 -- Accounts are unique and have one owner, so counts of accounts per owner add up to
 -- distinct counts per team and company: each count below is taken per owner first and
@@ -287,7 +287,7 @@ account_owners as (
         account_id,
         owner_id,
         {{ to_reporting_date('created_at') }} as created_date
-    from {{ ref('stg_salesforce__accounts') }}
+    from accounts
 ),
 
 periods as (

@@ -105,10 +105,7 @@ entered as (
         {{ to_reporting_date('later_progress.first_entered_at') }} as entered_date
     from later_progress
     inner join owners
-        on
-            later_progress.opportunity_id = owners.opportunity_id
-            and later_progress.first_entered_at >= owners.valid_from
-            and (owners.valid_to is null or later_progress.first_entered_at < owners.valid_to)
+        on {{ owner_at('owners', 'later_progress.opportunity_id', 'later_progress.first_entered_at') }}
 ),
 
 entered_attributed as (

@@ -34,10 +34,7 @@ exited as (
         {{ to_reporting_date('visits.exited_at') }} as exited_date
     from visits
     inner join owners
-        on
-            visits.opportunity_id = owners.opportunity_id
-            and visits.exited_at >= owners.valid_from
-            and (owners.valid_to is null or visits.exited_at < owners.valid_to)
+        on {{ owner_at('owners', 'visits.opportunity_id', 'visits.exited_at') }}
     where visits.exited_at is not null
 ),
 

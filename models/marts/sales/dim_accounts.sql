@@ -1,8 +1,9 @@
-{#- One row per account: its owner, industry and type, and its history as a customer (first
-    and latest won deal, won deals and bookings to date). -#}
+{#- One row per account created by the as-of time (or not dated by the export): its owner,
+    industry and type, and its history as a customer (first and latest won deal, won deals and
+    bookings to date). -#}
 
 with accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
+    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
 ),
 
 outcomes as (

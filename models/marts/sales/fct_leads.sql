@@ -1,4 +1,5 @@
-{#- One row per lead: owner, creation and first response (see int_lead_first_responses). -#}
+{#- One row per lead created by the as-of time: owner (or the queue holding it), creation and
+    first response (see int_lead_first_responses). -#}
 
 with responses as (
     select * from {{ ref('int_lead_first_responses') }}
@@ -8,6 +9,7 @@ final as (
     select
         lead_id,
         owner_id,
+        queue_id,
         created_at,
         {{ to_reporting_date('created_at') }} as created_date,
         lead_source,

@@ -4,7 +4,12 @@
     key, stage_key): what the rows say about the stage, for stg_salesforce__stage_funnel.
     A row counts when it parses and is not deleted (a deal in the recycle bin does not make its
     stage part of the funnel). The files are read through the same parsing macros as the audit
-    models (a second scan), because the audit models read the funnel. -#}
+    models (a second scan), because the audit models read the funnel.
+    With the var as_of set, rows created after it do not count (the funnel a past as-of infers
+    is the one the export of that day would give); the var, not stg_salesforce__export_as_of,
+    which reads the staged rows that read the funnel. Unset, the as-of time is the latest
+    recorded time and every row counts. -#}
+{%- set as_of_var = parse_timestamp_utc("'" ~ var('as_of') ~ "'") if var('as_of') is not none else 'null' %}
 
 with
 {{ salesforce_typed_ctes('opportunity', prefix='opportunity_') }},
@@ -26,6 +31,7 @@ opportunity_stage_rows as (
         _parse_failure is null
         and stage_name is not null
         and not (_is_source_deleted or coalesce(is_deleted, false))
+        and coalesce(created_date <= {{ as_of_var }}, true)
 ),
 
 history_stage_rows as (
@@ -43,6 +49,7 @@ history_stage_rows as (
         _parse_failure is null
         and stage_name is not null
         and not (_is_source_deleted or coalesce(is_deleted, false))
+        and coalesce(created_date <= {{ as_of_var }}, true)
 ),
 
 recorded_rows as (

@@ -1,5 +1,6 @@
-{#- One row per open funnel stage: of the closed deals that entered the stage, the share
-    that were won (the historical stage win rate). Stages no closed deal entered take the
+{#- One row per open funnel stage: of the deals closed by the as-of time that entered the
+    stage, the share that were won (the historical stage win rate; outcomes as of the as-of
+    time, int_opportunity_outcomes). Stages no closed deal entered take the
     overall win rate of closed deals. The fallback probability when too few deals have closed
     to fit the model, and a baseline to compare the model with. -#}
 
@@ -7,8 +8,8 @@ with entries as (
     select * from {{ ref('int_stage_entries') }}
 ),
 
-opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+outcomes as (
+    select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
 funnel as (
@@ -19,7 +20,7 @@ closed_deals as (
     select
         opportunity_id,
         is_won
-    from opportunities
+    from outcomes
     where is_closed
 ),
 

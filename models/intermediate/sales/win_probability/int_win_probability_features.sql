@@ -1,8 +1,10 @@
 {#- One row per interaction on a deal that was open at that moment (a "moment"), with the
     win-probability features just before and just after the interaction (the after-state
-    counts the interaction itself), the deal's amount then (corporate currency), and for deals that have closed since,
-    the final outcome (is_training). One deal in five or so (by a hash of its id) is held
-    out from fitting to measure calibration honestly.
+    counts the interaction itself), the deal's amount then (corporate currency), and for deals
+    closed by the as-of time, their outcome then (is_training; int_opportunity_outcomes, not the
+    export's current IsClosed/IsWon, so a past as-of never learns from later closes). One deal
+    in five or so (by a hash of its id) is held out from fitting to measure calibration
+    honestly.
 
     Incremental on DuckDB, opportunity by opportunity (strategy replace_keys): a deal's rows
     are computed again only when its fingerprint changes, i.e. its interactions, stage
@@ -32,6 +34,16 @@ visits as (
 
 opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+-- each deal's outcome as of the as-of time (a deal closed later is still open: its outcome
+-- is not known yet and it is no training example)
+outcomes as (
+    select
+        opportunity_id,
+        is_closed,
+        is_won
+    from {{ ref('int_opportunity_outcomes') }}
 ),
 
 funnel as (
@@ -104,7 +116,7 @@ all_deal_interactions as (
                 state_fingerprints.states_fingerprint,
                 visit_fingerprints.visits_fingerprint,
                 hash(
-                    opportunities.created_at, opportunities.is_closed, opportunities.is_won,
+                    opportunities.created_at, outcomes.is_closed, outcomes.is_won,
                     opportunities.currency_code
                 ),
                 shared_fingerprint.shared_fingerprint
@@ -117,6 +129,8 @@ all_deal_interactions as (
             on interaction_fingerprints.opportunity_id = visit_fingerprints.opportunity_id
         left join opportunities
             on interaction_fingerprints.opportunity_id = opportunities.opportunity_id
+        left join outcomes
+            on interaction_fingerprints.opportunity_id = outcomes.opportunity_id
     ),
 
     {{ changed_keys_ctes('opportunity_id', 'key_fingerprints') }}
@@ -166,8 +180,8 @@ moments as (
         states.forecast_category,
         visits.entered_at as stage_entered_at,
         opportunities.created_at as deal_created_at,
-        opportunities.is_closed as deal_is_closed,
-        opportunities.is_won as deal_is_won,
+        outcomes.is_closed as deal_is_closed,
+        outcomes.is_won as deal_is_won,
         window_counts.interactions_after,
         window_counts.calls_after,
         window_counts.emails_after,
@@ -188,6 +202,8 @@ moments as (
             and not states.is_closed_stage
     inner join opportunities
         on window_counts.opportunity_id = opportunities.opportunity_id
+    left join outcomes
+        on window_counts.opportunity_id = outcomes.opportunity_id
     left join rates
         on
             opportunities.currency_code = rates.currency_code

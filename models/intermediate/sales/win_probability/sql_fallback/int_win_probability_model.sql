@@ -2,11 +2,12 @@
     Redshift, Spark outside Databricks): no logistic fit, so the scoring uses historical
     stage win rates. Same columns as the Python model's output. -#}
 
+-- deals closed by the as-of time, with their outcome then
 with closed_deals as (
     select
         count(*) as closed_deals,
         sum(case when is_won then 1 else 0 end) as won_deals
-    from {{ ref('stg_salesforce__opportunities') }}
+    from {{ ref('int_opportunity_outcomes') }}
     where is_closed
 ),
 
