@@ -85,6 +85,32 @@ def test_a_last_line_cut_inside_a_quoted_value_is_cut_off_too(tmp_path):
     assert "  - line 2: the last row stops short and the file does not end with a line break" in message
 
 
+def test_an_unclosed_quote_running_to_the_end_of_the_file_names_its_lines(tmp_path):
+    export = copy_export("small", tmp_path / "export")
+    path = export / "Opportunity.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace(",Globex rollout,", ',"Globex rollout,', 1)  # line 5, never closed
+    path.write_text("".join(lines), encoding="utf-8")  # ends with a line break: not cut off
+    message = export_error(export)
+    assert (
+        "Opportunity.csv: 1 row does not split into the header's 15 fields, so its values cannot be "
+        "matched to the columns (line numbers are the file's lines; line 1 is the header):\n"
+        "  - lines 5-11: a double quote opens a value that is not closed where the value ends, so "
+        "the lines after it read as part of that one value.\n"
+        "Fix: Close the quoted value, or double a double quote that is part of the value (`\"\"`). "
+        "Nothing is built until every row has 15 fields."
+    ) == message
+
+
+def test_text_after_a_closing_quote_names_its_line(tmp_path):
+    export = copy_export("small", tmp_path / "export")
+    path = export / "Account.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace('"Acme, Inc."', '"Acme, Inc." (EMEA)')
+    path.write_text("".join(lines), encoding="utf-8")
+    assert "  - line 2: text after the double quote that closes a value (`\"abc\"def`)." in export_error(export)
+
+
 def test_every_malformed_row_of_every_file_is_reported_at_once(tmp_path):
     export = copy_export("small", tmp_path / "export")
     header, rows = read_rows(export / "User.csv")
