@@ -16,9 +16,23 @@ only a day), and a file whose values never decide it is refused unless the order
 
 from __future__ import annotations
 
+import csv
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+
+def allow_long_csv_fields() -> None:
+    """Lifts the csv module's limit on a value's length (131,072 characters by default) for
+    the whole process: a long text or rich-text field may be longer, and a long value is a
+    legitimate one (dbt's landing reads it too: max_line_size in
+    macros/landing/salesforce_export_file_reader.sql). Every module of the package that reads
+    export files with the csv module calls it on import."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+allow_long_csv_fields()
 
 # The date orders a user can name (var crm_date_order, option --date-order).
 DATE_ORDERS = ("auto", "iso", "us", "eu")

@@ -41,7 +41,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from revops_kpis.export_formats import allow_long_csv_fields
 from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
+
+allow_long_csv_fields()
 
 DELETED_COLUMN = "_fivetran_deleted"
 DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"

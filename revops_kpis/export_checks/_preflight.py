@@ -10,6 +10,7 @@ import contextlib
 import csv
 import gzip
 import io
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,16 @@ def _delimiter_name(header_cell: str) -> str | None:
 
 
 @dataclass
+class MalformedRow:
+    """A record whose fields cannot be matched to the header's columns."""
+
+    line: int  # the physical line the record starts on (1 = the header's line)
+    last_line: int  # the physical line it ends on (a quoted line break spans several)
+    fields: int | None  # the fields found (None: the record cannot be split into fields)
+    kind: str  # extra_fields, missing_fields, cut_off, unclosed_quote, stray_quote
+
+
+@dataclass
 class ByteScan:
     """What one pass over a file's bytes found."""
 
@@ -169,32 +180,68 @@ class ByteScan:
     nul_bytes: int = 0
     first_nul_line: int | None = None
     problem: str | None = None  # the file cannot be read as text: a sentence saying where
+    # the CSV records (only when the scan checks them: `_scan_bytes(..., records=True)`)
+    header_fields: int = 0  # the fields of the header, which every row must have
+    records: int = 0  # data records (blank lines skipped, as DuckDB skips them)
+    malformed: list[MalformedRow] = field(default_factory=list)  # the first MALFORMED_ROWS_SHOWN
+    malformed_count: int = 0
+    ends_without_line_break: bool = False  # the last line has no line break after it
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
 _BINARY_SHARE = 0.01  # more control bytes than this in the first chunk: not a text file
+MALFORMED_ROWS_SHOWN = 20  # malformed rows listed per file (all are counted)
 
 
 def _fallback_encoding(encoding: str) -> str | None:
     """The encoding for lines that are not UTF-8: Windows-1252 for 'auto', the named one
-    otherwise, none (strict) for a named UTF-8."""
+    otherwise, none (strict) for a named UTF-8. A named Latin-1 is read as Windows-1252 too,
+    as browsers read it: the two differ only in bytes 0x80-0x9F, which are printable
+    characters in Windows-1252 (the euro sign, curly quotes, dashes) and control characters
+    no text holds in Latin-1 (`decode_line` still reads a line with a byte Windows-1252
+    leaves undefined as Latin-1)."""
     if encoding == "auto":
         return "cp1252"
-    return None if codecs.lookup(encoding).name == "utf-8" else encoding
+    name = codecs.lookup(encoding).name
+    if name == "iso8859-1":
+        return "cp1252"
+    return None if name == "utf-8" else encoding
 
 
 def _scan_bytes(
-    path: Path, encoding: str, limit: int | None = None, compression: str | None = None
+    path: Path,
+    encoding: str,
+    limit: int | None = None,
+    compression: str | None = None,
+    records: bool = False,
 ) -> ByteScan:
     """Decode `path` in chunks, every line in UTF-8 where it is valid UTF-8 and in the fallback
     encoding (`_fallback_encoding`) where it is not; count lines, fallback lines and NUL bytes.
+    With `records`, the same pass also splits the text into CSV records (`_check_records`):
+    rows whose field count is not the header's, unclosed quotes, a cut-off last line.
 
     Reads at most `limit` bytes if given (a character cut by the limit is not an error). A
     problem is a sentence naming the byte offset (in the uncompressed data) and the line.
     """
+    scan = ByteScan()
+    pieces = _decoded_pieces(path, encoding, limit, compression, scan)
+    if records:
+        _check_records(_text_lines(pieces, scan), scan)
+    else:
+        for _piece in pieces:
+            pass
+    if limit is None and scan.ends_without_line_break:
+        scan.lines += 1  # a last line without a line break
+    return scan
+
+
+def _decoded_pieces(
+    path: Path, encoding: str, limit: int | None, compression: str | None, scan: ByteScan
+) -> Iterator[str]:
+    """The text of `path`, piece by piece (a chunk's whole lines, or all of it), decoded as
+    `_scan_bytes` says; fills the byte counts of `scan` and stops at the first problem."""
     wide = encoding.startswith(("utf-16", "utf-32"))
     fallback = None if wide else _fallback_encoding(encoding)
-    scan = ByteScan()
     offset = 0  # absolute offset of data[0]
     read_total = 0
     last = b""
@@ -203,7 +250,7 @@ def _scan_bytes(
         magic = _magic_hint(head)
         if magic and not wide:
             scan.problem = f"it is not a plain text CSV.{magic}"
-            return scan
+            return
         carry = head  # the first bytes go through the same checks
         read_total = len(head)
         first_chunk = True
@@ -223,19 +270,20 @@ def _scan_bytes(
                         f"it contains binary data ({controls} control bytes in its first "
                         f"{len(data)} bytes); it is not a text CSV or it is damaged"
                     )
-                    return scan
+                    return
             if not wide and b"\x00" in data:
                 if scan.first_nul_line is None:
                     scan.first_nul_line = scan.lines + data.count(b"\n", 0, data.find(b"\x00")) + 1
                 scan.nul_bytes += data.count(b"\x00")
             codec = encoding if wide else "utf-8"
             try:
-                data.decode(codec)
+                text = data.decode(codec)
                 good, carry = len(data), b""
             except UnicodeDecodeError as exc:
                 cut = "end of data" in exc.reason and exc.end >= len(data)
                 if cut and chunk:  # a multi-byte character split over two chunks
                     good, carry = exc.start, data[exc.start :]
+                    text = data[:good].decode(codec)
                 elif fallback is None:
                     line = scan.lines + data.count(b"\n", 0, exc.start) + 1
                     bad = data[exc.start : exc.start + 1]
@@ -243,38 +291,159 @@ def _scan_bytes(
                         f"byte 0x{bad.hex()} at byte offset {offset + exc.start} (line {line}) is "
                         f"not valid {encoding} ({exc.reason})"
                     )
-                    return scan
+                    return
                 else:
                     # line by line: whole lines only (the rest waits for the next chunk)
                     end = data.rfind(b"\n") + 1 if chunk else len(data)
                     end = end or len(data)
                     good, carry = end, data[end:]
                     at = 0
+                    parts = []
                     for number, line_bytes in enumerate(data[:end].split(b"\n")):
                         try:
-                            line_bytes.decode("utf-8")
+                            parts.append(line_bytes.decode("utf-8"))
                         except UnicodeDecodeError as line_exc:
                             try:
-                                decoded_lines([line_bytes], fallback).__next__()
+                                parts.append(next(decoded_lines([line_bytes], fallback)))
                             except UnicodeDecodeError:
                                 bad = line_bytes[line_exc.start : line_exc.start + 1]
                                 scan.problem = (
                                     f"byte 0x{bad.hex()} at byte offset {offset + at + line_exc.start} "
                                     f"(line {scan.lines + number + 1}) is valid neither in UTF-8 nor in {fallback}"
                                 )
-                                return scan
+                                return
                             scan.fallback_lines += 1
                             if scan.first_fallback_line is None:
                                 scan.first_fallback_line = scan.lines + number + 1
                         at += len(line_bytes) + 1
+                    text = "\n".join(parts)
             scan.lines += data.count(b"\n", 0, good)
             offset += good
             last = data[good - 1 : good] or last
+            yield text
             if not chunk:
                 break
-    if limit is None and last not in (b"", b"\n"):
-        scan.lines += 1  # a last line without a newline
-    return scan
+    scan.ends_without_line_break = last not in (b"", b"\n")
+
+
+def _text_lines(pieces: Iterable[str], scan: ByteScan) -> Iterator[str]:
+    """Lines (without their line feed) from pieces of text, split at line feeds only, as the
+    scan counts lines (a carriage return stays at the end of its line)."""
+    pending = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        lines = (pending + piece).split("\n")
+        pending = lines.pop()
+        yield from lines
+    if pending:
+        yield pending
+
+
+_BATCH_LINES = 8192  # lines checked at a time: the common line is counted in a comprehension
+
+
+def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
+    """Splits the lines into CSV records as DuckDB's reader does (comma, double quotes, a quote
+    doubled inside quotes, blank lines skipped) and notes in `scan` every record whose field
+    count differs from the header's (its first non-blank record), an opening quote not closed
+    where its value ends, text after a closing quote, and a last record cut off (fewer fields
+    and no line break at the end: an export that stopped mid-row). Line numbers are physical
+    lines.
+
+    A line without a double quote is a whole record of (commas + 1) fields, so the lines of a
+    batch without a quote and with the header's commas are counted at once; the others are
+    read one by one: a line of quoted values without a quote inside them is split on `","`,
+    any other line with a quote is read by the csv module (strict), with the lines its quoted
+    values run over."""
+    source = iter(lines)
+    number = 0  # the physical lines read so far
+    last: MalformedRow | None = None  # the last record, when malformed
+
+    def note(row: MalformedRow) -> None:
+        scan.malformed_count += 1
+        if len(scan.malformed) < MALFORMED_ROWS_SHOWN:
+            scan.malformed.append(row)
+
+    def record(line: str, start: int, more: Iterator[str]) -> tuple[int | None, int]:
+        """(fields of the record starting with `line`, None when it is malformed or blank; the
+        lines it spans); a malformed one is noted."""
+        nonlocal last
+        if '"' not in line:
+            if line in ("", "\r"):
+                return None, 1  # a blank line
+            return line.count(",") + 1, 1
+        text = line[:-1] if line.endswith("\r") else line
+        if len(text) > 1 and text[0] == text[-1] == '"':
+            # every value quoted, as Data Loader writes: "a","b,c","" is 3 values when no
+            # value holds a double quote
+            values = text[1:-1].split('","')
+            if not any('"' in value for value in values):
+                return len(values), 1
+        reader = csv.reader(
+            itertools.chain((line,), more), delimiter=",", quotechar='"', doublequote=True, strict=True
+        )
+        try:
+            fields = len(next(reader))
+        except csv.Error as exc:
+            end = start + reader.line_num - 1
+            # at the end of the file, or closed lines later with text after it: a quote that
+            # was not closed where its value ends; on one line: text after a closing quote
+            unclosed = "end of data" in str(exc) or end > start
+            last = MalformedRow(start, end, None, "unclosed_quote" if unclosed else "stray_quote")
+            note(last)
+            return None, reader.line_num
+        return fields, reader.line_num
+
+    def counted(fields: int | None, start: int, end: int) -> None:
+        nonlocal last
+        if fields is None:
+            return
+        scan.records += 1
+        last = None
+        if fields != scan.header_fields:
+            kind = "extra_fields" if fields > scan.header_fields else "missing_fields"
+            last = MalformedRow(start, end, fields, kind)
+            note(last)
+
+    for line in source:  # the header: the first record that is not blank
+        fields, spanned = record(line, number + 1, source)
+        number += spanned
+        if fields is not None:
+            scan.header_fields = fields
+            break
+    commas = scan.header_fields - 1
+    while True:
+        batch = list(itertools.islice(source, _BATCH_LINES))
+        if not batch:
+            break
+        size = len(batch)
+        if commas:
+            unusual = [j for j, line in enumerate(batch) if '"' in line or line.count(",") != commas]
+        else:  # one column: a blank line has the header's commas too
+            unusual = [j for j, line in enumerate(batch) if '"' in line or "," in line or line in ("", "\r")]
+        done = 0  # batch[:done] is read
+        for j in unusual:
+            if j < done:
+                continue  # a line of the record before
+            if j > done:
+                scan.records += j - done  # lines of the header's commas, without quotes
+                last = None
+            rest = (batch[k] for k in range(j + 1, size))
+            fields, spanned = record(batch[j], number + j + 1, itertools.chain(rest, source))
+            counted(fields, number + j + 1, number + j + spanned)
+            done = j + spanned
+        if done < size:
+            scan.records += size - done
+            last = None
+        number += max(size, done)  # a record past the batch took its lines from the source
+    if (
+        last is not None
+        and scan.ends_without_line_break
+        and last.kind in ("missing_fields", "unclosed_quote")
+        and last.line > 1
+    ):
+        last.kind = "cut_off"
 
 
 def _read_csv_header(
@@ -503,7 +672,9 @@ def inspect_export(
 
     for ef in files.values():
         kind = "required" if ef.required else "optional"
-        if ef.empty:
+        if ef.empty and ef.required:
+            pass  # a problem (_empty_required_problem)
+        elif ef.empty:
             warn.append(f"{ef.name} is empty (no header, no rows); the {kind} object {ef.object_name} will have no rows.")
         elif ef.header_only:
             warn.append(f"{ef.name} has a header but no rows; the {kind} object {ef.object_name} will have no rows.")
@@ -552,21 +723,30 @@ def _inspect_file(
         ef.read_path = ef.path
         return problems
     problems = _inspect_csv_head(ef, encoding)
-    if problems or ef.empty:
+    if problems:
         return problems
+    if ef.empty:
+        return [_empty_required_problem(ef)] if spec.required else []
     problems = _match_columns(ef, spec, dbt_vars)
     if problems and ef.header_only and not spec.required:
         # a header-only optional file is an object without rows, whatever columns it has
         ef.notes.append(f"{ef.name}: a header without rows: read as no {ef.object_name} rows.")
         return []
     try:
-        scan = _scan_bytes(ef.path, encoding, compression=ef.compression)
+        scan = _scan_bytes(ef.path, encoding, compression=ef.compression, records=True)
     except (OSError, EOFError) as exc:  # a damaged .gz
         scan = ByteScan(problem=f"it cannot be decompressed ({exc})")
     if scan.problem:
         return problems + [_decode_problem(ef, encoding, scan.problem)]
-    ef.rows = max(scan.lines - 1, 0) if not ef.header_only else 0
-    ef.rows_exact = False
+    ef.rows, ef.rows_exact = scan.records, True
+    if scan.malformed_count:
+        problems.append(_malformed_rows_problem(ef, scan))
+    elif scan.ends_without_line_break and scan.records:
+        ef.notes.append(
+            f"{ef.name}: its last line (line {scan.lines}) ends without a line break. Its fields "
+            f"are all there, so it is read; if the export was cut off, its last value may be "
+            f"incomplete: a complete export ends with a line break."
+        )
     ef.fallback_lines, ef.first_fallback_line = scan.fallback_lines, scan.first_fallback_line
     ef.nul_bytes, ef.first_nul_line = scan.nul_bytes, scan.first_nul_line
     if scan.fallback_lines:
@@ -579,6 +759,73 @@ def _inspect_file(
     if problems:
         return problems
     return _inspect_dates(ef, spec, encoding, date_order, dbt_vars)
+
+
+def _empty_required_problem(ef: ExportFile) -> str:
+    what = "0 bytes" if ef.size_bytes == 0 else "only blank lines"
+    return (
+        f"{ef.name}: the file is empty ({what}: no header, no rows), and {ef.object_name} is a "
+        f"required object. The export of {ef.object_name} failed or was interrupted: export it "
+        f"again (a file with no {ef.object_name} records still has its header line)."
+    )
+
+
+# per kind of malformed row: what it probably is, and the fix
+_MALFORMED_ROW_HINTS = {
+    "extra_fields": (
+        "more fields than the header: a value with a comma that is not enclosed in double quotes "
+        "(`Fabrikam, Foods Inc.` instead of `\"Fabrikam, Foods Inc.\"`)",
+        "enclose every value that holds a comma, a double quote or a line break in double quotes "
+        "(and double the quotes inside it), or export the object again with Data Loader, which does",
+    ),
+    "missing_fields": (
+        "fewer fields than the header: a row cut short, or a line break inside a value that is "
+        "not enclosed in double quotes",
+        "complete the row, or enclose the value with the line break in double quotes, or export the "
+        "object again",
+    ),
+    "unclosed_quote": (
+        "a double quote opens a value that is not closed where the value ends, so the lines after "
+        "it read as part of that one value",
+        "close the quoted value, or double a double quote that is part of the value (`\"\"`)",
+    ),
+    "stray_quote": (
+        "text after the double quote that closes a value (`\"abc\"def`)",
+        "double a double quote that is part of a quoted value (`\"abc\"\"def\"`), or enclose the "
+        "whole value in double quotes",
+    ),
+    "cut_off": (
+        "the last row stops short and the file does not end with a line break: the file was cut off "
+        "(an interrupted download, copy or export)",
+        "export the object again; a complete file ends with a line break",
+    ),
+}
+
+
+def _malformed_rows_problem(ef: ExportFile, scan: ByteScan) -> str:
+    """One paragraph naming every malformed row of a file (the first MALFORMED_ROWS_SHOWN,
+    with the count of the others), its line, the fields found and expected, and the fix."""
+    expected = scan.header_fields
+    count = scan.malformed_count
+    lines = []
+    for row in scan.malformed:
+        where = f"line {row.line}" if row.last_line == row.line else f"lines {row.line}-{row.last_line}"
+        found = ""
+        if row.fields is not None:
+            found = f"{row.fields} field{'s' if row.fields != 1 else ''} instead of {expected}: "
+        lines.append(f"  - {where}: {found}{_MALFORMED_ROW_HINTS[row.kind][0]}.")
+    if count > len(scan.malformed):
+        lines.append(f"  - and {count - len(scan.malformed):,} more row(s) like these.")
+    kinds = list(dict.fromkeys(row.kind for row in scan.malformed))
+    fixes = "; ".join(f"{_MALFORMED_ROW_HINTS[kind][1]}" for kind in kinds)
+    rows = "row does" if count == 1 else "rows do"
+    return (
+        f"{ef.name}: {count:,} {rows} not split into the header's {expected} fields, so "
+        f"{'its values' if count == 1 else 'their values'} cannot be matched to the columns "
+        f"(line numbers are the file's lines; line 1 is the header):\n" + "\n".join(lines)
+        + f"\nFix: {fixes[0].upper() + fixes[1:]}. Nothing is built until every row has "
+        f"{expected} fields."
+    )
 
 
 def _inspect_dates(

@@ -352,8 +352,9 @@ def test_binary_junk_names_the_file(tmp_path):
 def test_a_nul_byte_in_a_row_is_read_with_a_warning(tmp_path):
     # a rich-text field can hold a NUL byte: the file is text, the byte is read as it is
     export = make_export(tmp_path / "export", rows=50)
-    with (export / "User.csv").open("ab") as fh:
-        fh.write(b"005000000000099AAA,bad\x00row\n")
+    header, _ = read_table(export / "User.csv")
+    with (export / "User.csv").open("ab") as fh:  # a whole row: every field of the header
+        fh.write(b"005000000000099AAA,bad\x00row" + b"," * (len(header) - 2) + b"\n")
     pf = preflight(export)
     assert pf.files["User"].nul_bytes == 1 and pf.files["User"].first_nul_line == 52
     assert any("User.csv" in w and "NUL" in w and "line 52" in w for w in pf.warnings)
@@ -487,16 +488,24 @@ def test_header_only_and_empty_files_warn(tmp_path):
     header, _ = read_table(export / "Account.csv")
     write_csv(export / "Account.csv", header, [])
     (export / "Lead.csv").write_bytes(b"")
+    opportunities = (export / "Opportunity.csv").read_bytes()
     (export / "Opportunity.csv").write_bytes(b"")
+    # a zero-byte required file is a failed export, not an object without rows: it stops the
+    # run (nothing to validate); an optional one is an absent object
+    with pytest.raises(ExportError) as err:
+        preflight(export)
+    assert str(err.value) == (
+        "Opportunity.csv: the file is empty (0 bytes: no header, no rows), and Opportunity is a "
+        "required object. The export of Opportunity failed or was interrupted: export it again "
+        "(a file with no Opportunity records still has its header line)."
+    )
+    (export / "Opportunity.csv").write_bytes(opportunities)
     pf = preflight(export)
-    assert pf.files["Opportunity"].empty
     assert pf.files["OpportunityHistory"].header_only and pf.files["Account"].header_only and pf.files["Lead"].empty
     assert all(any(f"{name}.csv" in w for w in pf.warnings) for name in ("OpportunityHistory", "Account", "Lead"))
     v = validate_export(export, tmp_path / "report")
     assert not v.success  # a required object without rows fails its row-count expectation
     assert not outcome(v, "OpportunityHistory", "expect_table_row_count_to_be_between", None).success
-    assert [o.expectation_type for o in v.object("Opportunity").outcomes] == ["expect_table_row_count_to_be_between"]
-    assert not v.object("Opportunity").success
     # an optional object without rows is no failure: header-only or empty, it is read as an
     # absent object (dbt gets '' for it in crm_export_files) and not validated
     assert {"Account", "Lead"}.isdisjoint(o.object_name for o in v.objects)
@@ -615,14 +624,16 @@ def test_duplicate_and_null_ids(tmp_path):
     assert not outcome(v, "Account", "expect_column_values_to_not_be_null", "Id").success
 
 
-def test_malformed_rows_are_counted(tmp_path):
+def test_a_row_with_too_many_fields_stops_the_checks(tmp_path):
+    # no `mostly` for a row whose values cannot be matched to columns: dbt cannot read the file
     export = make_export(tmp_path / "export", rows=40)
+    header, _ = read_table(export / "Account.csv")
     with (export / "Account.csv").open("a") as fh:
         fh.write("001000000000777AAA,too,many,fields,here,and,more,and,more,x,y\n")
-    v = validate_export(export, tmp_path / "report")
-    acc = v.object("Account")
-    assert acc.malformed_lines == [42] and acc.rows_validated == 40
-    assert v.success  # 1 in 41 is within mostly=0.95
+    with pytest.raises(ExportError) as err:
+        validate_export(export, tmp_path / "report")
+    assert f"Account.csv: 1 row does not split into the header's {len(header)} fields" in str(err.value)
+    assert f"  - line 42: 11 fields instead of {len(header)}: more fields than the header" in str(err.value)
 
 
 def test_large_file_is_sampled(tmp_path):
@@ -630,7 +641,8 @@ def test_large_file_is_sampled(tmp_path):
     v = validate_export(export, tmp_path / "report", sample_rows=50)
     opp = v.object("Opportunity")
     assert opp.sampled and opp.rows_validated == 50
-    assert "Sampled: validated the first 50 rows of about 120" in v.markdown_path.read_text()
+    # the preflight's pass over the file counts its rows exactly
+    assert "Sampled: validated the first 50 rows of 120" in v.markdown_path.read_text()
     assert json.loads(v.json_path.read_text())["summary"]["sampled_objects"]
 
 
@@ -649,7 +661,14 @@ def test_personal_values_never_reported(tmp_path):
         rows[i][idx["Id"]] = PII  # a misplaced email in the id column
         rows[i][idx["IsActive"]] = PII
     rows[11][idx["ManagerId"]] = PII  # as if shifted by a missing field
-    rows[12] = rows[12][: idx["ManagerId"]] + [PII]  # a short row: the email lands in ManagerId
+    short_row = rows[12][: idx["ManagerId"]] + [PII]  # a short row: the email lands in ManagerId
+    write_csv(user, header, rows[:12] + [short_row] + rows[13:])
+    with pytest.raises(ExportError) as err:  # the row is named by its line, never its values
+        preflight(export)
+    assert "User.csv: 1 row does not split" in str(err.value) and "line 14:" in str(err.value)
+    assert PII not in str(err.value) and "leaky.person" not in str(err.value)
+    # the same row with every field: the email shifted into ManagerId, the rest blank
+    rows[12] = short_row + [""] * (len(header) - len(short_row))
     write_csv(user, header, rows)
     task = export / "Task.csv"
     theader, trows = read_table(task)
