@@ -3,7 +3,8 @@
     corporate currency (converted at the rate in force on the outcome date for closed deals,
     on the as-of date for open ones).
     A deal is closed when its last history row is in a closed stage, or when its history has
-    no row of its final close but its Opportunity row says IsClosed (then at its CloseDate).
+    no row of its final close but its Opportunity row says IsClosed (then at its CloseDate) and
+    the history has no row after the as-of time (else the row shows a later state than then).
     closed_at (durations) = when it entered its final closed stage, from the stage history;
     without a closing history row, 00:00 of its CloseDate in the reporting time zone (a
     calendar date); never before created_at. outcome_date (the period) = the deal's CloseDate
@@ -51,6 +52,15 @@ funnel as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+-- deals whose stage history goes on after the as-of time: their Opportunity row shows a later
+-- state than the as-of time's, so it cannot close them (the history up to as_of decides)
+changed_after_as_of as (
+    select distinct history.opportunity_id
+    from {{ ref('stg_salesforce__opportunity_history') }} as history
+    cross join as_of
+    where history.changed_at > as_of.as_of
 ),
 
 last_states as (
@@ -108,7 +118,9 @@ states_compared as (
         last_states.probability_rate,
         last_transitions.changed_at as last_transition_at,
         coalesce(opportunities.is_won, deal_row_stages.is_won, false) as is_deal_row_won,
-        not last_states.is_closed_stage and coalesce(opportunities.is_closed, false) as is_closed_by_deal_row,
+        not last_states.is_closed_stage
+        and coalesce(opportunities.is_closed, false)
+        and changed_after_as_of.opportunity_id is null as is_closed_by_deal_row,
         last_states.is_closed_stage and (
             last_transitions.transition_type in ('closed_won', 'closed_lost')
             or (last_transitions.transition_type = 'created' and not last_transitions.is_inferred_from_deal)
@@ -120,6 +132,8 @@ states_compared as (
         on opportunities.opportunity_id = last_transitions.opportunity_id and last_transitions.recency = 1
     left join funnel as deal_row_stages
         on opportunities.stage_name = deal_row_stages.stage_name
+    left join changed_after_as_of
+        on opportunities.opportunity_id = changed_after_as_of.opportunity_id
 ),
 
 -- the deal's final state: its last history row, or its Opportunity row when that closed it
