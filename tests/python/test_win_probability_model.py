@@ -79,13 +79,14 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
         "or s.probability_method <> 'stage_win_rate'",
     )
     assert mismatches == [(0,)]
-    # the stage win rate worked out independently: deals closed at the as-of time (the stage of
-    # their last history row, or their current stage without history, is a closed funnel stage;
-    # not the export's IsClosed, which the last history row can contradict) that entered the
-    # stage (a history row in it, or no history at all and created in it), won share. On the
-    # demo, stage 2 is the inferred Stage X: of its five deals only 0065J000mDj004aQQA (lost)
-    # is closed by its history; 004g (IsClosed, but its last row is Stage X) and 009q (IsWon, no
-    # history, in the open Stage X) are open, so the rate is 0/1 (it was 1/3 on IsClosed/IsWon).
+    # the stage win rate worked out independently: deals closed at the as-of time (the default
+    # as_of, the latest timestamp: no history after it) that entered the stage (a history row in
+    # it, or no history at all and created in it), won share. A deal is closed when the stage of
+    # its last history row (its current stage without history) is a closed funnel stage, with
+    # that stage's outcome; or, when that stage is open, when its Opportunity row says IsClosed,
+    # with the row's IsWon (the history lacks the close). On the demo, stage 2 is the inferred
+    # Stage X: 0065J000mDj004aQQA is lost by its history; 004g (IsClosed, not won, its last row in
+    # Stage X) is lost and 009q (IsWon, no history, created in Stage X) won by their rows: 1/3.
     stage, rate = query(duckdb_path, "select stage_name, stage_win_rate from intermediate.int_stage_win_rates "
                                      "where stage_order = 2")[0]
     won, closed = query(
@@ -95,14 +96,19 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
         "from staging.stg_salesforce__opportunity_history), "
         "final_stages as (select o.opportunity_id, coalesce(h.stage_name, o.stage_name) as stage_name "
         "from staging.stg_salesforce__opportunities as o "
-        "left join last_rows as h on o.opportunity_id = h.opportunity_id and h.recency = 1) "
-        "select sum(case when f.is_won then 1 else 0 end), count(*) from final_stages as d "
+        "left join last_rows as h on o.opportunity_id = h.opportunity_id and h.recency = 1), "
+        "outcomes as (select d.opportunity_id, "
+        "case when f.is_closed then f.is_won else coalesce(o.is_won, false) end as is_won "
+        "from final_stages as d "
         "inner join staging.stg_salesforce__stage_funnel as f on d.stage_name = f.stage_name "
         "inner join staging.stg_salesforce__opportunities as o on d.opportunity_id = o.opportunity_id "
-        "where f.is_closed and (exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        "where f.is_closed or coalesce(o.is_closed, false)) "
+        "select sum(case when outcomes.is_won then 1 else 0 end), count(*) from outcomes "
+        "inner join staging.stg_salesforce__opportunities as o on outcomes.opportunity_id = o.opportunity_id "
+        f"where exists (select 1 from staging.stg_salesforce__opportunity_history as h "
         f"where h.opportunity_id = o.opportunity_id and h.stage_name = '{stage}') "
         f"or (o.stage_name = '{stage}' and not exists (select 1 from staging.stg_salesforce__opportunity_history as h "
-        "where h.opportunity_id = o.opportunity_id)))",
+        "where h.opportunity_id = o.opportunity_id))",
     )[0]
-    assert (stage, won, closed) == ("Stage X", 0, 1)
+    assert (stage, won, closed) == ("Stage X", 1, 3)
     assert math.isclose(rate, won / closed)
