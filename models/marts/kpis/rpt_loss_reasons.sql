@@ -11,6 +11,17 @@ lost_attributed as (
     {{ attribute_to_grains_and_periods('lost_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
 
+lost_published as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        amount,
+        {{ mask_contact_details('loss_reason') }} as loss_reason
+    from lost_attributed
+),
+
 reasons as (
     select
         grain,
@@ -20,7 +31,7 @@ reasons as (
         loss_reason,
         cast(sum(amount) as decimal(18, 2)) as lost_amount,
         count(*) as lost_count
-    from lost_attributed
+    from lost_published
     group by grain, grain_id, period_grain, period_start, loss_reason
 )
 

@@ -25,7 +25,7 @@ won as (
 final as (
     select
         accounts.account_id,
-        accounts.account_name,
+        {{ mask_contact_details('accounts.account_name') }} as account_name,
         accounts.owner_id,
         accounts.industry,
         accounts.account_type,

@@ -12,7 +12,7 @@ final as (
     select
         opportunity_id,
         account_id,
-        opportunity_name,
+        {{ mask_contact_details('opportunity_name') }} as opportunity_name,
         opportunity_type,
         lead_source,
         stage_name,
@@ -38,7 +38,7 @@ final as (
         currency_code,
         is_missing_conversion_rate,
         sales_cycle_days,
-        loss_reason,
+        {{ mask_contact_details('loss_reason') }} as loss_reason,
         {{ fiscal_period_start('created_date', 'quarter') }} as created_fiscal_quarter_start,
         {{ fiscal_period_start('outcome_date', 'quarter') }} as closed_fiscal_quarter_start
     from outcomes
