@@ -7,9 +7,11 @@
     the history has no row after the as-of time (else the row shows a later state than then).
     closed_at (durations) = when it entered its final closed stage, from the stage history;
     without a closing history row, 00:00 of its CloseDate in the reporting time zone (a
-    calendar date); never before created_at. outcome_date (the period) = the deal's CloseDate
-    as of its final close (the closing history state's, else the Opportunity row's), or the
-    reporting-zone date of closed_at with var outcome_date_source: stage_history. A closing
+    calendar date, never later than the as-of time); never before created_at. outcome_date (the
+    period) = the deal's CloseDate as of its final close (the closing history state's, else the
+    Opportunity row's), or the reporting-zone date of closed_at with var outcome_date_source:
+    stage_history; a CloseDate later than the as-of date gives way to closed_at's date (the
+    outcome is known, its CloseDate has not come: it must count in a period that exists). A closing
     history timestamp more than var back_dated_close_tolerance_days days from CloseDate, or a
     CloseDate before the creation date, is is_back_dated_close (a data-quality flag); its sales
     cycle still runs from created_at to closed_at, so it is never negative (0 at worst). -#}
@@ -176,10 +178,12 @@ closes_timed as (
         case
             when not final_states.is_closed then null
             when final_states.is_close_recorded_in_history then final_states.last_transition_at
-            -- CloseDate is a calendar date: its start in the reporting time zone
-            else {{ reporting_midnight_utc('final_states.close_date') }}
+            -- CloseDate is a calendar date: its start in the reporting time zone, and the deal
+            -- is closed by the as-of time (its row says so) even when that date is later
+            else least({{ reporting_midnight_utc('final_states.close_date') }}, as_of.as_of)
         end as recorded_closed_at
     from final_states
+    cross join as_of
 ),
 
 outcomes as (
@@ -250,6 +254,10 @@ outcomes_dated as (
     select
         dated.*,
         case
+            -- a CloseDate after the as-of date has not come yet: the outcome, known by then,
+            -- counts on the date its close was recorded (and is flagged back-dated below)
+            when dated.is_closed and {{ outcome_date_of_close }} > {{ to_reporting_date('as_of.as_of') }}
+                then dated.closed_date
             when dated.is_closed then {{ outcome_date_of_close }}
         end as outcome_date,
         coalesce(
@@ -268,6 +276,7 @@ outcomes_dated as (
             false
         ) as is_back_dated_close
     from dated
+    cross join as_of
 ),
 
 converted as (
