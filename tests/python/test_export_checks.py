@@ -43,6 +43,7 @@ VALID = {
     "integer": "3",
     "boolean": "true",
     "forecast_category": "Commit",
+    "currency_code": "USD",
 }
 ID_PREFIX = {
     "Opportunity": "006",
