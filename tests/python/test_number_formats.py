@@ -270,3 +270,24 @@ def test_locale_reports_give_the_kpis_worked_out_by_hand(runs, variant):
         ("2025-01-01", 1, 1, Decimal("10000.00"), 0.5, 10000.0, 0, Decimal("0.00"), Decimal("0.00")),
         ("2025-04-01", 2, 0, Decimal("27500.00"), 1.0, 13750.0, 2, Decimal("28000.00"), Decimal("20000.00")),
     ]
+
+
+def test_dbt_run_directly_reads_the_copies_check_export_prints(tmp_path, capsys):
+    # dbt alone reads the export where it is: the German report's amounts and dates are then
+    # quarantined (invalid_amount, invalid_timestamp), never read wrong; with the vars
+    # check-export prints, it reads the converted copies like the command line
+    import json
+
+    from dbt_helpers import build
+    from revops_kpis.export_checks import main as check_export
+
+    assert check_export(["--export", str(REAL_TOOLS / "report_de"), "--report-dir", str(tmp_path / "report")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "converted copies for dbt run directly" in x)
+    printed = json.loads(line.split("--vars ", 1)[1].strip("'"))
+    assert set(printed["crm_export_files"]) == {"Opportunity", "OpportunityHistory", "Account"}
+    duckdb_path = build(REAL_TOOLS / "report_de", tmp_path / "work", extra_vars={
+        **printed, "crm_export_timezone": "Europe/Berlin", "as_of": "2025-07-01T00:00:00Z",
+    })
+    assert query(duckdb_path, "select count(*) from staging.stg_salesforce__quarantine") == [(0,)]
+    amounts = dict(query(duckdb_path, "select opportunity_id, amount from staging.stg_salesforce__opportunities"))
+    assert amounts == _fixture_amounts("report_de")
