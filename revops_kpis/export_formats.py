@@ -288,7 +288,7 @@ def _number_shape(text: str) -> tuple[str, str, str] | None:
     if spaced:
         # spaces only between thousands, the decimal mark (if any) after them
         head, mark, tail = _split_last_mark(body, ".,")
-        if not _GROUPED.fullmatch(head) or any(ch in head for ch in ".,"):
+        if not _GROUPED.fullmatch(head) or any(ch in head for ch in ".,") or (mark and not tail.isdigit()):
             return None
         if not mark:
             return "spaced", sign, body
@@ -316,7 +316,7 @@ def _number_shape(text: str) -> tuple[str, str, str] | None:
 
 
 def _split_last_mark(body: str, marks: str) -> tuple[str, str, str]:
-    """(before, mark, after) around the last of `marks` in `body`; ('body', '', '') without."""
+    """(before, mark, after) around the last of `marks` in `body`; (body, '', '') without one."""
     at = max(body.rfind(mark) for mark in marks)
     if at < 0:
         return body, "", ""
