@@ -71,6 +71,7 @@ def command_run(args: argparse.Namespace) -> int:
     extra_vars = _parse_vars(args.vars)
     encoding = args.encoding or extra_vars.get("crm_export_encoding", "auto")
     date_order = args.date_order or extra_vars.get("crm_date_order", "auto")
+    number_format = args.number_format or extra_vars.get("crm_number_format", "auto")
     loss_reason_field = extra_vars.get("loss_reason_field", "Loss_Reason__c")
     # copies of the files dbt cannot read as they are, beside the warehouse they build
     prepared_dir = duckdb_path.with_name(duckdb_path.stem + ".prepared_export")
@@ -81,8 +82,14 @@ def command_run(args: argparse.Namespace) -> int:
     try:
         if args.skip_export_checks:
             checked = preflight(
-                export_path, encoding=encoding, loss_reason_field=loss_reason_field, date_order=date_order
+                export_path,
+                encoding=encoding,
+                loss_reason_field=loss_reason_field,
+                date_order=date_order,
+                number_format=number_format,
             )
+            for warning in checked.warnings:
+                print(f"  warning: {warning}")
             for note in checked.notes:
                 print(f"  {note}")
             export_files = prepare_export(
@@ -97,6 +104,7 @@ def command_run(args: argparse.Namespace) -> int:
                 loss_reason_field=loss_reason_field,
                 progress=lambda message: print(f"  {message}", flush=True),
                 date_order=date_order,
+                number_format=number_format,
                 prepared_dir=prepared_dir,
                 corporate_currency=str(extra_vars.get("corporate_currency", "USD")),
             )
@@ -114,7 +122,8 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"\nThe export cannot be used:\n\n{exc}", file=sys.stderr)
         return 2
 
-    # dbt reads the files the checks accepted: prepared copies are UTF-8 with ISO dates
+    # dbt reads the files the checks accepted: prepared copies are UTF-8 with ISO dates and
+    # plain numbers
     extra_vars["crm_export_files"] = export_files
     if not encoding.startswith(("utf-16", "utf-32")):
         extra_vars["crm_export_encoding"] = "utf-8"
@@ -250,6 +259,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--date-order", choices=["auto", "iso", "us", "eu"],
                      help="how locale dates (03/04/2025) are read: auto (default: from the values, per file), "
                           "us (month/day/year), eu (day/month/year), iso (var crm_date_order)")
+    run.add_argument("--number-format", choices=["auto", "us", "eu"],
+                     help="how amounts and numbers are read: auto (default: from the values, per file), "
+                          "us (1,200.50), eu (1.200,50 or 1 200,50) (var crm_number_format)")
     run.add_argument("--vars", help="dbt vars as YAML, e.g. '{as_of: \"2026-06-30\", fiscal_year_start_month: 2}'")
     run.add_argument("--skip-export-checks", action="store_true",
                      help="run only the preflight, not the Great Expectations suite")

@@ -8,10 +8,16 @@ Exports made by other tools than Data Loader write otherwise:
 - the Data Export Service writes ISO-8859-1 when the org asks for it, and files assembled by
   hand mix UTF-8 lines with Windows-1252 ones.
 
+- report exports and spreadsheets write numbers in the user's locale too: `1,200.50` (US),
+  `1.200,50` (German), `1 200,50` with a no-break space (French), `(1,200.50)` for a negative
+  in an accounting format.
+
 This module holds those rules; `revops_kpis.export_prepare` applies them to a file, and the
 export checks report what they found. Nothing here guesses silently: a date order is taken
 from the values that decide it (a first part above 12 can only be a day, a second part above 12
-only a day), and a file whose values never decide it is refused unless the order is named.
+only a day), and a file whose values never decide it is refused unless the order is named; the
+same for the decimal mark of numbers (`12,5` can only be a decimal comma, `0.25` only a decimal
+point, `35.700` either).
 """
 
 from __future__ import annotations
@@ -239,3 +245,227 @@ def decoded_lines(
         if fell_back and counter is not None:
             counter[0] += 1
         yield text
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers: which mark is the decimal one
+# --------------------------------------------------------------------------------------------
+# The number formats a user can name (var crm_number_format, option --number-format).
+NUMBER_FORMATS = ("auto", "us", "eu")
+NUMBER_FORMAT_LABELS = {
+    "us": "US (decimal point: 1,200.50)",
+    "eu": "European (decimal comma: 1.200,50, 1 200,50)",
+}
+# Spaces written between thousands: a space, a no-break space (U+00A0, what French and other
+# locales wrote until Java 13 / CLDR 34) and a narrow no-break space (U+202F, what they write
+# since); no locale uses one as its decimal mark.
+_SPACES = " \u00a0\u202f"
+# A number as a locale writes it: an optional sign (or accounting parentheses), digits with
+# ',' '.' or spaces between them; classified by `_number_shape`.
+_LOCALE_NUMBER = re.compile(
+    r"(?P<open>\()?(?P<sign>[+-])?(?P<body>\d[\d.,\u00a0\u202f ]*\d|\d)(?P<close>\))?"
+)
+_PLAIN_EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:(?P<mark>[.,\u00a0\u202f ])\d{3})(?:(?P=mark)\d{3})*")
+
+
+def _number_shape(text: str) -> tuple[str, str, str] | None:
+    """(shape, sign, body) of a number as written, or None when it is not one.
+
+    shape: 'plain' (digits only: the same in every format), 'us' (only a decimal point can
+    read it: `1,200.50`, `0.25`, `1234.5`, `1,200,000`), 'eu' (only a decimal comma:
+    `1.200,50`, `12,5`, `1.200.000`), 'ambiguous' (`35.700`, `1,200`: one mark followed by
+    exactly three digits, after 1-3 digits that do not start with 0, reads as thousands in one
+    format and as a decimal in the other), 'spaced' (thousands split by spaces and no decimal
+    mark: `1 200`, the same in every format). A negative number in accounting parentheses
+    `(1,200.50)` has sign '-'."""
+    match = _LOCALE_NUMBER.fullmatch(text)
+    if not match or bool(match["open"]) != bool(match["close"]) or (match["open"] and match["sign"]):
+        return None
+    sign = "-" if match["open"] else (match["sign"] or "")
+    body = match["body"]
+    spaced = any(space in body for space in _SPACES)
+    if spaced:
+        # spaces only between thousands, the decimal mark (if any) after them
+        head, mark, tail = _split_last_mark(body, ".,")
+        if not _GROUPED.fullmatch(head) or any(ch in head for ch in ".,") or (mark and not tail.isdigit()):
+            return None
+        if not mark:
+            return "spaced", sign, body
+        return ("us" if mark == "." else "eu"), sign, body
+    if body.isdigit():
+        return "plain", sign, body
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        # the last mark is the decimal one; the other one splits thousands
+        head, mark, _tail = _split_last_mark(body, ".,")
+        other = "," if mark == "." else "."
+        if mark in head or not _GROUPED.fullmatch(head) or other not in head:
+            return None
+        return ("us" if mark == "." else "eu"), sign, body
+    mark = "." if dots else ","
+    if body.count(mark) > 1:  # 1,200,000 / 1.200.000: only thousands
+        if not _GROUPED.fullmatch(body):
+            return None
+        return ("us" if mark == "," else "eu"), sign, body
+    head, _mark, tail = body.partition(mark)
+    decimal = "us" if mark == "." else "eu"
+    if len(tail) == 3 and 1 <= len(head) <= 3 and not head.startswith("0"):
+        return "ambiguous", sign, body
+    return decimal, sign, body
+
+
+def _split_last_mark(body: str, marks: str) -> tuple[str, str, str]:
+    """(before, mark, after) around the last of `marks` in `body`; (body, '', '') without one."""
+    at = max(body.rfind(mark) for mark in marks)
+    if at < 0:
+        return body, "", ""
+    return body[:at], body[at], body[at + 1 :]
+
+
+@dataclass
+class NumberEvidence:
+    """What the number values of one file say about their decimal mark."""
+
+    plain: int = 0  # digits only (and plain exponents): read alike in every format
+    us: int = 0  # values only a decimal point reads
+    eu: int = 0  # values only a decimal comma reads
+    ambiguous: int = 0  # 35.700 / 1,200: thousands in one format, a decimal in the other
+    grouped: int = 0  # values with thousands separators or accounting parentheses (rewritten)
+    other: int = 0  # non-empty values that are no number in any format (left to staging)
+    first_us: tuple[int, str, str] | None = None  # (row, column, value) of the first such value
+    first_eu: tuple[int, str, str] | None = None
+    first_ambiguous: tuple[int, str, str] | None = None
+    columns: dict[str, None] = field(default_factory=dict)  # the columns with non-plain values
+
+    def add(self, value: str, row: int, column: str = "") -> None:
+        text = value.strip(_SPACES)
+        if not text or text.lower() == "null":
+            return
+        if _PLAIN_EXPONENT.fullmatch(text):
+            self.plain += 1
+            return
+        shape = _number_shape(text)
+        if shape is None:
+            self.other += 1
+            return
+        kind, _sign, body = shape
+        if "(" in text or kind == "spaced" or (kind in ("us", "eu") and _has_thousands(body, kind)):
+            self.grouped += 1  # rewritten whatever the format
+            self.columns.setdefault(column, None)
+        if kind in ("plain", "spaced"):
+            self.plain += 1
+            return
+        self.columns.setdefault(column, None)
+        if kind == "us":
+            self.us += 1
+            self.first_us = self.first_us or (row, column, text)
+        elif kind == "eu":
+            self.eu += 1
+            self.first_eu = self.first_eu or (row, column, text)
+        else:
+            self.ambiguous += 1
+            self.first_ambiguous = self.first_ambiguous or (row, column, text)
+
+    def merge(self, other: NumberEvidence) -> None:
+        for name in ("plain", "us", "eu", "ambiguous", "grouped", "other"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.first_us = self.first_us or other.first_us
+        self.first_eu = self.first_eu or other.first_eu
+        self.first_ambiguous = self.first_ambiguous or other.first_ambiguous
+        self.columns.update(other.columns)
+
+
+def _has_thousands(body: str, kind: str) -> bool:
+    return ("," if kind == "us" else ".") in body or any(space in body for space in _SPACES)
+
+
+@dataclass(frozen=True)
+class NumberFormatDecision:
+    """The format a file's numbers are read in, or why none can be chosen.
+
+    number_format: 'plain' (no value needs a format: nothing to convert), 'us' or 'eu';
+    None when the values cannot decide (`problem`: 'conflict' or 'undecided').
+    """
+
+    number_format: str | None
+    problem: str | None = None
+    reason: str = ""
+
+
+def _at(example: tuple[int, str, str]) -> str:
+    row, column, value = example
+    return f"{value!r} ({column}, row {row})" if column else f"{value!r} (row {row})"
+
+
+def decide_number_format(evidence: NumberEvidence, requested: str = "auto") -> NumberFormatDecision:
+    """The number format of one file from its evidence, honouring a named format.
+
+    A named format ('us', 'eu') is used as given, except that a value only the other format
+    reads is a conflict. 'auto' reads the format off the values: values only a decimal comma
+    reads (`12,5`, `1.200,50`, `1.200.000`) -> 'eu'; values only a decimal point reads
+    (`1,200.50`, `0.25`, `1234.5`) -> 'us'; both -> conflict; only ambiguous values (`35.700`,
+    `1,200`) -> undecided; nothing but plain values -> 'plain'.
+    """
+    if requested not in NUMBER_FORMATS:
+        raise ValueError(f"number format must be one of {', '.join(NUMBER_FORMATS)}, not {requested!r}")
+    if requested in ("us", "eu"):
+        clash = evidence.first_eu if requested == "us" else evidence.first_us
+        if clash is not None:
+            mark = "comma" if requested == "us" else "point"
+            return NumberFormatDecision(
+                None, "conflict", f"{_at(clash)} has a decimal {mark}"
+            )
+        return NumberFormatDecision(
+            requested if _rewritten(evidence, requested) else "plain", reason=f"named: {requested}"
+        )
+    if evidence.us and evidence.eu:
+        return NumberFormatDecision(
+            None, "conflict",
+            f"{_at(evidence.first_eu)} has a decimal comma but {_at(evidence.first_us)} "  # type: ignore[arg-type]
+            "a decimal point",
+        )
+    if evidence.eu:
+        return NumberFormatDecision("eu", reason=f"{_at(evidence.first_eu)} has a decimal comma")  # type: ignore[arg-type]
+    if evidence.us:
+        if not _rewritten(evidence, "us"):
+            return NumberFormatDecision("plain", reason="plain decimals")
+        return NumberFormatDecision("us", reason=f"{_at(evidence.first_us)} has a decimal point")  # type: ignore[arg-type]
+    if evidence.ambiguous:
+        return NumberFormatDecision(
+            None, "undecided",
+            f"all {evidence.ambiguous:,} values with a separator, such as "
+            f"{_at(evidence.first_ambiguous)}, have one separator followed by three digits, "  # type: ignore[arg-type]
+            "so they read as thousands (35.700 = 35700) and as decimals (35.700 = 35.7) alike",
+        )
+    if evidence.grouped:  # spaces between thousands only: the same in both formats
+        return NumberFormatDecision("eu", reason="spaces between thousands")
+    return NumberFormatDecision("plain", reason="plain numbers")
+
+
+def _rewritten(evidence: NumberEvidence, number_format: str) -> bool:
+    """Whether any value read in `number_format` is not plain decimal text as it is."""
+    written = evidence.grouped or evidence.ambiguous
+    return bool(written or (number_format == "eu" and evidence.eu))
+
+
+def to_plain_number(value: str, number_format: str) -> str:
+    """A number written in `number_format` ('us' or 'eu') as plain decimal text (`35700`,
+    `1200.50`, `-1200.50` for an accounting `(1,200.50)`), the digits as written; anything
+    else, plain numbers included, comes back as it was, so staging parses it or quarantines
+    it with its reason."""
+    text = value.strip(_SPACES)
+    if number_format not in ("us", "eu") or not text or _PLAIN_EXPONENT.fullmatch(text):
+        return value
+    shape = _number_shape(text)
+    if shape is None:
+        return value
+    kind, sign, body = shape
+    if kind in ("us", "eu") and kind != number_format:
+        return value  # only the other format reads it: the checks refuse such a file
+    decimal, thousands = (".", ",") if number_format == "us" else (",", ".")
+    digits = body
+    for space in _SPACES:
+        digits = digits.replace(space, "")
+    digits = digits.replace(thousands, "").replace(decimal, ".")
+    return f"{'-' if sign == '-' else ''}{digits}"

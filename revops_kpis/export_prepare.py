@@ -2,12 +2,13 @@
 
 The export checks (`revops_kpis.export_checks.inspect_export`) tell, per file, what reading
 it involves: lines that are not UTF-8 (a Latin-1 / Windows-1252 file, or one that mixes both),
-dates written in a locale order (`03/14/2025`, `14.03.2025 14:05`). Such a file gets a
+dates written in a locale order (`03/14/2025`, `14.03.2025 14:05`), numbers written in a
+locale (`1.200,50`, `1 200,50`, `1,200.50`, `(1,200.50)`). Such a file gets a
 prepared copy, written once before dbt runs: UTF-8, the contract's columns only (a column the
 project does not read cannot stop it), every data row in the order of the file (so row numbers
-in the quarantine are the file's), and the contract's date and timestamp columns in ISO 8601.
-Values that are not dates are copied as they are, so staging quarantines them with their
-reason. Every other file is read where it is.
+in the quarantine are the file's), the contract's date and timestamp columns in ISO 8601 and
+its amount and number columns as plain decimals (`1200.50`). Values that are neither are
+copied as they are, so staging quarantines them with their reason. Every other file is read where it is.
 
 The result is the dbt var `crm_export_files` ({ObjectName: path}); an optional object whose
 file holds no rows maps to '' (read as absent), whatever its header says.
@@ -22,14 +23,24 @@ from pathlib import Path
 
 from revops_kpis.export_checks._preflight import (
     DATE_ORDER_VAR,
+    NUMBER_TYPES,
     ExportError,
     ExportFile,
     PreflightResult,
     _dbt_vars,
     csv_rows,
     first_positions,
+    number_format_problem,
 )
-from revops_kpis.export_formats import DATE_ORDER_LABELS, DateEvidence, decide_date_order, to_iso
+from revops_kpis.export_formats import (
+    DATE_ORDER_LABELS,
+    DateEvidence,
+    NumberEvidence,
+    decide_date_order,
+    decide_number_format,
+    to_iso,
+    to_plain_number,
+)
 from revops_kpis.export_spec import load_spec
 
 
@@ -69,12 +80,17 @@ def _write_prepared(export_file: ExportFile, object_spec, result: PreflightResul
     kept = sorted({positions[header] for header in export_file.columns.values()})
     kept += [i for i, h in enumerate(export_file.header) if h.lower() == "_fivetran_deleted" and i not in kept]
     kinds = {}
+    numbers = {}  # position -> API name of the amount and number columns
     for column in object_spec.columns:
         header = export_file.columns.get(column.api_name_for(dbt_vars))
         if header is not None and column.type in ("date", "timestamp"):
             kinds[positions[header]] = column.type == "timestamp"
+        if header is not None and column.type in NUMBER_TYPES:
+            numbers[positions[header]] = column.api_name_for(dbt_vars)
     order = export_file.date_order
+    number_format = export_file.number_format
     evidence = DateEvidence()
+    number_evidence = NumberEvidence()
     count = 0
     with csv_rows(export_file.path, result.encoding, export_file.compression) as rows, target.open(
         "w", encoding="utf-8", newline=""
@@ -88,6 +104,9 @@ def _write_prepared(export_file: ExportFile, object_spec, result: PreflightResul
                 if position in kinds and value:
                     evidence.add(value, count)
                     value = to_iso(value, order, with_time=kinds[position])
+                elif position in numbers and value:
+                    number_evidence.add(value, count, numbers[position])
+                    value = to_plain_number(value, number_format)
                 values.append(value)
             writer.writerow(values)
     decision = decide_date_order(evidence, order) if order in ("us", "eu") else None
@@ -99,4 +118,15 @@ def _write_prepared(export_file: ExportFile, object_spec, result: PreflightResul
             f"`--date-order us` or `--date-order eu` (the dbt var `{DATE_ORDER_VAR}`).",
             [export_file.path],
         )
+    if number_format in ("us", "eu"):
+        number_decision = decide_number_format(number_evidence, number_format)
+        if number_decision.number_format is None:
+            # a row past the rows the checks read is written in the other format
+            raise ExportError(
+                number_format_problem(
+                    export_file.name, list(number_evidence.columns), number_decision.problem or "",
+                    f"they were read as {number_format}, but {number_decision.reason}",
+                ),
+                [export_file.path],
+            )
     return count

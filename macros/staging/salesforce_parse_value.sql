@@ -10,6 +10,9 @@
         {{ parse_number(column_name, column_type) }}
     {%- elif column_type == 'boolean' -%}
         {{ parse_boolean(column_name) }}
+    {%- elif column_type == 'currency_code' -%}
+        {#- trimmed by the landing; one spelling for every model: usd and ' eur' are USD, EUR -#}
+        upper({{ column_name }})
     {%- elif column_type == 'forecast_category' -%}
         {{ forecast_category_label(column_name) }}
     {%- else -%}

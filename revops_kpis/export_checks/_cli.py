@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
                         "cp1252, ... or utf-8 to refuse them")
     p.add_argument("--date-order", default="auto", choices=["auto", "iso", "us", "eu"],
                    help="how locale dates (03/04/2025) are read: auto (default: from the values, per file), us, eu, iso")
+    p.add_argument("--number-format", default="auto", choices=["auto", "us", "eu"],
+                   help="how amounts and numbers are read: auto (default: from the values, per file), us (1,200.50), "
+                        "eu (1.200,50 or 1 200,50)"),
     p.add_argument("--mostly", type=float, default=0.95, help="share of values that must be valid (default 0.95)")
     p.add_argument(
         "--allow-bad-rows",
@@ -78,9 +82,20 @@ def main(argv: list[str] | None = None) -> int:
             corporate_currency=args.corporate_currency,
             progress=lambda msg: print(f"  {msg}", flush=True),
             date_order=args.date_order,
+            number_format=args.number_format,
         )
     except ExportError as exc:
         print(f"Export error:\n\n{exc}", file=sys.stderr)
         return 2
     print(format_summary(validation))
+    if validation.success and validation.export_files:
+        # dbt run directly reads the export where it is: these vars make it read the copies
+        # the checks converted (UTF-8, ISO dates, plain numbers), as `revops-kpis run` does
+        dbt_vars: dict = {"crm_export_files": validation.export_files}
+        if not args.encoding.lower().startswith(("utf-16", "utf-32")):
+            dbt_vars["crm_export_encoding"] = "utf-8"
+        print(
+            "  converted copies for dbt run directly: dbt build --vars "
+            f"'{json.dumps(dbt_vars, ensure_ascii=False)}'"
+        )
     return 0 if validation.success else 1

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from revops_kpis.export_formats import DATE_ORDER_LABELS, DATE_ORDERS, DateEvidence, decide_date_order, decoded_lines
+from revops_kpis.export_formats import (
+    DATE_ORDER_LABELS,
+    DATE_ORDERS,
+    NUMBER_FORMAT_LABELS,
+    NUMBER_FORMATS,
+    DateEvidence,
+    NumberEvidence,
+    decide_date_order,
+    decide_number_format,
+    decoded_lines,
+)
 from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
 
 DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"
@@ -26,8 +36,12 @@ DEFAULT_CORPORATE_CURRENCY = "USD"  # the default of the dbt var corporate_curre
 FILE_ENDINGS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}
 ENCODING_VAR = "crm_export_encoding"
 DATE_ORDER_VAR = "crm_date_order"
+NUMBER_FORMAT_VAR = "crm_number_format"
+# the contract types whose values are numbers (read in the file's number format)
+NUMBER_TYPES = ("amount", "number")
 CHUNK_BYTES = 1 << 20  # decode pass: 1 MiB at a time
-DATE_SAMPLE_ROWS = 50_000  # rows read to tell the date order of a file (a prepared copy reads all)
+DATE_SAMPLE_ROWS = 50_000  # rows read to tell the date order and number format of a file
+# (a prepared copy reads all)
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,17 +85,25 @@ class ExportFile:
     first_nul_line: int | None = None
     date_evidence: DateEvidence | None = None  # of the contract's date and timestamp columns
     date_order: str = "iso"  # the order the file's locale dates are read in (iso: none)
+    number_evidence: NumberEvidence | None = None  # of the contract's amount and number columns
+    number_format: str = "plain"  # the format its numbers are read in (plain: none to convert)
     notes: list[str] = field(default_factory=list)  # what reading the file as it is involves
     read_path: Path | None = None  # the file dbt reads: the export's, or a prepared copy
 
     @property
     def needs_preparing(self) -> bool:
-        """True when dbt must read a prepared copy (UTF-8, ISO dates) instead of the file."""
+        """True when dbt must read a prepared copy (UTF-8, ISO dates, plain numbers) instead of
+        the file."""
         year_first = self.date_evidence is not None and self.date_evidence.year_first > 0
         return (
             self.format == "csv"
             and not self.empty
-            and (self.fallback_lines > 0 or self.date_order in ("us", "eu") or year_first)
+            and (
+                self.fallback_lines > 0
+                or self.date_order in ("us", "eu")
+                or year_first
+                or self.number_format in ("us", "eu")
+            )
         )
 
     @property
@@ -100,6 +122,7 @@ class PreflightResult:
     warnings: list[str]
     seconds: float = 0.0
     date_order: str = "auto"
+    number_format: str = "auto"
     problems: list[str] = field(default_factory=list)  # when inspected without raising
     problem_files: list[Path] = field(default_factory=list)
 
@@ -545,11 +568,12 @@ def preflight(
     encoding: str = "auto",
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
     date_order: str = "auto",
+    number_format: str = "auto",
 ) -> PreflightResult:
     """Fast structural checks on an export folder; raises ExportError, naming every problem
     of every file at once, when it cannot be read (`inspect_export` returns them instead).
     """
-    result = inspect_export(export_path, encoding, loss_reason_field, date_order)
+    result = inspect_export(export_path, encoding, loss_reason_field, date_order, number_format)
     if result.problems:
         raise ExportError(result.problems, result.problem_files)
     return result
@@ -560,15 +584,17 @@ def inspect_export(
     encoding: str = "auto",
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
     date_order: str = "auto",
+    number_format: str = "auto",
 ) -> PreflightResult:
     """The structural checks of `preflight`, every file inspected whatever the others hold;
     the problems are in the result (`problems`, one paragraph each, by file) instead of raised.
 
     Reads CSV headers, makes one streamed decode pass per CSV (every line UTF-8 where it is
     valid UTF-8, else the fallback: Windows-1252 for `encoding='auto'`, the named encoding
-    otherwise, none for 'utf-8'), reads the date values of the first DATE_SAMPLE_ROWS rows to
-    tell the file's date order, and Parquet schemas. The folder itself being unusable (absent,
-    a file, empty) is raised at once: there is nothing else to say.
+    otherwise, none for 'utf-8'), reads the date and number values of the first
+    DATE_SAMPLE_ROWS rows to tell the file's date order and number format, and Parquet
+    schemas. The folder itself being unusable (absent, a file, empty) is raised at once:
+    there is nothing else to say.
     """
     started = time.perf_counter()
     export_path = Path(export_path)
@@ -584,6 +610,11 @@ def inspect_export(
         raise ExportError(
             f"Unknown date order {date_order!r}: use one of {', '.join(DATE_ORDERS)} "
             f"(the option --date-order, the dbt var `{DATE_ORDER_VAR}`)."
+        )
+    if number_format not in NUMBER_FORMATS:
+        raise ExportError(
+            f"Unknown number format {number_format!r}: use one of {', '.join(NUMBER_FORMATS)} "
+            f"(the option --number-format, the dbt var `{NUMBER_FORMAT_VAR}`)."
         )
     if not export_path.exists():
         raise ExportError(
@@ -665,7 +696,7 @@ def inspect_export(
             size_bytes=path.stat().st_size,
         )
         files[obj] = ef
-        file_problems = _inspect_file(ef, obj_spec, encoding, date_order, dbt_vars)
+        file_problems = _inspect_file(ef, obj_spec, encoding, date_order, dbt_vars, number_format)
         if file_problems:
             problems.extend(file_problems)
             bad_files.append(path)
@@ -701,6 +732,7 @@ def inspect_export(
         warnings=warn,
         seconds=time.perf_counter() - started,
         date_order=date_order,
+        number_format=number_format,
         problems=problems,
         problem_files=bad_files,
     )
@@ -713,9 +745,15 @@ def _by_file(problems: list[str]) -> list[str]:
 
 
 def _inspect_file(
-    ef: ExportFile, spec: ObjectSpec, encoding: str, date_order: str, dbt_vars: dict[str, str]
+    ef: ExportFile,
+    spec: ObjectSpec,
+    encoding: str,
+    date_order: str,
+    dbt_vars: dict[str, str],
+    number_format: str = "auto",
 ) -> list[str]:
-    """Every problem of one file: its head and header, its columns, its bytes, its dates."""
+    """Every problem of one file: its head and header, its columns, its bytes, its dates and
+    numbers."""
     if ef.format == "parquet":
         problems = _inspect_parquet(ef)
         if not problems and not ef.empty:
@@ -758,7 +796,7 @@ def _inspect_file(
         )
     if problems:
         return problems
-    return _inspect_dates(ef, spec, encoding, date_order, dbt_vars)
+    return _inspect_values(ef, spec, encoding, date_order, dbt_vars, number_format)
 
 
 def _empty_required_problem(ef: ExportFile) -> str:
@@ -828,35 +866,64 @@ def _malformed_rows_problem(ef: ExportFile, scan: ByteScan) -> str:
     )
 
 
-def _inspect_dates(
-    ef: ExportFile, spec: ObjectSpec, encoding: str, date_order: str, dbt_vars: dict[str, str]
+def _inspect_values(
+    ef: ExportFile,
+    spec: ObjectSpec,
+    encoding: str,
+    date_order: str,
+    dbt_vars: dict[str, str],
+    number_format: str = "auto",
 ) -> list[str]:
-    """Reads the date and timestamp columns of the first DATE_SAMPLE_ROWS rows and decides the
-    order the file's locale dates are read in (export_formats.decide_date_order)."""
-    date_columns = [
-        (ef.columns[c.api_name_for(dbt_vars)], c.api_name_for(dbt_vars))
-        for c in spec.columns
-        if c.type in ("date", "timestamp") and c.api_name_for(dbt_vars) in ef.columns
-    ]
-    if not date_columns or ef.header_only:
+    """Reads the date, timestamp, amount and number columns of the first DATE_SAMPLE_ROWS rows
+    and decides the order the file's locale dates are read in (export_formats.decide_date_order)
+    and the format of its numbers (export_formats.decide_number_format)."""
+    date_columns = _typed_columns(ef, spec, dbt_vars, ("date", "timestamp"))
+    number_columns = _typed_columns(ef, spec, dbt_vars, NUMBER_TYPES)
+    if not (date_columns or number_columns) or ef.header_only:
         return []
-    positions = first_positions(ef.header)
-    wanted = [(positions[header], api) for header, api in date_columns]
-    evidence = DateEvidence()
+    dates = DateEvidence()
+    numbers = NumberEvidence()
     try:
         with csv_rows(ef.path, encoding, ef.compression) as rows:
             for number, row in enumerate(rows, start=1):
                 if number > DATE_SAMPLE_ROWS:
                     break
-                for position, _api in wanted:
+                for position, _api in date_columns:
                     if position < len(row):
-                        evidence.add(row[position], number)
+                        dates.add(row[position], number)
+                for position, api in number_columns:
+                    if position < len(row):
+                        numbers.add(row[position], number, api)
     except csv.Error as exc:
         return [
             f"{ef.name}: it cannot be parsed as CSV ({exc}). This usually means an unclosed double "
             f"quote; fix or re-export the file (comma-separated, double-quoted fields)."
         ]
-    ef.date_evidence = evidence
+    problems = []
+    if date_columns:
+        ef.date_evidence = dates
+        problems += _decide_dates(ef, dates, date_order, date_columns)
+    if number_columns:
+        ef.number_evidence = numbers
+        problems += _decide_numbers(ef, numbers, number_format)
+    return problems
+
+
+def _typed_columns(
+    ef: ExportFile, spec: ObjectSpec, dbt_vars: dict[str, str], types: tuple[str, ...]
+) -> list[tuple[int, str]]:
+    """(position in the header, API name) of the contract's columns of `types` in the file."""
+    positions = first_positions(ef.header)
+    return [
+        (positions[ef.columns[c.api_name_for(dbt_vars)]], c.api_name_for(dbt_vars))
+        for c in spec.columns
+        if c.type in types and c.api_name_for(dbt_vars) in ef.columns
+    ]
+
+
+def _decide_dates(
+    ef: ExportFile, evidence: DateEvidence, date_order: str, wanted: list[tuple[int, str]]
+) -> list[str]:
     decision = decide_date_order(evidence, date_order)
     columns = ", ".join(f"`{api}`" for _position, api in wanted)
     if decision.order is None:
@@ -875,6 +942,38 @@ def _inspect_dates(
         ef.notes.append(
             f"{ef.name}: {evidence.locale:,} dates in {columns} read as "
             f"{DATE_ORDER_LABELS[decision.order]} ({decision.reason}) and converted to ISO."
+        )
+    return []
+
+
+def number_format_problem(ef_name: str, columns: list[str], decision_problem: str, reason: str) -> str:
+    """The message refusing a file whose numbers cannot be read in one format: the file, the
+    columns, why, and the option (shared by the checks and the prepared copy)."""
+    shown = ", ".join(f"`{c}`" for c in columns)
+    option = f"`--number-format us` or `--number-format eu` (the dbt var `{NUMBER_FORMAT_VAR}`)"
+    if decision_problem == "conflict":
+        return (
+            f"{ef_name}: its numbers ({shown}) are written in two formats: {reason}. Re-export "
+            f"the file with one number format (the same user locale for every row), or name the "
+            f"format with {option}."
+        )
+    return (
+        f"{ef_name}: its numbers ({shown}) cannot tell their format: {reason}. Say which it is "
+        f"with {option}: us when a point is the decimal mark (1,200.50), eu when a comma is "
+        f"(1.200,50); nothing is read until then."
+    )
+
+
+def _decide_numbers(ef: ExportFile, evidence: NumberEvidence, number_format: str) -> list[str]:
+    decision = decide_number_format(evidence, number_format)
+    if decision.number_format is None:
+        return [number_format_problem(ef.name, list(evidence.columns), decision.problem or "", decision.reason)]
+    ef.number_format = decision.number_format
+    if decision.number_format in ("us", "eu"):
+        shown = ", ".join(f"`{c}`" for c in evidence.columns)
+        ef.notes.append(
+            f"{ef.name}: numbers in {shown} read as {NUMBER_FORMAT_LABELS[decision.number_format]} "
+            f"({decision.reason}) and converted to plain decimals."
         )
     return []
 

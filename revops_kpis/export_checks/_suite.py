@@ -523,6 +523,7 @@ def validate_export(
     date_order: str = "auto",
     prepared_dir: str | Path | None = None,
     corporate_currency: str = DEFAULT_CORPORATE_CURRENCY,
+    number_format: str = "auto",
 ) -> ExportValidation:
     """Preflight, the prepared copies (revops_kpis.export_prepare, into `prepared_dir`, default
     `report_dir`/prepared), then the GX suite per present object on what dbt will read; writes
@@ -548,7 +549,13 @@ def validate_export(
     started = time.perf_counter()
     from revops_kpis.export_prepare import prepare_export
 
-    pf = inspect_export(export_path, encoding=encoding, loss_reason_field=loss_reason_field, date_order=date_order)
+    pf = inspect_export(
+        export_path,
+        encoding=encoding,
+        loss_reason_field=loss_reason_field,
+        date_order=date_order,
+        number_format=number_format,
+    )
     if not pf.problems:
         say(
             f"preflight ok: {len(pf.files)} objects ({', '.join(f.name for f in pf.files.values())})"
@@ -685,7 +692,7 @@ def currency_coverage_warnings(
     converted: dbt counts them and leaves them out of the money KPIs (int_currency_rates_dated).
     `frames` holds the all-string frames (API-name columns, nulls normalised) by object.
     """
-    corporate_currency = corporate_currency.upper()
+    corporate_currency = corporate_currency.strip().upper()
     dated = set(_codes(frames, "DatedConversionRate", "IsoCode"))
     static = set(_codes(frames, "CurrencyType", "IsoCode"))
     org_corporate = corporate_currency

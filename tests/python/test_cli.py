@@ -112,3 +112,32 @@ def test_only_data_quality_threshold_failures_let_the_run_go_on():
 def test_data_quality_breaches_are_the_threshold_tests_that_found_rows():
     result = _result(("pass", DQ), ("warn", DQ), ("warn", []), ("fail", DQ), ("fail", []))
     assert data_quality_breaches(result) == ["test.revops_kpis.node_1", "test.revops_kpis.node_3"]
+
+
+def test_a_column_written_twice_is_a_warning_of_the_run(tmp_path, capsys, monkeypatch):
+    # one rule everywhere (the checks, the prepared copy, dbt): the first copy is read; the run
+    # says so, naming the file and the column, with and without the Great Expectations checks
+    import csv
+
+    import revops_kpis.cli as cli
+
+    export = copy_export("small", tmp_path / "export")
+    path = export / "Account.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([rows[0] + ["Name"]] + [r + ["junk"] for r in rows[1:]])
+    warning = "warning: Account.csv: 2 columns all mean `Name` ('Name', 'Name'); "
+    main(["run", "--export", str(export), "--duckdb", str(tmp_path / "w.duckdb")])
+    assert warning in capsys.readouterr().out
+
+    def no_build(*_args, **_kwargs):
+        raise RuntimeError("the build is not part of this test")
+
+    monkeypatch.setattr(cli, "stage", no_build)
+    try:
+        main(["run", "--export", str(export), "--duckdb", str(tmp_path / "w.duckdb"), "--skip-export-checks"])
+    except RuntimeError:
+        pass
+    out = capsys.readouterr().out
+    assert warning in out and "the first one, 'Name', is read. Drop the others." in out

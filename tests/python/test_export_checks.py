@@ -43,6 +43,7 @@ VALID = {
     "integer": "3",
     "boolean": "true",
     "forecast_category": "Commit",
+    "currency_code": "USD",
 }
 ID_PREFIX = {
     "Opportunity": "006",
@@ -439,6 +440,38 @@ def test_colliding_headers_warn_and_the_first_is_read(tmp_path):
     write_csv(export / "Account.csv", ["owner_id"] + header, [["not-an-id"] + r for r in rows])
     v = validate_export(export, tmp_path / "report2")
     assert not outcome(v, "Account", "expect_column_values_to_match_regex", "OwnerId").success
+
+
+def test_a_column_written_twice_is_read_at_its_first_copy_everywhere(tmp_path, capsys):
+    # an exact repeat (a report with the field added twice): the checks, the GX suite and the
+    # prepared copy all read the first copy, as dbt does, and the warning names file and column
+    import shutil
+
+    from revops_kpis.export_prepare import prepare_export
+
+    export = tmp_path / "export"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "exports" / "real_tools" / "report_de", export)
+    path = export / "Opportunity.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+            [rows[0] + ["Amount"]] + [r + ["n/a"] for r in rows[1:]]
+        )
+    warning = "Opportunity.csv: 2 columns all mean `Amount` ('Amount', 'Amount'); "
+    pf = preflight(export)
+    assert any(w.startswith(warning) and "the first one, 'Amount', is read" in w for w in pf.warnings)
+    assert pf.files["Opportunity"].number_format == "eu"  # from the first copy's 10.000,00
+    prepare_export(pf, tmp_path / "prepared")
+    with (tmp_path / "prepared" / "Opportunity.csv").open(newline="", encoding="utf-8") as handle:
+        prepared = list(csv.reader(handle))
+    assert prepared[0].count("Amount") == 1
+    assert [row[prepared[0].index("Amount")] for row in prepared[1:3]] == ["10000.00", "5000.00"]
+    v = validate_export(export, tmp_path / "report")
+    assert outcome(v, "Opportunity", "expect_column_values_to_match_regex", "Amount").success
+    # printed by check-export
+    assert ec.main(["--export", str(export), "--report-dir", str(tmp_path / "report2")]) == 0
+    assert f"warning: {warning}" in capsys.readouterr().out
 
 
 def test_gzipped_csv(tmp_path):

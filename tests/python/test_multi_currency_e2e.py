@@ -153,3 +153,29 @@ def test_amounts_are_rebased_onto_the_var_currency(tmp_path):
     assert tier2[RAVI] == (3, 1, Decimal("9600.00"), pytest.approx(4800.0), 1, 1, Decimal("0.00"), 0.75)
     rates = dict(query(duckdb_path, "select currency_code, conversion_rate from intermediate.int_currency_rates_dated"))
     assert rates == pytest.approx({"EUR": 1.0, "USD": 1.25, "GBP": 0.625, "JPY": 156.25, "CHF": 1.125})
+
+
+def test_lower_case_and_padded_currency_codes_give_the_same_totals(tmp_path):
+    # codes as users type them into a hand-made export (usd, ' eur', 'Gbp '), in the deals and
+    # in CurrencyType, and the var written the same way: every code is trimmed and upper-cased
+    # in one place (staging), so the EUR figures of the upper-case export come out (worked out
+    # by hand in the module docstring: each known USD amount x 0.8)
+    from dbt_helpers import copy_export, read_rows, write_rows
+
+    export = copy_export("multi_currency_static", tmp_path / "export")
+    written = {"USD": "usd", "EUR": " eur", "GBP": "Gbp ", "JPY": "jpy", "CHF": "chf", "SEK": "sek"}
+    for name, column in (("Opportunity.csv", "CurrencyIsoCode"), ("CurrencyType.csv", "IsoCode")):
+        header, rows = read_rows(export / name)
+        for row in rows:
+            row[column] = written[row[column]]
+        write_rows(export / name, header, rows)
+    duckdb_path = build(export, tmp_path / "work", extra_vars={"corporate_currency": "eur "}, selection=SELECTION)
+    assert accounting(duckdb_path)["Opportunity"] == (9, 9, 0, 0, 0)
+    assert accounting(duckdb_path)["CurrencyType"] == (5, 5, 0, 0, 0)
+    tier2 = _tier2(duckdb_path)
+    assert tier2["all"] == (6, 1, Decimal("26400.00"), pytest.approx(5280.0), 2, 1, Decimal("4000.00"), 0.75)
+    assert tier2[RAVI] == (3, 1, Decimal("9600.00"), pytest.approx(4800.0), 1, 1, Decimal("0.00"), 0.75)
+    codes = {row[0] for row in query(duckdb_path, "select currency_code from staging.stg_salesforce__opportunities")}
+    assert codes == {"USD", "EUR", "GBP", "JPY", "CHF", "SEK"}
+    rates = dict(query(duckdb_path, "select currency_code, conversion_rate from intermediate.int_currency_rates_dated"))
+    assert rates == pytest.approx({"EUR": 1.0, "USD": 1.25, "GBP": 0.625, "JPY": 156.25, "CHF": 1.125})

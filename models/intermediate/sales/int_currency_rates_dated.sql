@@ -25,7 +25,7 @@ currency_types as (
 org_corporate_currency as (
     select
         coalesce(
-            max(case when is_corporate then currency_code end), '{{ var("corporate_currency") }}'
+            max(case when is_corporate then currency_code end), {{ corporate_currency() }}
         ) as currency_code
     from currency_types
 ),
@@ -81,7 +81,7 @@ org_rates as (
 
 reporting_currency_rates as (
     select * from org_rates
-    where currency_code = '{{ var("corporate_currency") }}'
+    where currency_code = {{ corporate_currency() }}
 ),
 
 -- onto the reporting currency, over the dates where both rates are known (the org's
@@ -98,12 +98,12 @@ rebased as (
         on
             org_rates.valid_from < reporting_currency_rates.valid_to
             and org_rates.valid_to > reporting_currency_rates.valid_from
-    where org_rates.currency_code <> '{{ var("corporate_currency") }}'
+    where org_rates.currency_code <> {{ corporate_currency() }}
 ),
 
 reporting_currency as (
     select
-        '{{ var("corporate_currency") }}' as currency_code,
+        {{ corporate_currency() }} as currency_code,
         cast(1.0 as {{ type_double() }}) as conversion_rate,
         cast('0001-01-01' as date) as valid_from,
         cast('9999-12-31' as date) as valid_to

@@ -7,7 +7,7 @@ staged as (
         conversion_rate,
         decimal_places,
         is_corporate,
-        upper(iso_code) as currency_code,
+        iso_code as currency_code,
         coalesce(is_active, true) as is_active
     from currency_type_rows
     where row_status = 'staged'

@@ -7,7 +7,7 @@ staged as (
         conversion_rate,
         start_date,
         next_start_date,
-        upper(iso_code) as currency_code
+        iso_code as currency_code
     from rate_rows
     where row_status = 'staged'
 )

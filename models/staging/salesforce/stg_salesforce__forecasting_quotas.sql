@@ -8,7 +8,7 @@ staged as (
         quota_owner_id as owner_id,
         start_date,
         quota_amount,
-        coalesce(currency_iso_code, '{{ var("corporate_currency") }}') as currency_code
+        coalesce(currency_iso_code, {{ corporate_currency() }}) as currency_code
     from quota_rows
     where row_status = 'staged'
 )

@@ -10,7 +10,7 @@ staged as (
         name as opportunity_name,
         funnel_stage_name as stage_name,
         amount,
-        coalesce(currency_iso_code, '{{ var("corporate_currency") }}') as currency_code,
+        coalesce(currency_iso_code, {{ corporate_currency() }}) as currency_code,
         close_date,
         created_date as created_at,
         is_closed,
