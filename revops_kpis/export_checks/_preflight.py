@@ -6,6 +6,7 @@ Plain Python and pyarrow, no pandas: a multi-GB export is streamed in chunks.
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
 import gzip
@@ -21,11 +22,15 @@ from revops_kpis.export_formats import (
     DATE_ORDERS,
     NUMBER_FORMAT_LABELS,
     NUMBER_FORMATS,
+    REPORT_FOOTER_LABELS,
+    REPORT_FOOTER_MAX_LINES,
     DateEvidence,
     NumberEvidence,
     decide_date_order,
     decide_number_format,
     decoded_lines,
+    report_footer,
+    report_footer_shape,
 )
 from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
 
@@ -87,13 +92,15 @@ class ExportFile:
     date_order: str = "iso"  # the order the file's locale dates are read in (iso: none)
     number_evidence: NumberEvidence | None = None  # of the contract's amount and number columns
     number_format: str = "plain"  # the format its numbers are read in (plain: none to convert)
+    footer_lines: int = 0  # the lines of a Salesforce report footer below the rows (dropped)
+    footer_first_line: int | None = None
     notes: list[str] = field(default_factory=list)  # what reading the file as it is involves
     read_path: Path | None = None  # the file dbt reads: the export's, or a prepared copy
 
     @property
     def needs_preparing(self) -> bool:
-        """True when dbt must read a prepared copy (UTF-8, ISO dates, plain numbers) instead of
-        the file."""
+        """True when dbt must read a prepared copy (UTF-8, ISO dates, plain numbers, no report
+        footer) instead of the file."""
         year_first = self.date_evidence is not None and self.date_evidence.year_first > 0
         return (
             self.format == "csv"
@@ -103,8 +110,14 @@ class ExportFile:
                 or self.date_order in ("us", "eu")
                 or year_first
                 or self.number_format in ("us", "eu")
+                or self.footer_lines > 0
             )
         )
+
+    @property
+    def data_rows_limit(self) -> int | None:
+        """The rows to read from the file: those above its report footer (None: every row)."""
+        return self.rows if self.footer_lines else None
 
     @property
     def name(self) -> str:
@@ -190,7 +203,7 @@ class MalformedRow:
     line: int  # the physical line the record starts on (1 = the header's line)
     last_line: int  # the physical line it ends on (a quoted line break spans several)
     fields: int | None  # the fields found (None: the record cannot be split into fields)
-    kind: str  # extra_fields, missing_fields, cut_off, unclosed_quote, stray_quote
+    kind: str  # extra_fields, missing_fields, cut_off, unclosed_quote, stray_quote, footer_text
 
 
 @dataclass
@@ -209,6 +222,12 @@ class ByteScan:
     malformed: list[MalformedRow] = field(default_factory=list)  # the first MALFORMED_ROWS_SHOWN
     malformed_count: int = 0
     ends_without_line_break: bool = False  # the last line has no line break after it
+    # a Salesforce report footer at the end (export_formats.report_footer): its first line, the
+    # lines it spans to the end of the file, the records among them (not counted in `records`)
+    footer_first_line: int | None = None
+    footer_lines: int = 0
+    footer_records: int = 0
+    footer_kinds: list[str] = field(default_factory=list)
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -374,6 +393,11 @@ def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
     and no line break at the end: an export that stopped mid-row). Line numbers are physical
     lines.
 
+    A Salesforce report footer at the end of the file (a blank line, then lines of one value of
+    the footer's shapes: `export_formats.report_footer`) is no row: it is noted in `scan`
+    (`footer_*`), and its lines are neither counted nor malformed. A footer line anywhere else
+    is a malformed row like any other (`footer_text`, so the message can say what it is).
+
     A line without a double quote is a whole record of (commas + 1) fields, so the lines of a
     batch without a quote and with the header's commas are counted at once; the others are
     read one by one: a line of quoted values without a quote inside them is split on `","`,
@@ -382,32 +406,38 @@ def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
     source = iter(lines)
     number = 0  # the physical lines read so far
     last: MalformedRow | None = None  # the last record, when malformed
+    # the lines after the last record of several values, the candidates for a report footer:
+    # (first line, last line, value, is a record); value None for a blank line
+    tail: collections.deque[tuple[int, int, str | None, bool]] = collections.deque(
+        maxlen=REPORT_FOOTER_MAX_LINES
+    )
 
     def note(row: MalformedRow) -> None:
         scan.malformed_count += 1
         if len(scan.malformed) < MALFORMED_ROWS_SHOWN:
             scan.malformed.append(row)
 
-    def record(line: str, start: int, more: Iterator[str]) -> tuple[int | None, int]:
+    def record(line: str, start: int, more: Iterator[str]) -> tuple[int | None, int, str | None]:
         """(fields of the record starting with `line`, None when it is malformed or blank; the
-        lines it spans); a malformed one is noted."""
+        lines it spans; its value when it has one field); a malformed one is noted."""
         nonlocal last
         if '"' not in line:
             if line in ("", "\r"):
-                return None, 1  # a blank line
-            return line.count(",") + 1, 1
+                return None, 1, None  # a blank line
+            fields = line.count(",") + 1
+            return fields, 1, (line[:-1] if line.endswith("\r") else line) if fields == 1 else None
         text = line[:-1] if line.endswith("\r") else line
         if len(text) > 1 and text[0] == text[-1] == '"':
             # every value quoted, as Data Loader writes: "a","b,c","" is 3 values when no
             # value holds a double quote
             values = text[1:-1].split('","')
             if not any('"' in value for value in values):
-                return len(values), 1
+                return len(values), 1, values[0] if len(values) == 1 else None
         reader = csv.reader(
             itertools.chain((line,), more), delimiter=",", quotechar='"', doublequote=True, strict=True
         )
         try:
-            fields = len(next(reader))
+            row = next(reader)
         except csv.Error as exc:
             end = start + reader.line_num - 1
             # at the end of the file, or closed lines later with text after it: a quote that
@@ -415,10 +445,10 @@ def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
             unclosed = "end of data" in str(exc) or end > start
             last = MalformedRow(start, end, None, "unclosed_quote" if unclosed else "stray_quote")
             note(last)
-            return None, reader.line_num
-        return fields, reader.line_num
+            return None, reader.line_num, None
+        return len(row), reader.line_num, row[0] if len(row) == 1 else None
 
-    def counted(fields: int | None, start: int, end: int) -> None:
+    def counted(fields: int | None, start: int, end: int, value: str | None) -> None:
         nonlocal last
         if fields is None:
             return
@@ -426,11 +456,22 @@ def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
         last = None
         if fields != scan.header_fields:
             kind = "extra_fields" if fields > scan.header_fields else "missing_fields"
+            if value is not None and report_footer_shape(value):
+                kind = "footer_text"
             last = MalformedRow(start, end, fields, kind)
             note(last)
 
+    def follow(blank: bool, fields: int | None, start: int, end: int, value: str | None) -> None:
+        """Keeps the lines a report footer could be made of (files of several columns only)."""
+        if scan.header_fields < 2:
+            return
+        if blank or fields == 1:
+            tail.append((start, end, value, not blank))
+        else:
+            tail.clear()
+
     for line in source:  # the header: the first record that is not blank
-        fields, spanned = record(line, number + 1, source)
+        fields, spanned, _value = record(line, number + 1, source)
         number += spanned
         if fields is not None:
             scan.header_fields = fields
@@ -452,14 +493,30 @@ def _check_records(lines: Iterable[str], scan: ByteScan) -> None:
             if j > done:
                 scan.records += j - done  # lines of the header's commas, without quotes
                 last = None
+                tail.clear()
             rest = (batch[k] for k in range(j + 1, size))
-            fields, spanned = record(batch[j], number + j + 1, itertools.chain(rest, source))
-            counted(fields, number + j + 1, number + j + spanned)
+            fields, spanned, value = record(batch[j], number + j + 1, itertools.chain(rest, source))
+            counted(fields, number + j + 1, number + j + spanned, value)
+            follow(batch[j] in ("", "\r"), fields, number + j + 1, number + j + spanned, value)
             done = j + spanned
         if done < size:
             scan.records += size - done
             last = None
+            tail.clear()
         number += max(size, done)  # a record past the batch took its lines from the source
+    footer = report_footer(value for _start, _end, value, _record in tail) if tail else None
+    if footer is not None:
+        at, kinds = footer
+        lines_of_footer = list(tail)[at:]
+        first = lines_of_footer[0][0]
+        records = sum(1 for *_lines, is_record in lines_of_footer if is_record)
+        # every record of the footer has one field, and the header several: each was noted
+        scan.records -= records
+        scan.malformed_count -= records
+        scan.malformed = [row for row in scan.malformed if row.line < first]
+        scan.footer_first_line, scan.footer_lines = first, number - first + 1
+        scan.footer_records, scan.footer_kinds = records, kinds
+        return
     if (
         last is not None
         and scan.ends_without_line_break
@@ -777,9 +834,13 @@ def _inspect_file(
     if scan.problem:
         return problems + [_decode_problem(ef, encoding, scan.problem)]
     ef.rows, ef.rows_exact = scan.records, True
+    if scan.footer_lines:
+        ef.footer_lines, ef.footer_first_line = scan.footer_lines, scan.footer_first_line
+        ef.header_only = ef.header_only or scan.records == 0
+        ef.notes.append(_footer_note(ef, scan))
     if scan.malformed_count:
         problems.append(_malformed_rows_problem(ef, scan))
-    elif scan.ends_without_line_break and scan.records:
+    elif scan.ends_without_line_break and scan.records and not scan.footer_lines:
         ef.notes.append(
             f"{ef.name}: its last line (line {scan.lines}) ends without a line break. Its fields "
             f"are all there, so it is read; if the export was cut off, its last value may be "
@@ -808,6 +869,20 @@ def _empty_required_problem(ef: ExportFile) -> str:
     )
 
 
+def _footer_note(ef: ExportFile, scan: ByteScan) -> str:
+    """The line saying a report footer is dropped: the file, its lines, what they are."""
+    first, count = scan.footer_first_line, scan.footer_lines
+    where = f"line {first}" if count == 1 else f"lines {first}-{first + count - 1}"
+    labels = [REPORT_FOOTER_LABELS[kind] for kind in scan.footer_kinds]
+    what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    rows = "row" if scan.records == 1 else "rows"
+    return (
+        f"{ef.name}: the Salesforce report footer below its rows ({count} line"
+        f"{'s' if count != 1 else ''}, {where}: a blank line, then {what}) is dropped; the "
+        f"{scan.records:,} data {rows} above it are read."
+    )
+
+
 # per kind of malformed row: what it probably is, and the fix
 _MALFORMED_ROW_HINTS = {
     "extra_fields": (
@@ -831,6 +906,13 @@ _MALFORMED_ROW_HINTS = {
         "text after the double quote that closes a value (`\"abc\"def`)",
         "double a double quote that is part of a quoted value (`\"abc\"\"def\"`), or enclose the "
         "whole value in double quotes",
+    ),
+    "footer_text": (
+        "a line of a Salesforce report footer where data rows are expected: a footer is dropped "
+        "only at the end of the file, below a blank line, and rows follow this one (report exports "
+        "joined into one file, or rows pasted below a footer)",
+        "export the report again as one file, or delete the footer lines between the rows (a footer "
+        "at the very end is dropped by itself)",
     ),
     "cut_off": (
         "the last row stops short and the file does not end with a line break: the file was cut off "
@@ -884,7 +966,7 @@ def _inspect_values(
     dates = DateEvidence()
     numbers = NumberEvidence()
     try:
-        with csv_rows(ef.path, encoding, ef.compression) as rows:
+        with csv_rows(ef.path, encoding, ef.compression, ef.data_rows_limit) as rows:
             for number, row in enumerate(rows, start=1):
                 if number > DATE_SAMPLE_ROWS:
                     break
@@ -979,9 +1061,13 @@ def _decide_numbers(ef: ExportFile, evidence: NumberEvidence, number_format: str
 
 
 @contextlib.contextmanager
-def csv_rows(path: Path, encoding: str, compression: str | None = None) -> Iterator[Iterator[list[str]]]:
+def csv_rows(
+    path: Path, encoding: str, compression: str | None = None, limit: int | None = None
+) -> Iterator[Iterator[list[str]]]:
     """The data rows of a CSV (header skipped), every line decoded as `_scan_bytes` decodes it;
-    blank lines are skipped, as DuckDB's reader skips them (a line of empty fields is a row)."""
+    blank lines are skipped, as DuckDB's reader skips them (a line of empty fields is a row).
+    With `limit`, the first `limit` rows only: the rows above a report footer
+    (`ExportFile.data_rows_limit`)."""
     wide = encoding.startswith(("utf-16", "utf-32"))
     with _open_binary(path, compression) as binary:
         if wide:
@@ -990,7 +1076,8 @@ def csv_rows(path: Path, encoding: str, compression: str | None = None) -> Itera
             lines = decoded_lines(binary, _fallback_encoding(encoding))
         reader = csv.reader(lines, delimiter=",", quotechar='"', doublequote=True)
         next(reader, None)
-        yield (row for row in reader if row)
+        rows = (row for row in reader if row)
+        yield rows if limit is None else itertools.islice(rows, limit)
 
 
 def _decode_problem(ef: ExportFile, encoding: str, problem: str) -> str:

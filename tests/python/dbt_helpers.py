@@ -39,6 +39,19 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]], encodi
         writer.writerows(rows)
 
 
+def split_report_footer(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """(rows above, footer) of a report export read with csv.reader: the footer Salesforce
+    writes below a report's rows is a blank line (an empty row) and one value a line after it,
+    to the end of the file. Rows without such a footer come back whole."""
+    start = None
+    for at in range(len(rows) - 1, 0, -1):
+        if len(rows[at]) > 1:
+            break
+        if rows[at] == []:
+            start = at
+    return (rows, []) if start is None else (rows[:start], rows[start:])
+
+
 def build(export_dir: Path, work_dir: Path, extra_vars: dict | None = None, selection: list[str] | None = None) -> Path:
     """Builds (seeds, staging models, their tests) on export_dir; returns the DuckDB file."""
     work_dir.mkdir(parents=True, exist_ok=True)

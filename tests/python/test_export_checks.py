@@ -447,16 +447,17 @@ def test_a_column_written_twice_is_read_at_its_first_copy_everywhere(tmp_path, c
     # prepared copy all read the first copy, as dbt does, and the warning names file and column
     import shutil
 
+    from dbt_helpers import split_report_footer
     from revops_kpis.export_prepare import prepare_export
 
     export = tmp_path / "export"
     shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "exports" / "real_tools" / "report_de", export)
     path = export / "Opportunity.csv"
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+        rows, footer = split_report_footer(list(csv.reader(handle)))
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
-            [rows[0] + ["Amount"]] + [r + ["n/a"] for r in rows[1:]]
+            [rows[0] + ["Amount"]] + [r + ["n/a"] for r in rows[1:]] + footer
         )
     warning = "Opportunity.csv: 2 columns all mean `Amount` ('Amount', 'Amount'); "
     pf = preflight(export)

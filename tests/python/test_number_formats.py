@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import FIXTURES, query
+from dbt_helpers import FIXTURES, query, split_report_footer
 from revops_kpis.cli import main
 from revops_kpis.export_checks import ExportError, preflight
 from revops_kpis.export_formats import NumberEvidence, decide_number_format, to_plain_number
@@ -109,16 +109,17 @@ def test_undecided_and_conflicting_values_are_not_read():
 # --------------------------------------------------------------------------------------------
 def _rewrite_amounts(folder: Path, change) -> None:
     """Rewrites the Amount column of the deal and history files of a report export, keeping
-    how Salesforce writes the file (every value double-quoted, comma-delimited)."""
+    how Salesforce writes the file (every value double-quoted, comma-delimited, the report
+    footer below the rows)."""
     for name in ("Opportunity.csv", "OpportunityHistory.csv"):
         path = folder / name
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
+            rows, footer = split_report_footer(list(csv.reader(handle)))
         at = rows[0].index("Amount")
         for number, row in enumerate(rows[1:], start=1):
             row[at] = change(name, number, row[at])
         with path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows + footer)
 
 
 def test_german_and_french_reports_are_read_as_decimal_comma(tmp_path):
@@ -230,10 +231,11 @@ def runs(tmp_path_factory):
 
 
 def _fixture_amounts(variant: str) -> dict[str, Decimal]:
-    """The deals' amounts read from the fixture file by hand: the thousands separators taken
-    out, the decimal comma made a point."""
+    """The deals' amounts read from the fixture file by hand (the rows above the report
+    footer): the thousands separators taken out, the decimal comma made a point."""
     with (REAL_TOOLS / variant / "Opportunity.csv").open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        lines, _footer = split_report_footer(list(csv.reader(handle)))
+    rows = [dict(zip(lines[0], line)) for line in lines[1:]]
     amounts = {}
     for row in rows:
         text = row["Amount"]
@@ -284,7 +286,8 @@ def test_dbt_run_directly_reads_the_copies_check_export_prints(tmp_path, capsys)
     assert check_export(["--export", str(REAL_TOOLS / "report_de"), "--report-dir", str(tmp_path / "report")]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "converted copies for dbt run directly" in x)
     printed = json.loads(line.split("--vars ", 1)[1].strip("'"))
-    assert set(printed["crm_export_files"]) == {"Opportunity", "OpportunityHistory", "Account"}
+    # User.csv too: its dates and numbers need nothing, but its report footer is dropped
+    assert set(printed["crm_export_files"]) == {"Opportunity", "OpportunityHistory", "Account", "User"}
     duckdb_path = build(REAL_TOOLS / "report_de", tmp_path / "work", extra_vars={
         **printed, "crm_export_timezone": "Europe/Berlin", "as_of": "2025-07-01T00:00:00Z",
     })

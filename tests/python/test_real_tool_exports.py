@@ -162,10 +162,33 @@ def test_what_the_run_says_it_did(runs):
     assert "OpportunityHistory.csv: 38 dates in `CreatedDate`, `CloseDate` read as US (month/day/year)" in excel
 
 
+def test_the_report_footer_is_dropped_and_no_row_lost(runs):
+    # every report_us file ends with the footer Salesforce writes below a report's rows; the run
+    # says, file by file, that its 5 lines are dropped, and dbt lands every row above it
+    import csv
+
+    from dbt_helpers import split_report_footer
+
+    _code, out, duckdb_path = runs["report_us"]
+    raw = dict(query(duckdb_path, "select object_name, raw_row_count from staging.stg_salesforce__row_accounting"))
+    for name in ("User", "Account", "Opportunity", "OpportunityHistory"):
+        with (REAL_TOOLS / "report_us" / f"{name}.csv").open(newline="", encoding="latin-1") as handle:
+            rows, footer = split_report_footer(list(csv.reader(handle)))
+        assert len(footer) == 5
+        assert f"{name}.csv: the Salesforce report footer below its rows (5 lines, lines {len(rows) + 1}-" in out
+        assert f"the {len(rows) - 1} data rows above it are read." in out
+        assert raw[name] == len(rows) - 1  # the header is no row
+    # the org of the fixture: three users, three accounts, six deals, nineteen stage changes
+    assert [raw[name] for name in ("User", "Account", "Opportunity", "OpportunityHistory")] == [3, 3, 6, 19]
+
+
 def test_prepared_copies_sit_beside_the_warehouse(runs):
     duckdb_path = Path(runs["report_us"][2])
     prepared = duckdb_path.with_name("warehouse.prepared_export")
-    assert sorted(p.name for p in prepared.iterdir()) == ["Account.csv", "Opportunity.csv", "OpportunityHistory.csv"]
+    # User.csv for its report footer only (its values are read as they are)
+    assert sorted(p.name for p in prepared.iterdir()) == [
+        "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "User.csv"
+    ]
     text = (prepared / "OpportunityHistory.csv").read_text(encoding="utf-8")
     # 01/06/2025 10:00 AM in New York, written as ISO; the time zone var reads it as 15:00 UTC
     assert "2025-01-06 10:00:00" in text and "AM" not in text
