@@ -19,7 +19,7 @@
     Checked last among a row's failures (the incremental audit models rely on it: see
     future_timestamp_reparse_condition).
 
-    future_timestamp_reparse_condition(table_name, happened_at): over a stored audit row, true
+    future_timestamp_reparse_condition(happened_at): over a stored audit row, true
     when its future_timestamp verdict may differ under the current clock (it was quarantined
     future_timestamp, or one of its business timestamps is past the current limit): an
     incremental run parses those rows again (salesforce_typed_ctes' reparse_stored_where). -#}
