@@ -14,8 +14,10 @@
       _raw_row_hash       a hash of the raw row as landed (every column, and the deleted mark)
     and in an incremental run only the raw rows that are new or changed since the last run
     (a different hash at their position), and the last row, are parsed, and the CTE
-    raw_row_count holds the number of raw rows. -#}
-{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false) -%}
+    raw_row_count holds the number of raw rows. reparse_stored_where: a condition over the
+    stored audit rows whose verdict depends on more than the row itself (the export clock:
+    future_timestamp_reparse_condition); those rows are parsed again too. -#}
+{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none) -%}
 {%- if track_raw_rows and prefix != '' -%}
     {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for an audit model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
 {%- endif -%}
@@ -50,6 +52,15 @@
     from {{ this }}
     where _build_fingerprint = '{{ audit_build_fingerprint(table_name) }}'
 ),
+{%- if reparse_stored_where is not none %}
+
+-- stored rows whose verdict may have changed with the rest of the export
+{{ prefix }}reparsed_raw_rows as (
+    select _raw_row_number
+    from {{ this }}
+    where {{ reparse_stored_where }}
+),
+{%- endif %}
 
 {{ prefix }}landed_changed as (
     select {{ prefix }}landed_hashed.*
@@ -62,6 +73,9 @@
     where
         {{ prefix }}stored_raw_rows._raw_row_number is null
         or {{ prefix }}landed_hashed._raw_row_number = {{ prefix }}raw_row_count.raw_row_count
+        {%- if reparse_stored_where is not none %}
+        or {{ prefix }}landed_hashed._raw_row_number in (select _raw_row_number from {{ prefix }}reparsed_raw_rows)
+        {%- endif %}
 ),
 {%- endif %}
 {%- endif %}

@@ -80,6 +80,12 @@ CASES = {
         lambda e: _edit(e, "OpportunityHistory.csv", 3, OpportunityId="006000000000077AAA"),
         {("OpportunityHistory", "008000000000003AAA", 3, "unknown_opportunity")},
     ),
+    "future_timestamp": (
+        # the clean export has no system stamps: its clock is its last creation, 2025-02-11
+        # 15:00, and a change may follow it by 60 days (test_future_timestamps.py)
+        lambda e: _edit(e, "OpportunityHistory.csv", 4, CreatedDate="2031-03-01T11:00:00.000Z"),
+        {("OpportunityHistory", "008000000000004AAA", 4, "future_timestamp")},
+    ),
     "conflicting_duplicate_id": (
         lambda e: _append_copy(e, "Account.csv", 1, Name="Acme Incorporated"),
         {("Account", "001000000000001AAA", 1, "conflicting_duplicate_id"),

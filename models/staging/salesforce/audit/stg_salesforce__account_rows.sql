@@ -4,7 +4,11 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['name'], 'account') }}) as _row_failure
+        coalesce(
+            _parse_failure,
+            {{ required_values_check(['name'], 'account') }},
+            {{ future_timestamp_check('account', created_column='created_date') }}
+        ) as _row_failure
     from typed
 ),
 

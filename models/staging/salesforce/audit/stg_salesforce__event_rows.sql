@@ -4,7 +4,11 @@ with
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['created_date']) }}) as _row_failure
+        coalesce(
+            _parse_failure,
+            {{ required_values_check(['created_date']) }},
+            {{ future_timestamp_check('event', created_column='created_date') }}
+        ) as _row_failure
     from typed
 ),
 

@@ -16,7 +16,8 @@ checked as (
         coalesce(
             typed._parse_failure,
             {{ required_values_check(['typed.opportunity_id', 'typed.created_date', 'typed.stage_name']) }},
-            case when opportunities.opportunity_id is null then 'unknown_opportunity' end
+            case when opportunities.opportunity_id is null then 'unknown_opportunity' end,
+            {{ future_timestamp_check('opportunity_history', happened_at=[('typed.created_date', 'timestamp')]) }}
         ) as _row_failure
     from typed
     left join stage_lookup

@@ -11,7 +11,8 @@ checked as (
         stage_lookup.stage_name as funnel_stage_name,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.owner_id', 'typed.stage_name', 'typed.created_date'], 'opportunity') }}
+            {{ required_values_check(['typed.owner_id', 'typed.stage_name', 'typed.created_date'], 'opportunity') }},
+            {{ future_timestamp_check('opportunity', created_column='typed.created_date') }}
         ) as _row_failure
     from typed
     left join stage_lookup
