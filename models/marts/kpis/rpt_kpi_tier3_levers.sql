@@ -95,7 +95,7 @@ cycles as (
         count(*) as won_count,
         sum(amount) as won_amount,
         sum(case when amount is null then 1 else 0 end) as won_unknown_amount_count,
-        sum(sales_cycle_days) as sales_cycle_days_sum,
+        {{ publish_sum('sales_cycle_days', 'days') }} as sales_cycle_days_sum,
         {{ percentile_cont('sales_cycle_days', 0.5) }} as median_sales_cycle_days
     from won_attributed
     group by grain, grain_id, period_grain, period_start
@@ -156,7 +156,7 @@ time_in_stage as (
         period_grain,
         period_start,
         count(*) as exited_visit_count,
-        sum(days_in_stage) as days_in_stage_sum,
+        {{ publish_sum('days_in_stage', 'days') }} as days_in_stage_sum,
         {{ percentile_cont('days_in_stage', 0.5) }} as median_days_in_stage
     from visits_attributed
     group by grain, grain_id, period_grain, period_start
@@ -521,7 +521,7 @@ combined as (
             as valued_interaction_count,
         case
             when export_has_interactions.has_interactions
-                then coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }}))
+                then coalesce(activity.interaction_value_sum_amount, cast(0 as {{ revops_number_type('amount') }}))
         end as interaction_value_sum_amount,
         coalesce(reach.owned_account_count, 0) as owned_account_count,
         case when export_has_interactions.has_interactions then coalesce(reach.reached_account_count, 0) end
