@@ -29,9 +29,15 @@
 {#- The exact sum of expr, each value rounded to the published precision of its kind first:
     a sum of decimals does not depend on the order the rows are added in (a sum of doubles
     does, in its last bits, and so differs between two builds on several threads), and it is
-    the sum of the values the row-level marts publish. -#}
+    the sum of the values the row-level marts publish. Money stays a decimal(18, 2); any other
+    kind is handed on as the double of that exact sum, like the doubles it sums (the same
+    type on every engine: PostgreSQL's sum of a numeric has no fixed scale). -#}
 {% macro publish_sum(expr, kind) -%}
-    sum(cast({{ expr }} as decimal(38, {{ publish_places(kind) }})))
+    {%- set places = publish_places(kind) -%}
+    cast(
+        sum(cast({{ expr }} as decimal(38, {{ places }})))
+        as {{ revops_number_type('amount') if kind == 'amount' else type_double() }}
+    )
 {%- endmacro %}
 
 {#- The kind of a mart's contract column (see select_contract_columns): none for a column
