@@ -135,7 +135,9 @@ def test_every_public_relation_is_identical_value_for_value(connection):
         names = ", ".join(f'"{name}"' for name, _ in columns)
         first = f"select {names} from {catalog}.{schema}.{table}"
         second = f"select {names} from {OTHER}.{schema}.{table}"
-        counts = connection.execute(f"select (select count(*) from ({first})), (select count(*) from ({second}))").fetchall()[0]
+        counts = connection.execute(
+            f"select (select count(*) from ({first})), (select count(*) from ({second}))"
+        ).fetchall()[0]
         # rows as multisets: a row of one build missing from the other, either way, exactly
         only_first = connection.execute(f"select * from ({first} except all {second}) limit 2").fetchall()
         only_second = connection.execute(f"select * from ({second} except all {first}) limit 2").fetchall()
