@@ -15,14 +15,24 @@
     {{ return(places[kind]) }}
 {%- endmacro %}
 
-{#- expr rounded to the published precision of its kind (see publish_places). A cast rounds
-    half away from zero on DuckDB, PostgreSQL and Spark alike; PostgreSQL has no round() of a
-    double. -#}
+{#- expr as a decimal rounded to the published precision of its kind (see publish_places),
+    half away from zero, the same on DuckDB, PostgreSQL and Spark. In two casts: first to 9
+    places, which takes off a double's binary representation error (0.0628125 days, 5,427
+    seconds, is the double 0.06281249999999999...: DuckDB would round it down where PostgreSQL,
+    which reads a double to 15 digits, rounds it up), then to the kind's places, where a decimal
+    tie is a tie on every engine. PostgreSQL has no round() of a double. -#}
+{% macro publish_decimal(expr, kind) -%}
+    {%- set type = revops_number_type('amount') if kind == 'amount' else 'decimal(38, ' ~ publish_places(kind) ~ ')' -%}
+    cast(cast({{ expr }} as decimal(38, 9)) as {{ type }})
+{%- endmacro %}
+
+{#- expr rounded to the published precision of its kind: money a decimal(18, 2), any other
+    kind a double holding the rounded value. -#}
 {% macro publish_round(expr, kind) -%}
     {%- if kind == 'amount' -%}
-        cast({{ expr }} as {{ revops_number_type('amount') }})
+        {{ publish_decimal(expr, kind) }}
     {%- else -%}
-        cast(cast({{ expr }} as decimal(38, {{ publish_places(kind) }})) as {{ type_double() }})
+        cast({{ publish_decimal(expr, kind) }} as {{ type_double() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -33,9 +43,8 @@
     kind is handed on as the double of that exact sum, like the doubles it sums (the same
     type on every engine: PostgreSQL's sum of a numeric has no fixed scale). -#}
 {% macro publish_sum(expr, kind) -%}
-    {%- set places = publish_places(kind) -%}
     cast(
-        sum(cast({{ expr }} as decimal(38, {{ places }})))
+        sum({{ publish_decimal(expr, kind) }})
         as {{ revops_number_type('amount') if kind == 'amount' else type_double() }}
     )
 {%- endmacro %}
