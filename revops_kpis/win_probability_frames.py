@@ -3,8 +3,8 @@
 `int_win_probability_model` receives the training moments as the engine's own relation: a
 DuckDB relation under dbt-duckdb, a Spark DataFrame under dbt-databricks. `training_table`
 turns either into the Arrow table `fit_win_probability` reads (sampled deterministically above
-`max_training_rows`, ordered by interaction id), and `coefficient_frame` hands the fitted
-table back in the form the engine writes (DuckDB: the Arrow table; Spark: a DataFrame with
+`max_training_rows`, ordered by the rows' key, TRAINING_ORDER), and `coefficient_frame` hands
+the fitted table back in the form the engine writes (DuckDB: the Arrow table; Spark: a DataFrame with
 the same columns and types). The fit itself is the same code on every engine.
 """
 
@@ -14,6 +14,11 @@ import pyarrow as pa
 
 FEATURE_PREFIX = "feature_"
 KEY_COLUMNS = ["interaction_id", "opportunity_id", "is_won"]
+# The order of the training rows: by their unique key, so that the fit (whose floating-point
+# sums follow the row order) gives the same coefficients to the last bit whatever order the
+# engine scanned the rows in. interaction_id is unique (a data test of
+# int_win_probability_features); opportunity_id only makes the order total should it not be.
+TRAINING_ORDER = ["interaction_id", "opportunity_id"]
 # Arrow types of the coefficient table -> Spark SQL types
 SPARK_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "bigint", pa.bool_(): "boolean"}
 
@@ -34,8 +39,9 @@ def feature_names(moments) -> list[str]:
 
 def training_table(moments, features: list[str], max_training_rows: int) -> pa.Table:
     """The training moments (closed deals, not held out) as an Arrow table: the key columns and
-    each feature under its own name, ordered by interaction id. Above `max_training_rows`,
-    every k-th bucket of a hash of the interaction id (each engine's own hash)."""
+    each feature under its own name, ordered by their key (TRAINING_ORDER) whatever order the
+    engine holds them in. Above `max_training_rows`, every k-th bucket of a hash of the
+    interaction id (each engine's own hash)."""
     training = moments.filter("is_training and not is_holdout")
     projection = KEY_COLUMNS + [f"{FEATURE_PREFIX}{name} as {name}" for name in features]
     if is_spark_frame(training):
@@ -43,7 +49,7 @@ def training_table(moments, features: list[str], max_training_rows: int) -> pa.T
         if training_rows > max_training_rows:
             step = -(-training_rows // max_training_rows)
             training = training.filter(f"pmod(hash(interaction_id), {step}) = 0")
-        ordered = training.selectExpr(*projection).orderBy("interaction_id")
+        ordered = training.selectExpr(*projection).orderBy(*TRAINING_ORDER)
         if hasattr(ordered, "toArrow"):  # pyspark 4
             return ordered.toArrow()
         return pa.Table.from_pandas(ordered.toPandas(), preserve_index=False)
@@ -51,7 +57,7 @@ def training_table(moments, features: list[str], max_training_rows: int) -> pa.T
     if training_rows > max_training_rows:
         step = -(-training_rows // max_training_rows)
         training = training.filter(f"hash(interaction_id) % {step} = 0")
-    return training.project(", ".join(projection)).order("interaction_id").to_arrow_table()
+    return training.project(", ".join(projection)).order(", ".join(TRAINING_ORDER)).to_arrow_table()
 
 
 def coefficient_frame(table: pa.Table, moments, session):

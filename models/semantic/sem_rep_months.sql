@@ -66,7 +66,7 @@ rep_months as (
         tier_months.sales_price_amount,
         tier_months.new_customer_count,
         tier_months.close_date_push_count,
-        coalesce(quota_months.quota_amount, 0) as quota_amount
+        cast(coalesce(quota_months.quota_amount, 0) as {{ revops_number_type('amount') }}) as quota_amount
     from month_keys
     left join tier_months
         on month_keys.rep_id = tier_months.rep_id and month_keys.month_start = tier_months.month_start

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -24,6 +25,7 @@ from revops_kpis.export_spec import PROJECT_ROOT
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
+CENT = Decimal("0.01")
 PAGES = [
     "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py", "pages/rep_scorecard.py",
     "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
@@ -180,10 +182,11 @@ def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter
     assert shown["Won / lost"][0] == f"{won} / {lost}"
     assert shown["Win rate"][0] == pct(won / (won + lost))
     assert shown["Average deal size"][0] == money(float(won_amount) / won)
-    quotas = dict(sql(warehouse, """
+    # quotas are decimal cents: read as floats, as the page does
+    quotas = {rep: float(quota) for rep, quota in sql(warehouse, """
         select grain_id, quota_amount from marts.rpt_kpi_tier2_diagnostics
         where grain = 'rep' and period_grain = 'quarter' and period_start = ?
-    """, [quarter[0]]))
+    """, [quarter[0]])}
     assert shown["Quota attainment"][0] == pct(float(won_amount) / sum(quotas.values()))
     # the distribution chart: one bar per rep with a quota, at won / quota from the deals
     won_by_rep = dict(sql(warehouse, """
@@ -192,7 +195,9 @@ def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter
     """, list(quarter)))
     bars = next(data for data in chart_frames(app) if "quota_attainment_rate" in data and "won_amount" in data)
     expected = {rep: float(won_by_rep.get(rep, 0)) / quota for rep, quota in quotas.items() if quota > 0}
-    assert dict(zip(bars["grain_id"], bars["quota_attainment_rate"])) == pytest.approx(expected)
+    # rates are published to 6 places: within half of the 6th place of the exact ratio
+    shown_attainment = dict(zip(bars["grain_id"], bars["quota_attainment_rate"]))
+    assert shown_attainment == pytest.approx(expected, rel=0, abs=5e-7 + 1e-12)
     # a complete quarter is all elapsed: the pace is won over the whole quota, like attainment
     assert shown["Quota pace"][0] == pct(float(won_amount) / sum(quotas.values()))
     assert "(100.0% of the period elapsed)" in shown["Quota pace"][1]
@@ -308,7 +313,9 @@ def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):
         where occurred_date >= ? and occurred_date < ?
     """, list(quarter))[0]
     assert metrics(app)["Average interaction value"][0] == money(total / valued)
-    by_rep = {rep: (amount / count if count else None) for rep, amount, count in sql(warehouse, """
+    # interaction values are cents; their average is published to the cent (half away from zero)
+    by_rep = {rep: (float((amount / count).quantize(CENT, ROUND_HALF_UP)) if count else None)
+              for rep, amount, count in sql(warehouse, """
         select owner_id, sum(interaction_value_amount), count(interaction_value_amount) from marts.fct_interactions
         where occurred_date >= ? and occurred_date < ? and owner_id in (select rep_id from marts.dim_reps)
         group by 1

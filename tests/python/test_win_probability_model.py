@@ -112,3 +112,37 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
     )[0]
     assert (stage, won, closed) == ("Stage X", 1, 3)
     assert math.isclose(rate, won / closed)
+
+
+def test_the_fit_does_not_depend_on_the_order_the_engine_holds_the_rows_in():
+    """training_table sorts the training moments by their key: the same moments in another
+    order give the same training table and, to the last bit, the same coefficients."""
+    import duckdb
+
+    from revops_kpis.win_probability import fit_win_probability
+    from revops_kpis.win_probability_frames import feature_names, training_table
+
+    rng = np.random.default_rng(7)
+    n = 400
+    x = rng.normal(size=n)
+    won = rng.random(n) < 1 / (1 + np.exp(-x))
+    rows = [
+        (f"00T{i:015d}", f"006{i // 4:015d}", bool(won[i]), float(x[i]), float(rng.normal()), True, i % 10 == 0)
+        for i in range(n)
+    ]
+    fits = []
+    for seed in (1, 2):
+        shuffled = list(rows)
+        np.random.default_rng(seed).shuffle(shuffled)
+        with duckdb.connect() as con:
+            con.execute(
+                "create table moments (interaction_id varchar, opportunity_id varchar, is_won boolean, "
+                "feature_x double, feature_noise double, is_training boolean, is_holdout boolean)"
+            )
+            con.executemany("insert into moments values (?, ?, ?, ?, ?, ?, ?)", shuffled)
+            moments = con.table("moments")
+            table = training_table(moments, feature_names(moments), max_training_rows=1_000)
+            fits.append((table, fit_win_probability(table, feature_names(moments), min_closed_deals=5)))
+    assert fits[0][0].equals(fits[1][0])
+    assert fits[0][1].equals(fits[1][1])
+    assert fits[0][1]["method"][0].as_py() == "logistic_regression"

@@ -84,14 +84,34 @@ rep_won as (
     where grain = 'rep'
 ),
 
+-- each quota's period and the part of it the elapsed part of the period stands for, to the
+-- cent per rep, so that the quota to date of a team or the company is the sum of its reps'
+quota_periods as (
+    select
+        quotas.*,
+        cast(
+            {{ dbt.dateadd(
+                'month', "case quotas.period_grain when 'month' then 1 when 'quarter' then 3 else 12 end",
+                'quotas.period_start'
+            ) }} as date
+        ) as period_end
+    from quotas
+),
+
 rep_attainment as (
     select
         quotas.owner_id as rep_id,
         quotas.period_grain,
         quotas.period_start,
         quotas.quota_amount,
-        coalesce(rep_won.won_amount, 0) / nullif(quotas.quota_amount, 0) as attainment_rate
-    from quotas
+        cast(
+            quotas.quota_amount
+            * {{ period_elapsed_share('quotas.period_start', 'quotas.period_end', 'as_of.as_of') }}
+            as {{ revops_number_type('amount') }}
+        ) as quota_to_date_amount,
+        cast(coalesce(rep_won.won_amount, 0) as {{ type_double() }}) / nullif(quotas.quota_amount, 0) as attainment_rate
+    from quota_periods as quotas
+    cross join as_of
     left join rep_won
         on
             quotas.owner_id = rep_won.rep_id
@@ -111,6 +131,7 @@ attainment as (
         period_grain,
         period_start,
         sum(quota_amount) as quota_amount,
+        sum(quota_to_date_amount) as quota_to_date_amount,
         count(*) as quota_carrying_rep_count,
         sum(case when attainment_rate >= 1 then 1 else 0 end) as reps_at_or_above_quota_count,
         {{ percentile_cont('attainment_rate', 0.25) }} as quota_attainment_p25_rate,
@@ -138,7 +159,9 @@ combined as (
         coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as lost_amount,
         coalesce(outcomes.won_amount, cast(0 as decimal(18, 2)))
         + coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as closed_amount,
-        coalesce(attainment.quota_amount, 0) as quota_amount,
+        cast(coalesce(attainment.quota_amount, 0) as {{ revops_number_type('amount') }}) as quota_amount,
+        cast(coalesce(attainment.quota_to_date_amount, 0) as {{ revops_number_type('amount') }})
+            as quota_to_date_amount,
         coalesce(attainment.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
         coalesce(attainment.reps_at_or_above_quota_count, 0) as reps_at_or_above_quota_count,
         coalesce(commits.commit_deal_count, 0) as commit_deal_count,
@@ -173,10 +196,9 @@ ratios as (
         cast(combined.won_amount as {{ type_double() }})
         / nullif(combined.won_count - combined.won_unknown_amount_count, 0) as avg_deal_size_amount,
         cast(combined.won_amount as {{ type_double() }}) / nullif(combined.quota_amount, 0) as quota_attainment_rate,
-        -- the part of the full quota the elapsed part of the period stands for: "on pace?"
-        combined.quota_amount * combined.period_elapsed_share as quota_to_date_amount,
+        -- won against the part of the full quota the elapsed part of the period stands for: "on pace?"
         cast(combined.won_amount as {{ type_double() }})
-        / nullif(combined.quota_amount * combined.period_elapsed_share, 0) as quota_pace_rate,
+        / nullif(combined.quota_to_date_amount, 0) as quota_pace_rate,
         cast(combined.reps_at_or_above_quota_count as {{ type_double() }})
         / nullif(combined.quota_carrying_rep_count, 0)
             as reps_at_or_above_quota_rate,

@@ -95,7 +95,7 @@ cycles as (
         count(*) as won_count,
         sum(amount) as won_amount,
         sum(case when amount is null then 1 else 0 end) as won_unknown_amount_count,
-        sum(sales_cycle_days) as sales_cycle_days_sum,
+        {{ publish_sum('sales_cycle_days', 'days') }} as sales_cycle_days_sum,
         {{ percentile_cont('sales_cycle_days', 0.5) }} as median_sales_cycle_days
     from won_attributed
     group by grain, grain_id, period_grain, period_start
@@ -156,7 +156,7 @@ time_in_stage as (
         period_grain,
         period_start,
         count(*) as exited_visit_count,
-        sum(days_in_stage) as days_in_stage_sum,
+        {{ publish_sum('days_in_stage', 'days') }} as days_in_stage_sum,
         {{ percentile_cont('days_in_stage', 0.5) }} as median_days_in_stage
     from visits_attributed
     group by grain, grain_id, period_grain, period_start
@@ -511,7 +511,7 @@ combined as (
         coalesce(conversion.stage_advance_count, 0) as stage_advance_count,
         coalesce(creations.created_count, 0) as created_count,
         coalesce(coverage_and_slippage.pipeline_at_start_amount, cast(0 as decimal(18, 2))) as pipeline_at_start_amount,
-        coalesce(quota_totals.quota_amount, 0) as quota_amount,
+        cast(coalesce(quota_totals.quota_amount, 0) as {{ revops_number_type('amount') }}) as quota_amount,
         coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
         coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
         coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,
@@ -519,10 +519,13 @@ combined as (
             as activity_count,
         case when export_has_interactions.has_interactions then coalesce(activity.valued_interaction_count, 0) end
             as valued_interaction_count,
-        case
-            when export_has_interactions.has_interactions
-                then coalesce(activity.interaction_value_sum_amount, cast(0 as {{ type_double() }}))
-        end as interaction_value_sum_amount,
+        -- cast outside the case: PostgreSQL's case keeps no numeric scale
+        cast(
+            case
+                when export_has_interactions.has_interactions
+                    then coalesce(activity.interaction_value_sum_amount, 0)
+            end as {{ revops_number_type('amount') }}
+        ) as interaction_value_sum_amount,
         coalesce(reach.owned_account_count, 0) as owned_account_count,
         case when export_has_interactions.has_interactions then coalesce(reach.reached_account_count, 0) end
             as reached_account_count,

@@ -50,7 +50,7 @@ stats as (
         period_start,
         stage_name,
         count(*) as exited_visit_count,
-        sum(days_in_stage) as days_in_stage_sum,
+        {{ publish_sum('days_in_stage', 'days') }} as days_in_stage_sum,
         {{ percentile_cont('days_in_stage', 0.5) }} as median_days_in_stage
     from exited_attributed
     group by grain, grain_id, period_grain, period_start, stage_name

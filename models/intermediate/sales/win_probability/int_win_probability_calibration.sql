@@ -22,6 +22,7 @@ scored as (
 
 held_out as (
     select
+        scored.interaction_id,
         scored.probability_after as predicted_probability,
         scored.probability_method,
         case when features.is_won then 1.0 else 0.0 end as outcome
@@ -33,7 +34,9 @@ held_out as (
 with_deciles as (
     select
         held_out.*,
-        ntile(10) over (order by held_out.predicted_probability) as probability_decile
+        -- moments with the same probability are split between deciles by their id, the same
+        -- way in every build
+        ntile(10) over (order by held_out.predicted_probability, held_out.interaction_id) as probability_decile
     from held_out
 ),
 

@@ -2,8 +2,10 @@
 
 A regularised logistic regression (revops_kpis.win_probability) on the moments of closed
 deals that are not held out: every feature_* column of int_win_probability_features, label
-= the deal was won. Coefficients are on the standardised scale with the feature means and
-scales beside them, so int_interactions_scored can score in SQL. With fewer closed deals
+= the deal was won, in the order of their key (training_table sorts them: the fit's sums,
+and so its coefficients to the last bit, follow the row order). Coefficients are on the
+standardised scale with the feature means and scales beside them, so int_interactions_scored
+can score in SQL. With fewer closed deals
 than the min_closed_deals setting, one row says the stage win rates are used instead.
 
 Settings arrive through config(meta=...) in the model's YAML (Python models cannot read
