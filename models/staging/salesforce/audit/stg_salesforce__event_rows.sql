@@ -1,13 +1,42 @@
 with
-{{ salesforce_typed_ctes('event', track_raw_rows=true) }},
+{{ parent_opportunity_ctes() }},
+{%- if is_incremental() %}
+{{- require_stored_columns(['_parent_failure']) }}
+
+-- stored rows whose opportunity's verdict changed since they were checked: parsed again
+parent_rechecks as (
+    select stored._raw_row_number
+    from {{ this }} as stored
+    left join parent_opportunities
+        on stored.what_id = parent_opportunities.opportunity_id
+    where
+        coalesce(stored._parent_failure, '')
+        <> coalesce({{ parent_opportunity_check('stored.what_id', what_id=true) }}, '')
+),
+{%- endif %}
+
+{%- set recheck_cte = 'parent_rechecks' if is_incremental() else none %}
+
+{{ salesforce_typed_ctes('event', track_raw_rows=true, recheck_cte=recheck_cte) }},
+
+parent_checked as (
+    select
+        typed.*,
+        {{ parent_opportunity_check('typed.what_id', what_id=true) }} as _parent_failure
+    from typed
+    left join parent_opportunities
+        on typed.what_id = parent_opportunities.opportunity_id
+),
 
 checked as (
     select
         *,
-        coalesce(_parse_failure, {{ required_values_check(['created_date']) }}) as _row_failure
-    from typed
+        coalesce(_parse_failure, {{ required_values_check(['created_date']) }}, _parent_failure) as _row_failure
+    from parent_checked
 ),
 
-{{ salesforce_row_status_ctes('event', 'checked', track_raw_rows=true) }}
+{{ salesforce_row_status_ctes(
+    'event', 'checked', extra_columns=['_parent_failure'], track_raw_rows=true
+) }}
 
 select * from classified

@@ -1,15 +1,46 @@
 with
-{{ salesforce_typed_ctes('opportunity_field_history', track_raw_rows=true) }},
+{{ parent_opportunity_ctes() }},
+{%- if is_incremental() %}
+{{- require_stored_columns(['_parent_failure']) }}
+
+-- stored rows whose opportunity's verdict changed since they were checked: parsed again
+parent_rechecks as (
+    select stored._raw_row_number
+    from {{ this }} as stored
+    left join parent_opportunities
+        on stored.opportunity_id = parent_opportunities.opportunity_id
+    where
+        coalesce(stored._parent_failure, '')
+        <> coalesce({{ parent_opportunity_check('stored.opportunity_id') }}, '')
+),
+{%- endif %}
+
+{%- set recheck_cte = 'parent_rechecks' if is_incremental() else none %}
+
+{{ salesforce_typed_ctes('opportunity_field_history', track_raw_rows=true, recheck_cte=recheck_cte) }},
+
+parent_checked as (
+    select
+        typed.*,
+        {{ parent_opportunity_check('typed.opportunity_id') }} as _parent_failure
+    from typed
+    left join parent_opportunities
+        on typed.opportunity_id = parent_opportunities.opportunity_id
+),
 
 checked as (
     select
         *,
         coalesce(
-            _parse_failure, {{ required_values_check(['opportunity_id', 'created_date', 'field']) }}
+            _parse_failure,
+            {{ required_values_check(['opportunity_id', 'created_date', 'field']) }},
+            _parent_failure
         ) as _row_failure
-    from typed
+    from parent_checked
 ),
 
-{{ salesforce_row_status_ctes('opportunity_field_history', 'checked', track_raw_rows=true) }}
+{{ salesforce_row_status_ctes(
+    'opportunity_field_history', 'checked', extra_columns=['_parent_failure'], track_raw_rows=true
+) }}
 
 select * from classified

@@ -11,7 +11,8 @@ checked as (
         stage_lookup.stage_name as funnel_stage_name,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.owner_id', 'typed.stage_name', 'typed.created_date'], 'opportunity') }}
+            {{ required_values_check(['typed.owner_id', 'typed.stage_name', 'typed.created_date'], 'opportunity') }},
+            {{ implausible_amount_check(['typed.amount']) }}
         ) as _row_failure
     from typed
     left join stage_lookup
