@@ -1,19 +1,5 @@
 with
-{{ parent_opportunity_ctes() }},
-{%- if is_incremental() %}
-{{- require_stored_columns(['_parent_failure']) }}
-
--- stored rows whose opportunity's verdict changed since they were checked: parsed again
-parent_rechecks as (
-    select stored._raw_row_number
-    from {{ this }} as stored
-    left join parent_opportunities
-        on stored.opportunity_id = parent_opportunities.opportunity_id
-    where
-        coalesce(stored._parent_failure, '')
-        <> coalesce({{ parent_opportunity_check('stored.opportunity_id') }}, '')
-),
-{%- endif %}
+{{ parent_opportunity_ctes(recheck_column='opportunity_id') }},
 
 {%- set recheck_cte = 'parent_rechecks' if is_incremental() else none %}
 
