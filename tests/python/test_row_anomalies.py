@@ -206,8 +206,8 @@ def test_each_anomaly_is_quarantined_with_its_reason(anomalies):
         ("Opportunity", E, 8, "invalid_amount"),
         ("Opportunity", H, 10, "invalid_boolean"),
         ("OpportunityHistory", "008000000000013AAA", 8, "implausible_amount"),
-        ("ForecastingQuota", "0J9000000000002AAA", 2, "implausible_amount"),
-        ("ForecastingQuota", "0J9000000000003AAA", 3, "implausible_amount"),
+        ("ForecastingQuota", f"{RAVI}|2025-01-01", 2, "implausible_amount"),  # key: owner and start
+        ("ForecastingQuota", f"{MONA}|2025-01-01", 3, "implausible_amount"),
         ("DatedConversionRate", "EUR|2025-04-01", 3, "conflicting_duplicate_id"),
         ("DatedConversionRate", "EUR|2025-04-01", 4, "conflicting_duplicate_id"),
     }
