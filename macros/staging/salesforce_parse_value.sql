@@ -1,11 +1,12 @@
-{#- Parses one landed text column by its contract type (see _salesforce__sources.yml). -#}
+{#- Parses one landed text column by its contract type (see _salesforce__sources.yml). A
+    spreadsheet's zero date (excel_zero_date) in a date or date-time column is a blank. -#}
 {% macro salesforce_parse_value(column_name, column_type) -%}
     {%- if column_type == 'id' -%}
         {{ salesforce_id18(column_name) }}
     {%- elif column_type == 'timestamp' -%}
-        {{ parse_timestamp_utc(column_name) }}
+        case when not {{ excel_zero_date(column_name) }} then {{ parse_timestamp_utc(column_name) }} end
     {%- elif column_type == 'date' -%}
-        {{ parse_date(column_name) }}
+        case when not {{ excel_zero_date(column_name) }} then {{ parse_date(column_name) }} end
     {%- elif column_type in ('amount', 'number', 'integer') -%}
         {{ parse_number(column_name, column_type) }}
     {%- elif column_type == 'boolean' -%}

@@ -5,7 +5,8 @@
     a row with a failure (`_row_failure` of `checked_cte`) is quarantined; a second copy of
     an identical clean row is dropped as a duplicate; when two different clean rows share a
     key, all of them are quarantined as conflicting_duplicate_id (neither can be trusted).
-    `extra_columns` are carried from checked_cte besides the contract columns.
+    `extra_columns` are carried from checked_cte besides the contract columns (and
+    _has_excel_zero_date of salesforce_typed_ctes, always).
 
     Cost: only rows whose key is shared by several clean rows can be copies or conflicts, so
     the full-row comparison (a window over every column) runs on those rows alone; every
@@ -29,7 +30,7 @@ classified as (
 {%- set spec = salesforce_object_spec(table_name) -%}
 {%- set column_names = spec.columns | map(attribute='name') | list -%}
 {%- set deleted_expression = '_is_source_deleted' ~ (' or coalesce(is_deleted, false)' if 'is_deleted' in column_names else '') -%}
-{%- set carried_columns = ['_raw_row_number', '_raw_key'] + column_names + extra_columns + (['_raw_row_hash'] if track_raw_rows else []) -%}
+{%- set carried_columns = ['_raw_row_number', '_raw_key', '_has_excel_zero_date'] + column_names + extra_columns + (['_raw_row_hash'] if track_raw_rows else []) -%}
 {%- if track_raw_rows and is_incremental() -%}
 {%- set build_fingerprint = audit_build_fingerprint(table_name) -%}
 fresh_rows as {{ materialized_cte() }} (
@@ -151,6 +152,7 @@ classified as (
     select
         _raw_row_number,
         _raw_key,
+        _has_excel_zero_date,
         {%- for column in column_names + extra_columns %}
         {{ column }},
         {%- endfor %}

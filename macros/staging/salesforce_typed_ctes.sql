@@ -2,6 +2,8 @@
     row per raw row with every contract column parsed to its type (ids to the 18-character
     form, timestamps to UTC, dates, amounts, numbers, booleans) and
       _raw_key        the row's key as written in the export (id, or the natural key)
+      _has_excel_zero_date  a date or date-time column held a spreadsheet zero date, read
+                      as blank (excel_zero_date)
       _parse_failure  the first reason the row cannot be cleaned, or null:
                       missing_id, invalid_id, invalid_timestamp, invalid_date,
                       invalid_amount, invalid_number, invalid_boolean
@@ -14,10 +16,14 @@
       _raw_row_hash       a hash of the raw row as landed (every column, and the deleted mark)
     and in an incremental run only the raw rows that are new or changed since the last run
     (a different hash at their position), and the last row, are parsed, and the CTE
-    raw_row_count holds the number of raw rows. reparse_stored_where: a condition over the
-    stored audit rows whose verdict depends on more than the row itself (the export clock:
-    future_timestamp_reparse_condition); those rows are parsed again too. -#}
-{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none) -%}
+    raw_row_count holds the number of raw rows. Rows whose verdict depends on more than the row
+    itself are parsed again too, although their raw row did not change:
+      reparse_stored_where  a condition over the stored audit rows (the export clock:
+                            future_timestamp_reparse_condition);
+      recheck_cte           names a CTE of the model, defined before this macro's, of
+                            _raw_row_number values (rows whose checks read another object,
+                            parent_opportunity_check, whose verdict has changed since). -#}
+{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none, recheck_cte=none) -%}
 {%- if track_raw_rows and prefix != '' -%}
     {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for an audit model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
 {%- endif -%}
@@ -38,7 +44,7 @@
     from {{ prefix }}landed
 ),
 {%- if is_incremental() %}
-{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
+{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint', '_has_excel_zero_date'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
 
 {{ prefix }}raw_row_count as (
     {{ salesforce_landing(table_name, row_count_only=true) }}
@@ -76,6 +82,9 @@
         {%- if reparse_stored_where is not none %}
         or {{ prefix }}landed_hashed._raw_row_number in (select _raw_row_number from {{ prefix }}reparsed_raw_rows)
         {%- endif %}
+        {%- if recheck_cte %}
+        or {{ prefix }}landed_hashed._raw_row_number in (select _raw_row_number from {{ recheck_cte }})
+        {%- endif %}
 ),
 {%- endif %}
 {%- endif %}
@@ -96,7 +105,9 @@
             'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
             'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
             'boolean': 'invalid_boolean'}.get(column.type) %}
-        {%- if reason == 'invalid_id' %}
+        {%- if reason in ('invalid_date', 'invalid_timestamp') %}
+            {%- do failure_checks.append((column.name ~ ' is not null and not ' ~ excel_zero_date(column.name) ~ ' and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
+        {%- elif reason == 'invalid_id' %}
             {%- do failure_checks.append((column.name ~ ' is not null and not ' ~ salesforce_empty_id(column.name) ~ ' and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
         {%- elif reason %}
             {%- do failure_checks.append((column.name ~ ' is not null and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
@@ -118,6 +129,17 @@
         {%- for column in spec.columns %}
         {{ salesforce_parse_value(column.name, column.type) }} as {{ column.name }},
         {%- endfor %}
+        {%- set zero_date_columns = spec.columns | selectattr('type', 'in', ['date', 'timestamp']) | map(attribute='name') | list %}
+        {%- if zero_date_columns %}
+        coalesce(
+            {%- for column in zero_date_columns %}
+            {{ excel_zero_date(column) }}{{ ' or' if not loop.last }}
+            {%- endfor %},
+            false
+        ) as _has_excel_zero_date,
+        {%- else %}
+        false as _has_excel_zero_date,
+        {%- endif %}
         case
             {%- for condition, reason in failure_checks %}
             when {{ condition }} then '{{ reason }}'

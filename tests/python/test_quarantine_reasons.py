@@ -45,8 +45,9 @@ CASES = {
     "missing_id": (
         lambda e: _edit(e, "Opportunity.csv", 3, Id=""),
         {("Opportunity", None, 3, "missing_id"),
-         # its history row now points at no staged opportunity
-         ("OpportunityHistory", "008000000000005AAA", 5, "unknown_opportunity")},
+         # its history row and its task now point at no opportunity of the export
+         ("OpportunityHistory", "008000000000005AAA", 5, "unknown_opportunity"),
+         ("Task", "00T000000000001AAA", 1, "unknown_opportunity")},
     ),
     "invalid_id": (
         lambda e: _edit(e, "Account.csv", 2, OwnerId="005-BAD"),
@@ -85,6 +86,20 @@ CASES = {
         # 15:00, and a change may follow it by 60 days (test_future_timestamps.py)
         lambda e: _edit(e, "OpportunityHistory.csv", 4, CreatedDate="2031-03-01T11:00:00.000Z"),
         {("OpportunityHistory", "008000000000004AAA", 4, "future_timestamp")},
+    ),
+    "implausible_amount": (
+        lambda e: _edit(e, "Opportunity.csv", 2, Amount="-5000"),
+        {("Opportunity", "006000000000002AAA", 2, "implausible_amount"),
+         # its history follows it
+         ("OpportunityHistory", "008000000000003AAA", 3, "parent_quarantined"),
+         ("OpportunityHistory", "008000000000004AAA", 4, "parent_quarantined")},
+    ),
+    "parent_quarantined": (
+        lambda e: _edit(e, "Opportunity.csv", 3, IsWon="maybe"),
+        {("Opportunity", "006000000000003AAA", 3, "invalid_boolean"),
+         # its history row and its task (WhatId) follow it; its other task is deleted (dropped)
+         ("OpportunityHistory", "008000000000005AAA", 5, "parent_quarantined"),
+         ("Task", "00T000000000001AAA", 1, "parent_quarantined")},
     ),
     "conflicting_duplicate_id": (
         lambda e: _append_copy(e, "Account.csv", 1, Name="Acme Incorporated"),

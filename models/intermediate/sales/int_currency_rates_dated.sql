@@ -8,7 +8,12 @@
       without CurrencyType the var's currency is taken as the org's). When the var names
       another currency, every rate is rebased onto it: rate of the currency / rate of the
       var's currency in force on the same dates;
-    - the var's currency itself is always 1, over all time.
+    - the var's currency itself is always 1, over all time;
+    - a dated rate ends at its NextStartDate or at the next StartDate of the same currency,
+      whichever is earlier: rows whose ranges overlap (a hand-edited or merged export) hand
+      over at each StartDate, so there is one rate per currency per day (two rows of one
+      StartDate are conflicting_duplicate_id in staging), and a gap the export leaves
+      stays a gap.
     A currency with no rate at a date is absent here for that date: its amounts cannot be
     converted, and the models that convert flag them (is_missing_conversion_rate). A
     single-currency export needs neither object. -#}
@@ -35,15 +40,32 @@ dated_currencies as (
     from dated_rates
 ),
 
+dated_rates_with_next_start as (
+    select
+        currency_code,
+        conversion_rate,
+        start_date,
+        coalesce(next_start_date, cast('9999-12-31' as date)) as next_start_date,
+        coalesce(
+            lead(start_date) over (partition by currency_code order by start_date),
+            cast('9999-12-31' as date)
+        ) as following_start_date
+    from dated_rates
+),
+
 org_dated as (
     select
-        dated_rates.currency_code,
-        dated_rates.conversion_rate,
-        dated_rates.start_date as valid_from,
-        coalesce(dated_rates.next_start_date, cast('9999-12-31' as date)) as valid_to
-    from dated_rates
+        dated_rates_with_next_start.currency_code,
+        dated_rates_with_next_start.conversion_rate,
+        dated_rates_with_next_start.start_date as valid_from,
+        case
+            when dated_rates_with_next_start.following_start_date < dated_rates_with_next_start.next_start_date
+                then dated_rates_with_next_start.following_start_date
+            else dated_rates_with_next_start.next_start_date
+        end as valid_to
+    from dated_rates_with_next_start
     cross join org_corporate_currency
-    where dated_rates.currency_code <> org_corporate_currency.currency_code
+    where dated_rates_with_next_start.currency_code <> org_corporate_currency.currency_code
 ),
 
 org_static as (

@@ -64,8 +64,11 @@ valued as (
         outcomes.currency_code,
         owners.owner_id as owner_at_period_start_id,
         cast(open_at_start.amount_in_deal_currency / rates.conversion_rate as decimal(18, 2)) as amount,
-        open_at_start.close_date >= open_at_start.period_start
-        and open_at_start.close_date < open_at_start.period_end as is_expected_to_close_in_period,
+        -- a deal whose close date was blank at the period start is expected in no period
+        coalesce(
+            open_at_start.close_date >= open_at_start.period_start
+            and open_at_start.close_date < open_at_start.period_end, false
+        ) as is_expected_to_close_in_period,
         coalesce(
             outcomes.is_won and outcomes.outcome_date >= open_at_start.period_start
             and outcomes.outcome_date < open_at_start.period_end, false
@@ -76,14 +79,14 @@ valued as (
         ) as is_closed_in_period,
         -- slipped: expected to close in the period and did not; in a period still running,
         -- only once its expected close date has passed
-        (
+        coalesce(
             open_at_start.close_date >= open_at_start.period_start
             and open_at_start.close_date < open_at_start.period_end
             and open_at_start.close_date < {{ to_reporting_date('as_of.as_of') }}
             and not coalesce(
                 outcomes.is_closed and outcomes.outcome_date >= open_at_start.period_start
                 and outcomes.outcome_date < open_at_start.period_end, false
-            )
+            ), false
         ) as is_slipped
     from open_at_start
     cross join as_of

@@ -10,7 +10,8 @@
     manual_skip_rate_threshold and batch_logged_rate_threshold, and rates nothing on fewer
     than data_quality_min_transitions transitions ('review'). The quarantine and the rows in
     inferred stages are whole-export counts, on the company rows of the periods holding the
-    as-of time. Amounts that could not be converted to the corporate currency (no rate for the
+    as-of time, and so are the history rows saved before their deal's creation (moved to it)
+    and the raw rows with a spreadsheet zero date (read as blank). Amounts that could not be converted to the corporate currency (no rate for the
     deal's currency on the date) are counted for the owner at close in the period of the close
     (closed deals, by outcome_date, like back-dated closes), and for the owner at the period start (deals open then, at that date's
     rate), as the KPI marts count those deals. Definitions: docs blocks dq_*. -#}
@@ -45,6 +46,14 @@ staged_opportunities as (
 
 staged_history as (
     select * from {{ ref('stg_salesforce__opportunity_history') }}
+),
+
+staged_field_history as (
+    select * from {{ ref('stg_salesforce__opportunity_field_history') }}
+),
+
+row_accounting as (
+    select * from {{ ref('stg_salesforce__row_accounting') }}
 ),
 
 unconverted_closed_deals as (
@@ -264,6 +273,28 @@ inferred_stage_total as (
     from inferred_stage_rows
 ),
 
+-- history rows saved before their deal's creation, moved to the creation moment
+before_creation_rows as (
+    select opportunity_id
+    from staged_history
+    where is_before_creation
+    union all
+    select opportunity_id
+    from staged_field_history
+    where is_before_creation
+),
+
+before_creation_total as (
+    select count(*) as history_before_creation_row_count
+    from before_creation_rows
+),
+
+-- raw rows with a spreadsheet zero date, read as a blank value
+excel_zero_date_total as (
+    select sum(excel_zero_date_row_count) as excel_zero_date_row_count
+    from row_accounting
+),
+
 combined as (
     select
         spine.grain,
@@ -334,7 +365,26 @@ combined as (
         cast(coalesce(unconverted_pipeline_counts.unconverted_amount_pipeline_deal_count, 0) as {{ dbt.type_bigint() }})
             as unconverted_amount_pipeline_deal_count,
         cast(coalesce(back_dated_close_counts.back_dated_close_count, 0) as {{ dbt.type_bigint() }})
-            as back_dated_close_count
+            as back_dated_close_count,
+        -- like the quarantine: whole-export counts, on the company rows holding the as-of time
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then before_creation_total.history_before_creation_row_count
+            end as {{ dbt.type_bigint() }}
+        ) as history_before_creation_row_count,
+        cast(
+            case
+                when
+                    spine.grain = 'company'
+                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                    then coalesce(excel_zero_date_total.excel_zero_date_row_count, 0)
+            end as {{ dbt.type_bigint() }}
+        ) as excel_zero_date_row_count
     from spine
     cross join as_of
     cross join export_has_interactions
@@ -345,6 +395,8 @@ combined as (
             and spine.period_grain = trust_window_counts.period_grain
             and spine.period_start = trust_window_counts.period_start
     cross join inferred_stage_total
+    cross join before_creation_total
+    cross join excel_zero_date_total
     left join transition_counts
         on
             spine.grain = transition_counts.grain and spine.grain_id = transition_counts.grain_id
@@ -450,7 +502,9 @@ final as (
         inferred_stage_deal_count,
         unconverted_amount_deal_count,
         unconverted_amount_pipeline_deal_count,
-        back_dated_close_count
+        back_dated_close_count,
+        history_before_creation_row_count,
+        excel_zero_date_row_count
     from rated
 )
 

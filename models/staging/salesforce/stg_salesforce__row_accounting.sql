@@ -11,7 +11,8 @@ with
             sum(case when row_status = 'staged' then 1 else 0 end) as staged_row_count,
             sum(case when row_status = 'deleted' then 1 else 0 end) as deleted_row_count,
             sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_row_count,
-            sum(case when row_status = 'quarantined' then 1 else 0 end) as quarantined_row_count
+            sum(case when row_status = 'quarantined' then 1 else 0 end) as quarantined_row_count,
+            sum(case when _has_excel_zero_date then 1 else 0 end) as excel_zero_date_row_count
         from {{ ref(object.rows_model) }}
     ),
 {%- endfor %}
@@ -30,7 +31,8 @@ final as (
         cast(coalesce(staged_row_count, 0) as {{ dbt.type_bigint() }}) as staged_row_count,
         cast(coalesce(deleted_row_count, 0) as {{ dbt.type_bigint() }}) as deleted_row_count,
         cast(coalesce(duplicate_row_count, 0) as {{ dbt.type_bigint() }}) as duplicate_row_count,
-        cast(coalesce(quarantined_row_count, 0) as {{ dbt.type_bigint() }}) as quarantined_row_count
+        cast(coalesce(quarantined_row_count, 0) as {{ dbt.type_bigint() }}) as quarantined_row_count,
+        cast(coalesce(excel_zero_date_row_count, 0) as {{ dbt.type_bigint() }}) as excel_zero_date_row_count
     from unioned
 )
 

@@ -5,7 +5,9 @@ checked as (
     select
         *,
         coalesce(
-            _parse_failure, {{ required_values_check(['quota_owner_id', 'start_date', 'quota_amount']) }}
+            _parse_failure,
+            {{ required_values_check(['quota_owner_id', 'start_date', 'quota_amount']) }},
+            {{ implausible_amount_check(['quota_amount']) }}
         ) as _row_failure
     from typed
 ),

@@ -5,9 +5,7 @@ with
 
 {{ stage_lookup_ctes() }},
 
-opportunities as (
-    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
-),
+{{ parent_opportunity_ctes() }},
 
 checked as (
     select
@@ -16,14 +14,15 @@ checked as (
         coalesce(
             typed._parse_failure,
             {{ required_values_check(['typed.opportunity_id', 'typed.created_date', 'typed.stage_name']) }},
-            case when opportunities.opportunity_id is null then 'unknown_opportunity' end,
-            {{ future_timestamp_check('opportunity_history', happened_at=[('typed.created_date', 'timestamp')]) }}
+            {{ implausible_amount_check(['typed.amount']) }},
+            {{ future_timestamp_check('opportunity_history', happened_at=[('typed.created_date', 'timestamp')]) }},
+            {{ parent_opportunity_check('typed.opportunity_id') }}
         ) as _row_failure
     from typed
     left join stage_lookup
         on {{ stage_key('typed.stage_name') }} = stage_lookup.lookup_key
-    left join opportunities
-        on typed.opportunity_id = opportunities.opportunity_id
+    left join parent_opportunities
+        on typed.opportunity_id = parent_opportunities.opportunity_id
 ),
 
 {{ salesforce_row_status_ctes('opportunity_history', 'checked', extra_columns=['funnel_stage_name']) }}
