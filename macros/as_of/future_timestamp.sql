@@ -11,17 +11,17 @@
     future_timestamp_check(table_name, happened_at=[], created_column=none): 'future_timestamp'
     when the row records something as happening after the export was taken, else null:
       - a business timestamp (`happened_at`: [(column, 'timestamp' | 'date')], the moments
-        something happened) later than stg_salesforce__export_clock.future_timestamp_after
-        (the export clock plus the var future_timestamp_tolerance_hours); a date counts from
-        its midnight in the reporting time zone;
+        something happened) or a record's CreatedDate (`created_column`) later than
+        stg_salesforce__export_clock.future_timestamp_after (the export clock plus its
+        tolerance); a date counts from its midnight in the reporting time zone;
       - a business timestamp (date-times only: a date has no time to compare) or the CreatedDate
         (`created_column`) later than the row's own latest system stamp.
     Checked last among a row's failures (the incremental audit models rely on it: see
     future_timestamp_reparse_condition).
 
-    future_timestamp_reparse_condition(happened_at): over a stored audit row, true
+    future_timestamp_reparse_condition(happened_at, created_column=none): over a stored audit row, true
     when its future_timestamp verdict may differ under the current clock (it was quarantined
-    future_timestamp, or one of its business timestamps is past the current limit): an
+    future_timestamp, or one of its business timestamps or its CreatedDate is past the current limit): an
     incremental run parses those rows again (salesforce_typed_ctes' reparse_stored_where). -#}
 {% macro salesforce_own_system_stamp(table_name) -%}
     {%- set names = salesforce_object_spec(table_name).columns | map(attribute='name') | list if execute else [] -%}
@@ -67,8 +67,9 @@
     {%- if created_column is not none -%}
         {%- do own_checks.append(salesforce_created_after_own_stamp(table_name, created_column)) -%}
     {%- endif -%}
+    {%- set limited = happened_at + ([(created_column, 'timestamp')] if created_column is not none else []) %}
     case
-        when {{ future_timestamp_limit_check(happened_at) }}
+        when {{ future_timestamp_limit_check(limited) }}
             {%- for check in own_checks %}
             or {{ check }}
             {%- endfor %}
@@ -76,6 +77,7 @@
     end
 {%- endmacro %}
 
-{% macro future_timestamp_reparse_condition(happened_at) -%}
-    (quarantine_reason = 'future_timestamp' or {{ future_timestamp_limit_check(happened_at) }})
+{% macro future_timestamp_reparse_condition(happened_at, created_column=none) -%}
+    {%- set limited = happened_at + ([(created_column, 'timestamp')] if created_column is not none else []) -%}
+    (quarantine_reason = 'future_timestamp' or {{ future_timestamp_limit_check(limited) }})
 {%- endmacro %}

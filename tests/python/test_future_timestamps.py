@@ -47,6 +47,16 @@ def _company_rows(duckdb_path: Path) -> list[tuple]:
                               "where grain = 'company' order by period_grain, period_start")
 
 
+def _append_future_deal(export: Path) -> None:
+    """A copy of Opportunity row 3 (006000000000003AAA) as a new deal created in 2031 (a
+    mistyped year), with a copy of its history row (row 5) under the new deal."""
+    header, rows = read_rows(export / "Opportunity.csv")
+    rows.append({**rows[2], "Id": "006000000000031AAA", "CreatedDate": "2031-02-01T12:00:00.000Z"})
+    write_rows(export / "Opportunity.csv", header, rows)
+    _append_history_row(export, Id="008000000000031AAA", OpportunityId="006000000000031AAA",
+                        CreatedDate="2031-02-01T12:00:00.000Z")
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, Path]:
     """The clean small export and the same with one history row dated 2031, built in full
@@ -56,8 +66,12 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     future = work / "future"
     shutil.copytree(clean, future)
     _append_history_row(future, **FUTURE_ROW)
+    future_deal = work / "future_deal"
+    shutil.copytree(clean, future_deal)
+    _append_future_deal(future_deal)
     return {
         "clean": build(clean, work / "clean-build", selection=MODELS_ONLY),
+        "future_deal": build(future_deal, work / "future-deal-build", selection=MODELS_ONLY),
         "future": build(future, work / "future-build", selection=MODELS_ONLY),
         "future_past_as_of": build(future, work / "past-build", extra_vars={"as_of": "2025-02-20T00:00:00Z"}),
     }
@@ -160,10 +174,13 @@ def test_incremental_run_releases_a_row_once_the_clock_catches_up(tmp_path):
     write_rows(earlier / "Task.csv", header, tasks)
     earlier_build = build(earlier, tmp_path / "incremental")
     assert quarantine(earlier_build) == {("Task", "00T000000000001AAA", 1, "future_timestamp")}
-    # the later export: the same tasks, and an account created 2025-04-20 moves the clock
+    # the later export: the same tasks, and accounts created 2025-03-15 and 2025-04-20 move
+    # the clock to 2025-04-20 (the first alone, 103 days after the account before it, would be
+    # a lone outlier; the second follows it by 36 days)
     later = tmp_path / "later"
     shutil.copytree(earlier, later)
     header, accounts = read_rows(later / "Account.csv")
+    accounts.append({**accounts[1], "Id": "001000000000008AAA", "CreatedDate": "2025-03-15T09:00:00.000Z"})
     accounts.append({**accounts[1], "Id": "001000000000009AAA", "CreatedDate": "2025-04-20T09:00:00.000Z"})
     write_rows(later / "Account.csv", header, accounts)
     incremental = build(later, tmp_path / "incremental")  # on the earlier warehouse
@@ -173,3 +190,19 @@ def test_incremental_run_releases_a_row_once_the_clock_catches_up(tmp_path):
     assert query(incremental, statuses) == query(full, statuses) == [(1, "staged", None), (2, "deleted", None)]
     assert quarantine(incremental) == quarantine(full) == set()
     assert _as_of(incremental) == _as_of(full) == (dt.datetime(2025, 5, 1, 10, 0), "export", "business_timestamp")
+
+
+def test_a_deal_created_in_2031_does_not_move_the_clock_and_is_quarantined(builds):
+    # the export has no system stamps: the clock is the latest record creation that is not a
+    # lone outlier; the 2031 creation is years after the deal created before it (2025-02-01), so
+    # the clock stays at Task row 2's creation, and the deal, past the clock's 60 days, is
+    # quarantined; so is its history row, dated 2031 too (its own reason comes before its deal's)
+    assert query(builds["future_deal"], "select export_clock, export_clock_source from staging.stg_salesforce__export_clock") == [
+        (dt.datetime(2025, 2, 11, 15, 0), "record_creation")]
+    assert _as_of(builds["future_deal"]) == _as_of(builds["clean"])
+    assert quarantine(builds["future_deal"]) == {
+        ("Opportunity", "006000000000031AAA", 4, "future_timestamp"),
+        ("OpportunityHistory", "008000000000031AAA", 6, "future_timestamp"),
+    }
+    assert accounting(builds["future_deal"])["Opportunity"] == (4, 3, 0, 0, 1)
+    assert _company_rows(builds["future_deal"]) == _company_rows(builds["clean"])

@@ -2,7 +2,8 @@
 
 {#- One row: the "now" of every computation. The var as_of when set, else the latest of the
     export clock (stg_salesforce__export_clock: system stamps, record creations) and the
-    business timestamps of the staged rows (stage and field changes, task completions): a
+    business timestamps and creations of the staged rows (stage and field changes, task
+    completions, records created): a
     business timestamp later than the clock plus the tolerance is quarantined
     (future_timestamp) and never reaches this model, so one bad timestamp cannot move "now".
     Scheduled times (event start/end, task due dates, close dates) are left out: a meeting
@@ -24,6 +25,19 @@ business_times as (
     select max(completed_at) as happened_at from {{ ref('stg_salesforce__tasks') }}
 ),
 
+-- creations too: one the clock left out as a lone outlier, but within its tolerance, is real
+creation_times as (
+    select max(created_at) as created_at from {{ ref('stg_salesforce__opportunities') }}
+    union all
+    select max(created_at) as created_at from {{ ref('stg_salesforce__accounts') }}
+    union all
+    select max(created_at) as created_at from {{ ref('stg_salesforce__leads') }}
+    union all
+    select max(created_at) as created_at from {{ ref('stg_salesforce__tasks') }}
+    union all
+    select max(created_at) as created_at from {{ ref('stg_salesforce__events') }}
+),
+
 candidates as (
     select
         export_clock as candidate_at,
@@ -36,6 +50,12 @@ candidates as (
         'business_timestamp' as candidate_source,
         2 as source_priority
     from business_times
+    union all
+    select
+        max(created_at) as candidate_at,
+        'record_creation' as candidate_source,
+        3 as source_priority
+    from creation_times
 ),
 
 latest_candidate as (

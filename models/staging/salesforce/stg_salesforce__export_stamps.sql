@@ -2,13 +2,18 @@
 
 {#- One row per audited object: the latest system stamp (LastModifiedDate, SystemModstamp) of
     its raw rows, and for the record objects (Opportunity, Account, Lead, Task, Event) the
-    latest CreatedDate not later than its own row's system stamps. The inputs of the export
+    latest CreatedDate not later than its own row's system stamps and not isolated: a creation
+    more than var future_timestamp_unstamped_tolerance_days after the object's previous one is
+    a lone outlier (a mistyped year) and does not count (the audit models then quarantine it as
+    future_timestamp when it is also past the clock's tolerance). The inputs of the export
     clock (stg_salesforce__export_clock). Read from the landing of every row, deleted and
     quarantined ones too (their stamps are as real), parsing only these columns, and only
     for the objects whose export carries one of them, so the audit models can check rows
     against the clock. History objects' CreatedDate is the moment of a change, a business
     timestamp: not here. -#}
 {%- set record_objects = ['opportunity', 'account', 'lead', 'task', 'event'] %}
+{#- how many of an object's latest creations are looked at for a lone outlier -#}
+{%- set latest_creations_examined = 1000 %}
 {%- set objects = [] %}
 {%- for object in salesforce_audited_objects() %}
     {%- set exported = salesforce_exported_columns(object.table_name) %}
@@ -46,17 +51,40 @@ with
         {%- endif %}
     ),
 
+    -- its latest creations (not later than their own row's stamps), each with the one before
+    {{ object.table_name }}_latest_creations as (
+        select created_date
+        from {{ object.table_name }}_parsed
+        where
+            created_date is not null
+            and not {{ salesforce_created_after_own_stamp(object.table_name, 'created_date') }}
+        order by created_date desc
+        limit {{ latest_creations_examined }}
+    ),
+
+    {{ object.table_name }}_creation_gaps as (
+        select
+            created_date,
+            lead(created_date) over (order by created_date desc) as previous_created_date
+        from {{ object.table_name }}_latest_creations
+    ),
+
     {{ object.table_name }}_stamps as (
         select
             '{{ object.object_name }}' as object_name,
-            max({{ salesforce_own_system_stamp(object.table_name) }}) as latest_system_stamp_at,
+            (
+                select max({{ salesforce_own_system_stamp(object.table_name) }})
+                from {{ object.table_name }}_parsed
+            ) as latest_system_stamp_at,
             max(
                 case
-                    when not {{ salesforce_created_after_own_stamp(object.table_name, 'created_date') }}
+                    when
+                        previous_created_date is null
+                        or created_date <= {{ dbt.dateadd('day', var('future_timestamp_unstamped_tolerance_days'), 'previous_created_date') }}
                         then created_date
                 end
             ) as latest_record_creation_at
-        from {{ object.table_name }}_parsed
+        from {{ object.table_name }}_creation_gaps
     ),
 {%- endfor %}
 

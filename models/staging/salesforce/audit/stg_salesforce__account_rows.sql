@@ -1,5 +1,8 @@
 with
-{{ salesforce_typed_ctes('account', track_raw_rows=true) }},
+{{ salesforce_typed_ctes(
+    'account', track_raw_rows=true,
+    reparse_stored_where=future_timestamp_reparse_condition([], created_column='created_date')
+) }},
 
 checked as (
     select

@@ -3,7 +3,11 @@ with
 
 {%- set recheck_cte = 'parent_rechecks' if is_incremental() else none %}
 
-{{ salesforce_typed_ctes('event', track_raw_rows=true, recheck_cte=recheck_cte) }},
+{{ salesforce_typed_ctes(
+    'event', track_raw_rows=true,
+    reparse_stored_where=future_timestamp_reparse_condition([], created_column='created_date'),
+    recheck_cte=recheck_cte
+) }},
 
 parent_checked as (
     select

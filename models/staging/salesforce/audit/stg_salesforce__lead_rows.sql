@@ -3,7 +3,7 @@
 with
 {{ salesforce_typed_ctes(
     'lead', track_raw_rows=true,
-    reparse_stored_where=future_timestamp_reparse_condition(happened_at)
+    reparse_stored_where=future_timestamp_reparse_condition(happened_at, created_column='created_date')
 ) }},
 
 checked as (
