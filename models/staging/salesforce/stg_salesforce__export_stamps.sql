@@ -80,7 +80,9 @@ with
                 case
                     when
                         previous_created_date is null
-                        or created_date <= {{ dbt.dateadd('day', var('future_timestamp_unstamped_tolerance_days'), 'previous_created_date') }}
+                        or created_date <= {{ dbt.dateadd(
+                            'day', var('future_timestamp_unstamped_tolerance_days'), 'previous_created_date'
+                        ) }}
                         then created_date
                 end
             ) as latest_record_creation_at
