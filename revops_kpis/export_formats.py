@@ -92,6 +92,10 @@ class DateEvidence:
             if len(self.other_examples) < 3:
                 self.other_examples.append((row, text))
             return
+        if _year(match["year"]) in (1899, 1900):
+            # a spreadsheet's zero date (1/0/1900, 12/30/1899: a blank cell after Excel), which
+            # staging reads as blank: no evidence of an order, and nothing to convert
+            return
         self.locale += 1
         a, b = int(match["a"]), int(match["b"])
         if a > 12:

@@ -34,6 +34,15 @@ def test_auto_reads_the_order_off_the_values_that_decide_it(values, order, reaso
     assert decision.order == order and decision.reason == reason
 
 
+def test_spreadsheet_zero_dates_say_nothing_about_the_order():
+    # an ISO file with a blank date cell that went through Excel: staging reads these as blank
+    found = evidence("2025-03-14", "1/0/1900", "12/30/1899", "30/12/1899", "0/1/1900")
+    assert (found.iso, found.locale, found.day_first, found.month_first) == (1, 0, 0, 0)
+    assert decide_date_order(found).order == "iso"
+    # and a US file stays US
+    assert decide_date_order(evidence("03/14/2025", "1/0/1900")).order == "us"
+
+
 def test_values_that_cannot_decide_are_undecided_and_a_named_order_settles_it():
     found = evidence("03/04/2025", "05/06/2025", "2025-01-01")
     decision = decide_date_order(found)
