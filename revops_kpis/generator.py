@@ -1208,10 +1208,16 @@ def _build_quotas(mdl: _Model) -> None:
 # ---------------------------------------------------------------------------------------
 # Rendering: numeric model -> string columns, per object
 # ---------------------------------------------------------------------------------------
+# Contract columns the generated export leaves out: the system stamps. It is a Data Loader
+# extract of the business fields, as many users take them, so its export clock comes from
+# record creations (stg_salesforce__export_clock); the stamped case has its own fixtures.
+NOT_GENERATED = frozenset({"LastModifiedDate", "SystemModstamp"})
+
+
 def header(object_name: str) -> list[str]:
-    """The file header of an object: the contract's API names, then the extra (personal)
-    columns an export carries."""
-    cols = [c.api_name_for(None) for c in load_spec()[object_name].columns]
+    """The file header of an object: the contract's API names (but NOT_GENERATED), then the
+    extra (personal) columns an export carries."""
+    cols = [c.api_name_for(None) for c in load_spec()[object_name].columns if c.api_name_for(None) not in NOT_GENERATED]
     keys = {match_key(c) for c in cols}
     return cols + [c for c in EXTRA_COLUMNS.get(object_name, ()) if match_key(c) not in keys]
 
