@@ -63,6 +63,11 @@ SELECTION = [
 ]
 
 
+def rate(numerator: int, denominator: int):
+    """A rate as the marts publish it: rounded to 6 places (docs/kpi_definitions.md, precision)."""
+    return pytest.approx(round(numerator / denominator, 6), abs=1e-12)
+
+
 def _append(path, rows: list[dict[str, str]]) -> None:
     header, existing = read_rows(path)
     write_rows(path, header, existing + [{name: row.get(name, "") for name in header} for row in rows])
@@ -166,7 +171,7 @@ END_OF_FEBRUARY = dt.datetime(2025, 3, 1, 0, 0)
 def test_rita_in_february(dq_build):
     (row,) = query(dq_build, COUNTS_SQL.format(grain="rep", grain_id=RITA))
     assert row == (
-        7, 3, pytest.approx(3 / 7), 0, 1, 1, 2, pytest.approx(2 / 7), 2, 1, pytest.approx(0.5),
+        7, 3, rate(3, 7), 0, 1, 1, 2, rate(2, 7), 2, 1, rate(1, 2),
         END_OF_FEBRUARY, 4, 1, 2,
         None,  # the quarantine is on company rows only
         "review",  # 43% manual skips, but on 7 transitions: fewer than the 50 a rating needs
@@ -177,7 +182,7 @@ def test_rita_in_february(dq_build):
 def test_company_in_february(dq_build):
     (row,) = query(dq_build, COUNTS_SQL.format(grain="company", grain_id="all"))
     assert row == (
-        8, 3, pytest.approx(3 / 8), 1, 1, 1, 2, pytest.approx(2 / 8), 2, 1, pytest.approx(0.5),
+        8, 3, rate(3, 8), 1, 1, 1, 2, rate(2, 8), 2, 1, rate(1, 2),
         END_OF_FEBRUARY, 6, 2, 2,
         None,  # February does not hold the as-of time
         "review",
@@ -232,7 +237,7 @@ def test_trust_rating_rests_on_the_trailing_window(dq_build):
         "order by grain desc, period_grain, period_start",
     )
     dec_1, dec_2, nov_3 = dt.date(2024, 12, 1), dt.date(2024, 12, 2), dt.date(2024, 11, 3)
-    third, two_ninths = pytest.approx(3 / 9), pytest.approx(2 / 9)
+    third, two_ninths = rate(3, 9), rate(2, 9)
     # Rita, then the company; under 50 changes everywhere: review
     assert rows == [
         ("rep", "month", dt.date(2025, 1, 1), 2, nov_3, 2, 0, 0.0, 0, 0.0, "review"),
@@ -241,11 +246,11 @@ def test_trust_rating_rests_on_the_trailing_window(dq_build):
         ("rep", "quarter", dt.date(2025, 1, 1), 9, dec_2, 9, 3, third, 2, two_ninths, "review"),
         ("rep", "year", dt.date(2025, 1, 1), 9, dec_2, 9, 3, third, 2, two_ninths, "review"),
         ("company", "month", dt.date(2025, 1, 1), 3, nov_3, 3, 0, 0.0, 0, 0.0, "review"),
-        ("company", "month", dt.date(2025, 2, 1), 8, dec_1, 11, 3, pytest.approx(3 / 11), 2, pytest.approx(2 / 11),
+        ("company", "month", dt.date(2025, 2, 1), 8, dec_1, 11, 3, rate(3, 11), 2, rate(2, 11),
          "review"),
-        ("company", "month", dt.date(2025, 3, 1), 1, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
-        ("company", "quarter", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
-        ("company", "year", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, pytest.approx(2 / 12), "review"),
+        ("company", "month", dt.date(2025, 3, 1), 1, dec_2, 12, 3, 0.25, 2, rate(2, 12), "review"),
+        ("company", "quarter", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, rate(2, 12), "review"),
+        ("company", "year", dt.date(2025, 1, 1), 12, dec_2, 12, 3, 0.25, 2, rate(2, 12), "review"),
     ]
 
 
@@ -342,7 +347,7 @@ def test_a_batch_logged_rate_above_the_threshold_warns_naming_the_rep(dq_export,
         f"order by period_grain, period_start",
     )
     assert [row[:7] for row in failures] == RITA_ABOVE
-    assert [row[7:] for row in failures] == [(2, pytest.approx(2 / 9))] * 4
+    assert [row[7:] for row in failures] == [(2, rate(2, 9))] * 4
     result = _build_and_test(
         dq_export, dq_build, test, {"batch_logged_rate_threshold": 0.2, "data_quality_min_transitions": 10})
     assert data_quality_breaches(result) == []
