@@ -153,4 +153,5 @@ def test_a_rollup_from_rep_rows_matches_the_company_rows(client, headers, datase
     for row, (won, closed, won_amount, win_rate) in zip(rows, company):
         assert (row["won"], row["closed"]) == (won, closed)
         assert _same(row["won_amount"], won_amount)
-        assert _same(row["win_rate"], win_rate)
+        # the BI tool divides the sums at full precision; the mart publishes rates to 6 places
+        assert _same(None if row["win_rate"] is None else round(row["win_rate"], 6), win_rate)
