@@ -16,6 +16,14 @@
     (closed deals, by outcome_date, like back-dated closes), and for the owner at the period start (deals open then, at that date's
     rate), as the KPI marts count those deals. Definitions: docs blocks dq_*. -#}
 
+{#- whole-export counts (quarantine, inferred stages, anomalies) sit on the company rows of the
+    periods holding the as-of time -#}
+{%- set is_company_row_holding_as_of -%}
+    spine.grain = 'company'
+    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
+    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+{%- endset %}
+
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
 ),
@@ -330,10 +338,7 @@ combined as (
         -- periods holding the as-of time (the export's "now"); null everywhere else
         cast(
             case
-                when
-                    spine.grain = 'company'
-                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
-                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                when {{ is_company_row_holding_as_of }}
                     then quarantine_total.quarantined_row_count
             end as {{ dbt.type_bigint() }}
         ) as quarantined_row_count,
@@ -344,19 +349,13 @@ combined as (
         -- like the quarantine: whole-export counts, on the company rows holding the as-of time
         cast(
             case
-                when
-                    spine.grain = 'company'
-                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
-                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                when {{ is_company_row_holding_as_of }}
                     then inferred_stage_total.inferred_stage_row_count
             end as {{ dbt.type_bigint() }}
         ) as inferred_stage_row_count,
         cast(
             case
-                when
-                    spine.grain = 'company'
-                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
-                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                when {{ is_company_row_holding_as_of }}
                     then inferred_stage_total.inferred_stage_deal_count
             end as {{ dbt.type_bigint() }}
         ) as inferred_stage_deal_count,
@@ -369,19 +368,13 @@ combined as (
         -- like the quarantine: whole-export counts, on the company rows holding the as-of time
         cast(
             case
-                when
-                    spine.grain = 'company'
-                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
-                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                when {{ is_company_row_holding_as_of }}
                     then before_creation_total.history_before_creation_row_count
             end as {{ dbt.type_bigint() }}
         ) as history_before_creation_row_count,
         cast(
             case
-                when
-                    spine.grain = 'company'
-                    and {{ to_reporting_date('as_of.as_of') }} >= spine.period_start
-                    and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
+                when {{ is_company_row_holding_as_of }}
                     then coalesce(excel_zero_date_total.excel_zero_date_row_count, 0)
             end as {{ dbt.type_bigint() }}
         ) as excel_zero_date_row_count
