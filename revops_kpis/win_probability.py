@@ -1,7 +1,9 @@
-"""Win probability: an L2-penalised logistic regression fitted on the export's own closed deals.
+"""Win probability: an L2-penalised logistic regression fitted on the export's own closed deals,
+kept only when it beats the historical stage win rates on held-out deals.
 
-The dbt Python model hands `fit_win_probability` one row per "moment" of a closed deal (feature
-columns already computed in SQL, the deal id and the deal's final outcome) and stores the
+The dbt Python model hands `fit_win_probability` the moments of closed deals (one row per
+moment of a deal while it was open: the deal's state then as feature columns computed in SQL,
+the deal id, the stage, the deal's final outcome and the hold-out flags) and stores the
 coefficient table it returns. Open deals are scored later, in SQL, from that table alone:
 
     z = intercept + sum over features f of  coefficient_f * ((x_f - feature_mean_f) / feature_scale_f)
@@ -18,10 +20,32 @@ The objective (minimised over the intercept b0 and the standardised coefficients
 
 i.e. the negative log-likelihood SUMMED over rows (w_i = 1 without weights) plus a ridge
 penalty on the feature coefficients only; the intercept is not penalised. The penalty does not
-grow with the number of rows, so `l2` is in units of rows: l2 = 1 weighs about as much as one
-row's worth of curvature on a unit-variance feature would (0.25 at p = 0.5), and is equivalent to
-an independent Normal(0, 1/l2) prior on each standardised coefficient. With many rows it barely
-moves the estimates; with few, or under perfect separation, it keeps them finite.
+grow with the number of rows, so `l2` is in units of total weight: l2 = 1 weighs about as much
+as one unit of weight's worth of curvature on a unit-variance feature would (0.25 at p = 0.5),
+and is equivalent to an independent Normal(0, 1/l2) prior on each standardised coefficient.
+With much weight it barely moves the estimates; with little, or under perfect separation, it
+keeps them finite.
+
+Deal weights: `fit_win_probability` gives each fit row w = 1 / (number of fit rows of its deal)
+(`deal_weights`), so every deal weighs the same, however many moments it had: a deal's
+moments share one outcome and are far from independent, and without weights a long deal with
+many touches would count many times. The weights sum to the number of fit deals, so there
+`l2` is in units of DEALS: the data's curvature grows like 0.25 x (number of deals), against
+which l2 = 1 is one deal's worth, i.e. light (the fit needs at least min_closed_deals, 50 by
+default). Unweighted, the same l2 would have been one moment's worth, lighter still; one deal
+per unit is the honest scale, since the deals, not the moments, are the independent
+observations. The weights are frequency weights (`fit_logistic_regression`): the fit with
+weights 1/k on each of a deal's k identical rows is the fit of one row per deal.
+
+Held-out check: the moments arrive with `is_holdout` (about 1 deal in 5, by a hash of its id)
+and `is_evaluation_moment` (one moment per deal). The fit uses the rows not held out; each
+held-out deal's evaluation moment is scored by the fitted model and by the baseline, the stage
+win rate learnt from the fit deals (`stage_win_rate_baseline`: per stage, the won share of the
+fit deals with a moment in that stage, each deal once; a stage no fit deal was in takes the won
+share of all fit deals). Both are measured by the Brier score (mean of (p - y)^2) and the log
+loss (p clipped to [1e-15, 1 - 1e-15]). The method is 'logistic_regression' only when the
+model's Brier score is strictly lower than the baseline's; otherwise 'stage_win_rate', with
+the fitted coefficients left in the table (is_fitted) and the note saying why.
 
 Standardisation: mean and population standard deviation of each column (weighted by `weights`
 when given, which are frequency weights: an integer weight k is the same as k copies of the
@@ -45,9 +69,13 @@ import pyarrow.compute as pc
 __all__ = [
     "FittedLogit",
     "OUTPUT_SCHEMA",
+    "brier_score",
+    "deal_weights",
     "fit_logistic_regression",
     "fit_win_probability",
+    "log_loss",
     "predict_proba",
+    "stage_win_rate_baseline",
 ]
 
 # Rows per block: small enough that a block of the design matrix stays in cache-sized memory,
@@ -58,9 +86,9 @@ _MAX_HALVINGS = 50
 
 METHOD_LOGISTIC = "logistic_regression"
 METHOD_FALLBACK = "stage_win_rate"
-# What the closed-deal count of the notes counts (the training moments' deals), so that a note
-# is not read as the export's number of closed deals.
-TRAINING_DEALS = "closed deals with interactions, held-out deals left out"
+# What the closed-deal count of the notes counts (the fit moments' deals), so that a note is
+# not read as the export's number of closed deals.
+TRAINING_DEALS = "closed deals, held-out deals left out"
 
 OUTPUT_SCHEMA = pa.schema(
     [
@@ -76,6 +104,12 @@ OUTPUT_SCHEMA = pa.schema(
         pa.field("l2_penalty", pa.float64()),
         pa.field("converged", pa.bool_()),
         pa.field("iterations", pa.int64()),
+        pa.field("holdout_deals", pa.int64()),
+        pa.field("brier_score", pa.float64()),
+        pa.field("brier_score_baseline", pa.float64()),
+        pa.field("log_loss", pa.float64()),
+        pa.field("log_loss_baseline", pa.float64()),
+        pa.field("is_fitted", pa.bool_()),
         pa.field("note", pa.string()),
     ]
 )
@@ -294,7 +328,7 @@ def fit_logistic_regression(
 
     Minimises  sum_i w_i [log(1 + exp(z_i)) - y_i z_i] + 0.5 * l2 * ||b||^2  where
     z_i = b0 + sum_j b_j (x_ij - mean_j) / scale_j; the intercept b0 is not penalised and l2 is
-    in units of rows (see the module docstring). Newton-Raphson with step halving; converged
+    in units of total weight (see the module docstring). Newton-Raphson with step halving; converged
     means a full Newton step moved no standardised coefficient by more than
     tol * max(1, largest |coefficient|). With l2 = 0 and perfectly separated classes there is
     no finite optimum: the fit stops at max_iter with converged False.
@@ -403,6 +437,103 @@ def predict_proba(model: FittedLogit, X: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
+# deal weights and the held-out comparison
+
+
+def _as_arrow_array(values) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if isinstance(values, (pa.Array, np.ndarray)):
+        return pa.array(values)
+    return pa.array(list(values))
+
+
+def _deal_index(deal_ids) -> tuple[np.ndarray, int]:
+    """Per row, the number of its deal (0, 1, ... in order of first appearance); the deal count."""
+    array = _as_arrow_array(deal_ids)
+    if array.null_count:
+        raise ValueError(f"The deal ids have {array.null_count:,} null values")
+    encoded = pc.dictionary_encode(array)
+    index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return index, len(encoded.dictionary)
+
+
+def deal_weights(deal_ids) -> np.ndarray:
+    """Per row, 1 / (number of rows of its deal): every deal weighs 1 in total, however many
+    moments it has (a deal with 3 rows gives each 1/3). `deal_ids` is a pyarrow (chunked)
+    array, a numpy array or a list of the rows' deal ids, none null."""
+    index, deals = _deal_index(deal_ids)
+    counts = np.bincount(index, minlength=deals)
+    return 1.0 / counts[index]
+
+
+def _probabilities_and_outcomes(probabilities, outcomes) -> tuple[np.ndarray, np.ndarray]:
+    p = np.asarray(probabilities, dtype=np.float64)
+    y = np.asarray(outcomes)
+    if p.ndim != 1 or y.ndim != 1 or p.shape != y.shape:
+        raise ValueError(f"probabilities and outcomes must be 1-D of the same length; got {p.shape} and {y.shape}")
+    if p.size == 0:
+        raise ValueError("No rows to evaluate")
+    if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
+        raise ValueError("probabilities must lie in [0, 1]")
+    return p, _as_labels(y, p.size)
+
+
+def brier_score(probabilities, outcomes) -> float:
+    """Mean of (p - y)^2 over the rows, y = 1 for a won deal, 0 for a lost one (0 is perfect;
+    always 0.25 scores 0.25)."""
+    p, y = _probabilities_and_outcomes(probabilities, outcomes)
+    return float(np.mean((p - y) ** 2))
+
+
+LOG_LOSS_CLIP = 1e-15
+
+
+def log_loss(probabilities, outcomes) -> float:
+    """Mean of -[y log p + (1 - y) log(1 - p)] over the rows, p clipped to
+    [1e-15, 1 - 1e-15] so that a confident miss costs about 34.5, not infinity."""
+    p, y = _probabilities_and_outcomes(probabilities, outcomes)
+    p = np.clip(p, LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP)
+    return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+
+
+def stage_win_rate_baseline(deal_ids, stages, won, evaluation_stages) -> np.ndarray:
+    """The stage win rates learnt from the fit rows, looked up for each evaluation row.
+
+    deal_ids, stages, won: one value per fit row (its deal, the deal's stage at that moment,
+    the deal's outcome). For each stage, the won share of the deals with at least one row in
+    that stage, each deal counted once per stage. A stage no fit deal was in (or a null stage)
+    gets the won share of all the fit deals. Returns one probability per evaluation stage."""
+    deal = _as_arrow_array(deal_ids)
+    if deal.null_count:
+        raise ValueError(f"The deal ids have {deal.null_count:,} null values")
+    stage = _as_arrow_array(stages)
+    outcome = (won.to_numpy(zero_copy_only=False) if isinstance(won, (pa.Array, pa.ChunkedArray))
+               else np.asarray(won))
+    if not (len(deal) == len(stage) == len(outcome)):
+        raise ValueError("deal_ids, stages and won must have one value per fit row")
+    if len(deal) == 0:
+        raise ValueError("No fit rows to learn stage win rates from")
+    fit = pa.table({
+        "deal": deal,
+        "stage": stage,
+        "won": pa.array(_as_labels(outcome, len(outcome)).astype(np.int64)),
+    })
+    deals = fit.group_by("deal").aggregate([("won", "max")])
+    overall = float(pc.sum(deals["won_max"]).as_py()) / deals.num_rows
+    stage_deals = fit.filter(pc.is_valid(fit["stage"])).group_by(["stage", "deal"]).aggregate([("won", "max")])
+    per_stage = stage_deals.group_by("stage").aggregate([("won_max", "sum"), ("won_max", "count")])
+    rates = (per_stage["won_max_sum"].to_numpy().astype(np.float64)
+             / per_stage["won_max_count"].to_numpy().astype(np.float64))
+    lookup = pc.index_in(_as_arrow_array(evaluation_stages), value_set=per_stage["stage"])
+    seen = pc.is_valid(lookup).to_numpy(zero_copy_only=False)
+    position = pc.fill_null(lookup, 0).to_numpy(zero_copy_only=False)
+    if rates.size == 0:
+        return np.full(len(position), overall)
+    return np.where(seen, rates[position], overall)
+
+
+# --------------------------------------------------------------------------------------------
 # the dbt model's entry point
 
 
@@ -437,6 +568,15 @@ def _label_array(table: pa.Table, label_column: str) -> np.ndarray:
     raise ValueError(f"Label column '{label_column}' has type {kind}; expected boolean")
 
 
+def _flag_array(table: pa.Table, column_name: str) -> np.ndarray:
+    column = table[column_name]
+    if not pa.types.is_boolean(column.type):
+        raise ValueError(f"Column '{column_name}' has type {column.type}; expected boolean")
+    if column.null_count:
+        raise ValueError(f"Column '{column_name}' has {column.null_count:,} null values")
+    return column.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _feature_matrix(table: pa.Table, feature_names: list[str]) -> np.ndarray:
     """The features as one float64 (rows x features) matrix, filled column by column via Arrow."""
     X = np.empty((table.num_rows, len(feature_names)), dtype=np.float64)
@@ -467,6 +607,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def _two_numbers(a: float, b: float, decimals: int = 3) -> tuple[str, str]:
+    """a and b with `decimals` places, or more where that many would print them equal."""
+    if a != b:
+        while f"{a:.{decimals}f}" == f"{b:.{decimals}f}" and decimals < 17:
+            decimals += 1
+    return f"{a:.{decimals}f}", f"{b:.{decimals}f}"
+
+
 def _output_table(terms, coefficients, means, scales, method, metadata) -> pa.Table:
     rows = len(terms)
     columns = {
@@ -476,9 +624,9 @@ def _output_table(terms, coefficients, means, scales, method, metadata) -> pa.Ta
         "feature_scale": scales,
         "method": [method] * rows,
     }
-    for name in ("training_rows", "closed_deals", "won_deals", "min_closed_deals",
-                 "l2_penalty", "converged", "iterations", "note"):
-        columns[name] = [metadata[name]] * rows
+    for field in OUTPUT_SCHEMA:
+        if field.name not in columns:
+            columns[field.name] = [metadata[field.name]] * rows
     return pa.table(columns, schema=OUTPUT_SCHEMA)
 
 
@@ -487,18 +635,28 @@ def fit_win_probability(
     feature_names: list[str],
     label_column: str = "is_won",
     deal_id_column: str = "opportunity_id",
+    stage_column: str = "stage_name",
+    holdout_column: str = "is_holdout",
+    evaluation_column: str = "is_evaluation_moment",
     min_closed_deals: int = 50,
     l2: float = 1.0,
 ) -> pa.Table:
-    """Fits the win-probability model on closed-deal moments; returns the coefficient table.
+    """Fits the win-probability model on closed deals' moments, checks it on held-out deals
+    against the stage win rates, and returns the coefficient table.
 
     `table` is a pyarrow Table (a RecordBatchReader, such as DuckDB's `relation.arrow()`, or a
-    DuckDB relation itself are read into one).
+    DuckDB relation itself are read into one) of moments of closed deals: the deal id, the
+    deal's outcome, the stage at the moment, the hold-out flags and the features. Fit rows are
+    those not held out; evaluation rows are held out AND flagged as their deal's evaluation
+    moment; other held-out rows are ignored. The output follows the row order (its sums do):
+    hand it rows in a fixed order (training_table sorts them by moment_id).
 
     One row per term ('intercept', then the features in the given order) with the columns of
-    OUTPUT_SCHEMA. When there are fewer than `min_closed_deals` distinct deals, or every deal
-    has the same outcome, nothing is fitted: one 'intercept' row with a null coefficient and
-    method 'stage_win_rate' (score with historical stage win rates instead).
+    OUTPUT_SCHEMA. Nothing is fitted with fewer than `min_closed_deals` fit deals, or when every
+    fit deal has the same outcome: one 'intercept' row with a null coefficient. Otherwise the
+    fit (each deal weighing the same) is kept in the table, and method is 'logistic_regression'
+    only when its Brier score on the held-out deals is strictly lower than the stage win
+    rates'; else 'stage_win_rate' (score with historical stage win rates instead).
     """
     table = _as_table(table)
     feature_names = list(feature_names)
@@ -506,14 +664,21 @@ def fit_win_probability(
         raise ValueError(f"feature_names has duplicates: {feature_names}")
     if "intercept" in feature_names:
         raise ValueError("'intercept' cannot be a feature name (it is the intercept's term)")
-    missing = [c for c in [deal_id_column, label_column, *feature_names] if c not in table.column_names]
+    needed = [deal_id_column, label_column, stage_column, holdout_column, evaluation_column, *feature_names]
+    missing = [c for c in needed if c not in table.column_names]
     if missing:
         raise ValueError(f"Columns missing from the training table: {missing}")
 
-    rows = table.num_rows
-    labels = _label_array(table, label_column)
-    closed_deals = _distinct_count(table[deal_id_column])
-    won_deals = _distinct_count(table[deal_id_column].filter(pa.array(labels, pa.bool_()))) if rows else 0
+    held_out = _flag_array(table, holdout_column)
+    evaluation = _flag_array(table, evaluation_column)
+    fit_rows = table.filter(pa.array(~held_out, pa.bool_()))
+    evaluation_rows = table.filter(pa.array(held_out & evaluation, pa.bool_()))
+
+    rows = fit_rows.num_rows
+    labels = _label_array(fit_rows, label_column)
+    closed_deals = _distinct_count(fit_rows[deal_id_column])
+    won_deals = _distinct_count(fit_rows[deal_id_column].filter(pa.array(labels, pa.bool_()))) if rows else 0
+    holdout_deals = _distinct_count(evaluation_rows[deal_id_column])
     metadata = {
         "training_rows": rows,
         "closed_deals": closed_deals,
@@ -522,10 +687,16 @@ def fit_win_probability(
         "l2_penalty": float(l2),
         "converged": None,
         "iterations": None,
+        "holdout_deals": holdout_deals,
+        "brier_score": None,
+        "brier_score_baseline": None,
+        "log_loss": None,
+        "log_loss_baseline": None,
+        "is_fitted": False,
     }
 
-    # Say what is counted: the deals of the training moments (closed deals with interactions,
-    # held-out deals left out), not every closed deal of the export.
+    # Say what is counted: the deals of the fit moments (closed deals, held-out deals left
+    # out), not every closed deal of the export.
     fallback_note = None
     if closed_deals == 0:
         fallback_note = (f"No closed deals to learn from ({TRAINING_DEALS}; at least {min_closed_deals:,} "
@@ -543,18 +714,48 @@ def fit_win_probability(
         metadata["note"] = fallback_note
         return _output_table(["intercept"], [None], [0.0], [1.0], METHOD_FALLBACK, metadata)
 
-    X = _feature_matrix(table, feature_names)
-    model = fit_logistic_regression(X, labels, l2=l2)
-    note = (f"Fitted on {_plural(rows, 'interaction')} of {_plural(closed_deals, 'closed deal')} "
-            f"({won_deals:,} won; {TRAINING_DEALS})")
+    X = _feature_matrix(fit_rows, feature_names)
+    model = fit_logistic_regression(X, labels, l2=l2, weights=deal_weights(fit_rows[deal_id_column]))
+    del X
+    note = (f"Fitted on {_plural(rows, 'moment')} of {_plural(closed_deals, 'closed deal')} "
+            f"({won_deals:,} won; {TRAINING_DEALS}), each deal weighing the same")
     if not model.converged:
         note += f", without converging in {model.iterations} iterations"
-    metadata.update(converged=model.converged, iterations=model.iterations, note=note + ".")
+    metadata.update(converged=model.converged, iterations=model.iterations, is_fitted=True)
+
+    if holdout_deals == 0:
+        method = METHOD_FALLBACK
+        note += ("; there are no held-out deals to check it against the stage win rates: "
+                 "probabilities are historical stage win rates.")
+    else:
+        outcomes = _label_array(evaluation_rows, label_column)
+        fitted = predict_proba(model, _feature_matrix(evaluation_rows, feature_names))
+        baseline = stage_win_rate_baseline(fit_rows[deal_id_column], fit_rows[stage_column], labels,
+                                           evaluation_rows[stage_column])
+        scores = {
+            "brier_score": brier_score(fitted, outcomes),
+            "brier_score_baseline": brier_score(baseline, outcomes),
+            "log_loss": log_loss(fitted, outcomes),
+            "log_loss_baseline": log_loss(baseline, outcomes),
+        }
+        metadata.update(scores)
+        brier, brier_baseline = _two_numbers(scores["brier_score"], scores["brier_score_baseline"])
+        loss, loss_baseline = _two_numbers(scores["log_loss"], scores["log_loss_baseline"])
+        on = f"; on {_plural(holdout_deals, 'held-out deal')} the Brier score is {brier}"
+        if scores["brier_score"] < scores["brier_score_baseline"]:
+            method = METHOD_LOGISTIC
+            note += (f"{on} against {brier_baseline} for the stage win rates (log loss {loss} against "
+                     f"{loss_baseline}): probabilities come from the fitted model.")
+        else:
+            method = METHOD_FALLBACK
+            note += (f"{on}, not better than the stage win rates' {brier_baseline} (log loss {loss} against "
+                     f"{loss_baseline}): probabilities are historical stage win rates.")
+    metadata["note"] = note
     return _output_table(
         ["intercept", *feature_names],
         [model.intercept, *model.coefficients.tolist()],
         [0.0, *model.means.tolist()],
         [1.0, *model.scales.tolist()],
-        METHOD_LOGISTIC,
+        method,
         metadata,
     )

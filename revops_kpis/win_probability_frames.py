@@ -1,11 +1,11 @@
 """The win-probability model's input and output on each engine that runs dbt Python models.
 
-`int_win_probability_model` receives the training moments as the engine's own relation: a
-DuckDB relation under dbt-duckdb, a Spark DataFrame under dbt-databricks. `training_table`
-turns either into the Arrow table `fit_win_probability` reads (sampled deterministically above
-`max_training_rows`, ordered by the rows' key, TRAINING_ORDER), and `coefficient_frame` hands
-the fitted table back in the form the engine writes (DuckDB: the Arrow table; Spark: a DataFrame with
-the same columns and types). The fit itself is the same code on every engine.
+`int_win_probability_model` receives the deal moments as the engine's own relation: a DuckDB
+relation under dbt-duckdb, a Spark DataFrame under dbt-databricks. `training_table` turns
+either into the Arrow table `fit_win_probability` reads (the fit rows sampled deterministically
+above `max_training_rows`, ordered by the rows' key, TRAINING_ORDER), and `coefficient_frame`
+hands the fitted table back in the form the engine writes (DuckDB: the Arrow table; Spark: a
+DataFrame with the same columns and types). The fit itself is the same code on every engine.
 """
 
 from __future__ import annotations
@@ -13,12 +13,17 @@ from __future__ import annotations
 import pyarrow as pa
 
 FEATURE_PREFIX = "feature_"
-KEY_COLUMNS = ["interaction_id", "opportunity_id", "is_won"]
+KEY_COLUMNS = ["moment_id", "opportunity_id", "stage_name", "is_won", "is_holdout", "is_evaluation_moment"]
+# The rows fit_win_probability reads: the moments of closed deals (their outcome is known),
+# less the held-out deals' moments other than each one's evaluation moment.
+TRAINING_FILTER = "is_training and (not is_holdout or is_evaluation_moment)"
+# The fit rows (the rows sampled above max_training_rows; the held-out evaluation rows are kept).
+FIT_FILTER = "is_training and not is_holdout"
 # The order of the training rows: by their unique key, so that the fit (whose floating-point
 # sums follow the row order) gives the same coefficients to the last bit whatever order the
-# engine scanned the rows in. interaction_id is unique (a data test of
-# int_win_probability_features); opportunity_id only makes the order total should it not be.
-TRAINING_ORDER = ["interaction_id", "opportunity_id"]
+# engine scanned the rows in. moment_id is unique (a data test of int_win_probability_moments);
+# opportunity_id only makes the order total should it not be.
+TRAINING_ORDER = ["moment_id", "opportunity_id"]
 # Arrow types of the coefficient table -> Spark SQL types
 SPARK_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "bigint", pa.bool_(): "boolean"}
 
@@ -29,34 +34,31 @@ def is_spark_frame(relation) -> bool:
 
 
 def feature_names(moments) -> list[str]:
-    """The model's features: the feature_* columns, less the `_before` helper columns."""
-    return [
-        column[len(FEATURE_PREFIX):]
-        for column in moments.columns
-        if column.startswith(FEATURE_PREFIX) and not column.endswith("_before")
-    ]
+    """The model's features: the feature_* columns, prefix stripped, in the relation's order."""
+    return [column[len(FEATURE_PREFIX):] for column in moments.columns if column.startswith(FEATURE_PREFIX)]
 
 
 def training_table(moments, features: list[str], max_training_rows: int) -> pa.Table:
-    """The training moments (closed deals, not held out) as an Arrow table: the key columns and
-    each feature under its own name, ordered by their key (TRAINING_ORDER) whatever order the
-    engine holds them in. Above `max_training_rows`, every k-th bucket of a hash of the
-    interaction id (each engine's own hash)."""
-    training = moments.filter("is_training and not is_holdout")
+    """The moments of closed deals as an Arrow table: the fit rows (deals not held out) and the
+    held-out deals' evaluation moments (TRAINING_FILTER), with the key columns and each feature
+    under its own name, ordered by their key (TRAINING_ORDER) whatever order the engine holds
+    them in. Above `max_training_rows` fit rows, the fit rows in every k-th bucket of a hash of
+    the moment id (each engine's own hash); the evaluation rows are all kept."""
+    training = moments.filter(TRAINING_FILTER)
     projection = KEY_COLUMNS + [f"{FEATURE_PREFIX}{name} as {name}" for name in features]
     if is_spark_frame(training):
-        training_rows = training.count()
-        if training_rows > max_training_rows:
-            step = -(-training_rows // max_training_rows)
-            training = training.filter(f"pmod(hash(interaction_id), {step}) = 0")
+        fit_rows = training.filter(FIT_FILTER).count()
+        if fit_rows > max_training_rows:
+            step = -(-fit_rows // max_training_rows)
+            training = training.filter(f"is_holdout or pmod(hash(moment_id), {step}) = 0")
         ordered = training.selectExpr(*projection).orderBy(*TRAINING_ORDER)
         if hasattr(ordered, "toArrow"):  # pyspark 4
             return ordered.toArrow()
         return pa.Table.from_pandas(ordered.toPandas(), preserve_index=False)
-    training_rows = training.aggregate("count(*) as n").fetchall()[0][0]
-    if training_rows > max_training_rows:
-        step = -(-training_rows // max_training_rows)
-        training = training.filter(f"hash(interaction_id) % {step} = 0")
+    fit_rows = training.filter(FIT_FILTER).aggregate("count(*) as n").fetchall()[0][0]
+    if fit_rows > max_training_rows:
+        step = -(-fit_rows // max_training_rows)
+        training = training.filter(f"is_holdout or hash(moment_id) % {step} = 0")
     return training.project(", ".join(projection)).order(", ".join(TRAINING_ORDER)).to_arrow_table()
 
 
