@@ -1,12 +1,16 @@
 """One row per term of the win-probability model fitted on the export's own closed deals.
 
 A regularised logistic regression (revops_kpis.win_probability) on the moments of closed
-deals that are not held out: every feature_* column of int_win_probability_features, label
-= the deal was won, in the order of their key (training_table sorts them: the fit's sums,
-and so its coefficients to the last bit, follow the row order). Coefficients are on the
-standardised scale with the feature means and scales beside them, so int_interactions_scored
-can score in SQL. With fewer closed deals
-than the min_closed_deals setting, one row says the stage win rates are used instead.
+deals that are not held out: every feature_* column of int_win_probability_moments, label
+= the deal was won, each deal weighing the same (each of its moments 1 / its number of
+moments), in the order of their key (training_table sorts them: the fit's sums, and so its
+coefficients to the last bit, follow the row order). The held-out deals' evaluation moments
+compare the fit with the stage win rates (Brier score, log loss): method is
+'logistic_regression' only when the fit's Brier score is lower, else 'stage_win_rate' with
+the fitted coefficients kept for transparency. Coefficients are on the standardised scale
+with the feature means and scales beside them, so the scoring happens in SQL. With fewer
+closed deals than the min_closed_deals setting, one row says the stage win rates are used
+instead.
 
 Settings arrive through config(meta=...) in the model's YAML (Python models cannot read
 dbt vars): min_closed_deals, l2_penalty, max_training_rows.
@@ -24,13 +28,16 @@ def model(dbt, session):
     max_training_rows = int(meta["max_training_rows"])
 
     # a DuckDB relation (dbt-duckdb) or a Spark DataFrame (dbt-databricks)
-    moments = dbt.ref("int_win_probability_features")
+    moments = dbt.ref("int_win_probability_moments")
     features = feature_names(moments)
     fitted = fit_win_probability(
         training_table(moments, features, max_training_rows),
         features,
         label_column="is_won",
         deal_id_column="opportunity_id",
+        stage_column="stage_name",
+        holdout_column="is_holdout",
+        evaluation_column="is_evaluation_moment",
         min_closed_deals=min_closed_deals,
         l2=l2_penalty,
     )

@@ -1,6 +1,7 @@
 {#- SQL stand-in for the Python model on engines without dbt Python models (PostgreSQL,
     Redshift, Spark outside Databricks): no logistic fit, so the scoring uses historical
-    stage win rates. Same columns as the Python model's output. -#}
+    stage win rates, nothing is evaluated on held-out deals (null scores) and closed_deals
+    counts every closed deal of the export. Same columns as the Python model's output. -#}
 
 -- deals closed by the as-of time, with their outcome then
 with closed_deals as (
@@ -25,6 +26,12 @@ fallback as (
         cast({{ var('win_probability_l2_penalty') }} as {{ type_double() }}) as l2_penalty,
         cast(null as boolean) as converged,
         cast(null as {{ dbt.type_bigint() }}) as iterations,
+        cast(null as {{ dbt.type_bigint() }}) as holdout_deals,
+        cast(null as {{ type_double() }}) as brier_score,
+        cast(null as {{ type_double() }}) as brier_score_baseline,
+        cast(null as {{ type_double() }}) as log_loss,
+        cast(null as {{ type_double() }}) as log_loss_baseline,
+        false as is_fitted,
         'This engine runs no Python models: probabilities are historical stage win rates.' as note
     from closed_deals
 )
