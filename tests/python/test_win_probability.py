@@ -637,6 +637,15 @@ def test_stage_win_rate_baseline_worked_by_hand():
     assert arrow.tolist() == [1 / 2, 1 / 2]
 
 
+def test_note_numbers_get_more_places_only_where_three_would_tie():
+    from revops_kpis.win_probability import _two_numbers
+
+    assert _two_numbers(0.1712, 0.2049) == ("0.171", "0.205")
+    # 0.1981 and 0.1984 both print 0.198: one more place tells them apart
+    assert _two_numbers(0.1981, 0.1984) == ("0.1981", "0.1984")
+    assert _two_numbers(0.25, 0.25) == ("0.250", "0.250")
+
+
 def signal_moments(n_deals, seed, signal, stage_by_outcome=False):
     """Deals with 2-5 moments, 2 in 5 won; feature x = N(0, 1) + signal when won; one stage for
     all (no information in stages), or the stage named after the outcome (stages know it all);
