@@ -31,22 +31,25 @@ from pathlib import Path
 MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     # the model itself: the fitted terms on DuckDB, one stand-in row elsewhere
     "int_win_probability_model": None,
+    # the probability of each moment of a deal
+    "int_win_probability_scores": {"win_probability", "probability_method"},
     # probabilities before/after an interaction, their change and the interaction's value
     "int_interactions_scored": {
         "probability_before", "probability_after", "probability_delta",
         "interaction_value_amount", "probability_method",
     },
-    # which moments fall in which decile depends on the predictions; the decile numbers and
-    # their sizes (ntile of the same held-out moments) do not
+    # which deals fall in which decile depends on the predictions; the decile numbers and
+    # their sizes (ntile of the same held-out deals) do not
     "int_win_probability_calibration": {
         "probability_method", "mean_predicted_probability", "observed_win_rate",
-        "min_predicted_probability", "max_predicted_probability", "brier_score",
+        "min_predicted_probability", "max_predicted_probability", "brier_score", "log_loss",
     },
     # the marts that publish those values
     "fct_interactions": {
         "probability_before", "probability_after", "probability_delta", "interaction_value_amount",
         "probability_method",
     },
+    "fct_opportunity_probabilities": {"win_probability", "weighted_amount", "probability_method"},
     "rpt_kpi_tier3_levers": {"interaction_value_sum_amount", "avg_interaction_value_amount"},
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build

@@ -1,18 +1,24 @@
-{#- The numeric features of the win-probability model, all known at the moment of an
-    interaction. int_win_probability_features computes each as feature_<name> (the deal
-    just after the interaction) and feature_<name>_before (just before it); the fitting
-    Python model discovers the feature_ columns, and int_interactions_scored scores both.
-      stage_progress       position of the current open stage in the funnel, 0..1
-      log_days_in_stage    ln(1 + days in the current stage visit)
-      log_deal_age_days    ln(1 + days since the deal was created)
-      log_amount           ln(1 + deal amount), amount as recorded on the deal
-      log_interactions     ln(1 + interactions on the deal in the feature window)
-      log_calls / log_emails / log_meetings   the same per channel
-      is_commit, is_best_case   forecast category at the moment -#}
+{#- The numeric features of the win-probability model, all known at a moment of an open deal
+    (int_win_probability_moments computes each as feature_<name>; the fitting Python model
+    discovers the feature_ columns, and int_win_probability_scores scores them in this order).
+      stage_progress              position of the current open stage in the funnel, 0..1
+      log_days_in_stage           ln(1 + days in the current stage visit)
+      log_deal_age_days           ln(1 + days since the deal was created)
+      log_amount                  ln(1 + deal amount then, corporate currency)
+      is_commit, is_best_case     forecast category then
+      log_days_to_close_date      ln(1 + days until the close date then; 0 once it has passed)
+      log_days_past_close_date    ln(1 + days the close date then lies in the past)
+      log_close_date_pushes       ln(1 + times the close date was moved later so far)
+      has_been_touched            1 when the deal has had an interaction before the moment
+      log_days_since_last_touch   ln(1 + days since the last interaction, or since creation)
+      log_recent_touches          ln(1 + interactions in the feature window before the moment)
+      owner_trailing_win_rate     the owner's smoothed win rate over the twelve months before
+                                  the month (int_owner_trailing_win_rates) -#}
 {% macro win_probability_features() -%}
     {{ return([
         'stage_progress', 'log_days_in_stage', 'log_deal_age_days', 'log_amount',
-        'log_interactions', 'log_calls', 'log_emails', 'log_meetings',
-        'is_commit', 'is_best_case',
+        'is_commit', 'is_best_case', 'log_days_to_close_date', 'log_days_past_close_date',
+        'log_close_date_pushes', 'has_been_touched', 'log_days_since_last_touch',
+        'log_recent_touches', 'owner_trailing_win_rate',
     ]) }}
 {%- endmacro %}

@@ -22,9 +22,8 @@ from revops_kpis.dbt_project import DbtRunError, run_dbt
 
 SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
 # the models built incrementally: the audit tables whose checks read only their own row
-# (strategy replace_raw_rows), and the win-probability features, deal by deal (replace_keys)
+# (strategy replace_raw_rows)
 INCREMENTAL_MODELS = [
-    "int_win_probability_features",
     "stg_salesforce__account_rows", "stg_salesforce__currency_type_rows", "stg_salesforce__dated_conversion_rate_rows",
     "stg_salesforce__event_rows",
     "stg_salesforce__forecasting_quota_rows", "stg_salesforce__lead_rows",
@@ -120,7 +119,7 @@ def test_incremental_run_sees_moved_vanished_and_colliding_rows(before, tmp_path
     _build(earlier, earlier_warehouse, tmp_path / "target-earlier", full_refresh=True)
 
     later, deleted_deal = _edited_export(export, tmp_path / "later")
-    features_of_deleted_deal = ("select count(*) from intermediate.int_win_probability_features "
+    features_of_deleted_deal = ("select count(*) from intermediate.int_win_probability_moments "
                                 f"where opportunity_id = '{deleted_deal}'")
     assert query(earlier_warehouse, features_of_deleted_deal)[0][0] > 0
     incremental = _incremental_equals_full(earlier_warehouse, later, tmp_path)
@@ -157,7 +156,6 @@ def test_a_changed_setting_reparses_every_row(before, tmp_path):
 
 @pytest.mark.parametrize("model, column", [
     ("staging.stg_salesforce__user_rows", "_build_fingerprint"),
-    ("intermediate.int_win_probability_features", "_key_fingerprint"),
 ])
 def test_a_table_without_bookkeeping_columns_asks_for_a_full_refresh(before, tmp_path, model, column):
     # a table built by an earlier version of the project (before the bookkeeping columns):

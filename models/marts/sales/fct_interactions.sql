@@ -1,7 +1,7 @@
 {#- One row per interaction that happened by the as-of time (tasks and events), with its
     deal, lead and account, and for interactions on an open deal the deal's win probability
-    just before and after and the interaction's value (see int_interactions_scored). No
-    subjects: ids only. -#}
+    just before the interaction and at the end of its interval, when and why that interval
+    ended, and the interaction's value (see int_interactions_scored). No subjects: ids only. -#}
 
 with interactions as (
     select * from {{ ref('int_interactions_unified') }}
@@ -28,6 +28,8 @@ final as (
         interactions.days_since_previous_deal_interaction,
         interactions.days_to_next_deal_interaction,
         interactions.days_since_previous_account_interaction,
+        scored.interval_ended_at,
+        scored.interval_end_reason,
         scored.probability_before,
         scored.probability_after,
         scored.probability_delta,

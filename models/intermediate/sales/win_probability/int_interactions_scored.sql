@@ -1,90 +1,56 @@
-{#- One row per interaction on a deal that was open at that moment: the deal's win
-    probability just before and just after the interaction, the change, and the
-    interaction's value = deal amount x change. Probabilities come from the logistic model
-    fitted on the export's own closed deals (int_win_probability_model); when too few deals
-    have closed, from historical stage win rates, and then an interaction changes nothing
-    (probability_method says which). -#}
-{#- A view: the scoring is a few arithmetic columns on the features, cheaper to compute where
-    it is read (fct_interactions, the calibration) than to write as one more table of every
-    moment. -#}
+{#- One row per interaction on a deal while the deal was open (int_interaction_intervals): the
+    deal's win probability just before the interaction and at the end of the interaction's
+    interval, the change, and the interaction's value = the deal's amount at the interaction
+    (corporate currency) x the change. At the end of the interval the probability is the next
+    interaction's probability before it, 1 or 0 at the deal's close (won or lost), or the
+    model's at the as-of time or at the horizon. So a deal's interactions telescope: their
+    changes add up to what the deal's probability moved from just before its first touch to
+    the end of its last touch's interval, however many touches split it. -#}
+{#- A view: read once, by fct_interactions. -#}
 {{ config(materialized='view') }}
 
-{%- set count_features = ['log_interactions', 'log_calls', 'log_emails', 'log_meetings'] %}
-
-with features as (
-    select * from {{ ref('int_win_probability_features') }}
+with intervals as (
+    select * from {{ ref('int_interaction_intervals') }}
 ),
 
-model_terms as (
-    select * from {{ ref('int_win_probability_model') }}
+scores as (
+    select * from {{ ref('int_win_probability_scores') }}
 ),
 
-stage_rates as (
-    select * from {{ ref('int_stage_win_rates') }}
-),
-
-coefficients as (
+ends as (
     select
-        {%- for feature in win_probability_features() %}
-            max(case when term = '{{ feature }}' then coefficient end) as coefficient_{{ feature }},
-            max(case when term = '{{ feature }}' then feature_mean end) as mean_{{ feature }},
-            max(case when term = '{{ feature }}' then feature_scale end) as scale_{{ feature }},
-        {%- endfor %}
-        max(case when term = 'intercept' then coefficient end) as intercept_coefficient,
-        max(method) as fitted_method
-    from model_terms
-),
-
-linear_predictors as (
-    select
-        features.interaction_id,
-        features.opportunity_id,
-        features.occurred_at,
-        features.interaction_type,
-        features.stage_name,
-        features.amount,
-        coefficients.fitted_method,
-        coefficients.intercept_coefficient
-        {%- for feature in win_probability_features() %}
-            + coefficients.coefficient_{{ feature }}
-            * (
-                features.feature_{{ feature }}{{ '_before' if feature in count_features }}
-                - coefficients.mean_{{ feature }}
-            )
-            / coefficients.scale_{{ feature }}
-        {%- endfor %} as logit_before,
-        coefficients.intercept_coefficient
-        {%- for feature in win_probability_features() %}
-            + coefficients.coefficient_{{ feature }}
-            * (features.feature_{{ feature }} - coefficients.mean_{{ feature }})
-            / coefficients.scale_{{ feature }}
-        {%- endfor %} as logit_after
-    from features
-    cross join coefficients
+        intervals.interaction_id,
+        case intervals.interval_end_reason
+            when 'next_interaction' then {{ dbt.concat(["'interaction:'", 'intervals.next_interaction_id']) }}
+            when 'horizon' then {{ dbt.concat(["'horizon:'", 'intervals.interaction_id']) }}
+            when 'as_of' then {{ dbt.concat(["'as_of:'", 'intervals.opportunity_id']) }}
+        end as end_moment_id
+    from intervals
 ),
 
 scored as (
     select
-        linear_predictors.interaction_id,
-        linear_predictors.opportunity_id,
-        linear_predictors.occurred_at,
-        linear_predictors.interaction_type,
-        linear_predictors.stage_name,
-        linear_predictors.amount,
+        intervals.interaction_id,
+        intervals.opportunity_id,
+        intervals.occurred_at,
+        intervals.stage_name,
+        before_touch.amount,
+        intervals.interval_ended_at,
+        intervals.interval_end_reason,
+        before_touch.win_probability as probability_before,
+        before_touch.probability_method,
         case
-            when linear_predictors.fitted_method = 'logistic_regression'
-                then 1.0 / (1.0 + exp(-linear_predictors.logit_before))
-            else stage_rates.stage_win_rate
-        end as probability_before,
-        case
-            when linear_predictors.fitted_method = 'logistic_regression'
-                then 1.0 / (1.0 + exp(-linear_predictors.logit_after))
-            else stage_rates.stage_win_rate
-        end as probability_after,
-        coalesce(linear_predictors.fitted_method, 'stage_win_rate') as probability_method
-    from linear_predictors
-    left join stage_rates
-        on linear_predictors.stage_name = stage_rates.stage_name
+            when intervals.interval_end_reason = 'close'
+                then case when intervals.is_won_at_interval_end then 1.0 else 0.0 end
+            else interval_end.win_probability
+        end as probability_after
+    from intervals
+    inner join ends
+        on intervals.interaction_id = ends.interaction_id
+    inner join scores as before_touch
+        on {{ dbt.concat(["'interaction:'", 'intervals.interaction_id']) }} = before_touch.moment_id
+    left join scores as interval_end
+        on ends.end_moment_id = interval_end.moment_id
 ),
 
 valued as (

@@ -1,49 +1,58 @@
-{#- One row per decile of predicted win probability, on held-out moments of closed deals
-    (deals the model was not fitted on): how many moments, the mean predicted probability and
-    the share that were actually won, plus the Brier score (mean squared error of the
-    probability, 0 = perfect, 0.25 = a coin) over all held-out moments. Close predicted and
+{#- One row per decile of predicted win probability over the held-out deals (deals the model
+    was not fitted on), one moment per deal (the moment drawn for the evaluation): how many
+    deals, the mean predicted probability and the share that were won, plus the Brier score
+    (mean squared error of the probability, 0 = perfect, 0.25 = a coin) and the log loss over
+    all of them, for the probabilities in use (probability_method). Close predicted and
     observed rates mean the probabilities can be trusted. -#}
 
-with features as (
+with moments as (
     select
-        interaction_id,
+        moment_id,
         is_won
-    from {{ ref('int_win_probability_features') }}
-    where is_training and is_holdout
+    from {{ ref('int_win_probability_moments') }}
+    where is_training and is_holdout and is_evaluation_moment
 ),
 
-scored as (
+scores as (
     select
-        interaction_id,
-        probability_after,
+        moment_id,
+        win_probability,
         probability_method
-    from {{ ref('int_interactions_scored') }}
+    from {{ ref('int_win_probability_scores') }}
 ),
 
 held_out as (
     select
-        scored.interaction_id,
-        scored.probability_after as predicted_probability,
-        scored.probability_method,
-        case when features.is_won then 1.0 else 0.0 end as outcome
-    from features
-    inner join scored
-        on features.interaction_id = scored.interaction_id
+        moments.moment_id,
+        scores.win_probability as predicted_probability,
+        scores.probability_method,
+        case when moments.is_won then 1.0 else 0.0 end as outcome,
+        -- log loss with the probability kept within [1e-15, 1 - 1e-15]
+        -ln(
+            case
+                when moments.is_won then greatest(scores.win_probability, 1e-15)
+                else greatest(1.0 - scores.win_probability, 1e-15)
+            end
+        ) as log_loss_term
+    from moments
+    inner join scores
+        on moments.moment_id = scores.moment_id
 ),
 
 with_deciles as (
     select
         held_out.*,
-        -- moments with the same probability are split between deciles by their id, the same
-        -- way in every build
-        ntile(10) over (order by held_out.predicted_probability, held_out.interaction_id) as probability_decile
+        -- deals with the same probability are split between deciles by their moment id, the
+        -- same way in every build
+        ntile(10) over (order by held_out.predicted_probability, held_out.moment_id) as probability_decile
     from held_out
 ),
 
 overall as (
     select
         avg((predicted_probability - outcome) * (predicted_probability - outcome)) as brier_score,
-        count(*) as held_out_moment_count
+        avg(log_loss_term) as log_loss,
+        count(*) as held_out_deal_count
     from held_out
 ),
 
@@ -51,7 +60,7 @@ deciles as (
     select
         with_deciles.probability_decile,
         max(with_deciles.probability_method) as probability_method,
-        count(*) as moment_count,
+        count(*) as deal_count,
         avg(with_deciles.predicted_probability) as mean_predicted_probability,
         avg(with_deciles.outcome) as observed_win_rate,
         min(with_deciles.predicted_probability) as min_predicted_probability,
@@ -64,7 +73,8 @@ calibration as (
     select
         deciles.*,
         overall.brier_score,
-        overall.held_out_moment_count
+        overall.log_loss,
+        overall.held_out_deal_count
     from deciles
     cross join overall
 )
