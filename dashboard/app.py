@@ -24,7 +24,7 @@ PAGES = [
     st.Page("pages/tier3_levers.py", title="Tier 3: levers", url_path="tier3"),
     st.Page("pages/rep_scorecard.py", title="Rep scorecard", url_path="scorecard"),
     st.Page("pages/funnel.py", title="Stage funnel and time in stage", url_path="funnel"),
-    st.Page("pages/interaction_value.py", title="Interaction value by rep", url_path="interaction_value"),
+    st.Page("pages/interaction_value.py", title="Interaction value", url_path="interaction_value"),
     st.Page("pages/data_quality.py", title="Data quality", url_path="data_quality"),
 ]
 

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ MARTS = (
     "rpt_data_quality",
     "dq_stage_progression",
     "dim_reps",
+    "fct_interactions",
 )
 
 
@@ -309,3 +311,82 @@ def flagged_transitions(connection, period_start, period_end, team_id: str | Non
         """,
         [period_start, period_end, *([team_id] if team_id else [])],
     )
+
+
+def valued_interactions(connection, period_start, period_end, team_id: str | None = None) -> pd.DataFrame:
+    """The interactions of fct_interactions dated in [period_start, period_end) that have a value
+    (logged on a deal open at the time), for the focus entity: every user's for the company; for
+    a team, those of its reps and of its manager when the manager is no rep (the team they lead),
+    named by the rep who logged them."""
+    team_filter = """
+        and (
+            interactions.owner_id in (select rep_id from marts.dim_reps where team_id = ?)
+            or (interactions.owner_id = ? and reps.rep_id is null)
+        )""" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select
+            interactions.interaction_id, interactions.owner_id,
+            coalesce(reps.rep_name, interactions.owner_id) as name,
+            interactions.occurred_date, interactions.interaction_type,
+            interactions.probability_before, interactions.probability_after, interactions.probability_delta,
+            interactions.probability_method,
+            cast(interactions.interaction_value_amount as double) as interaction_value_amount
+        from marts.fct_interactions as interactions
+        left join marts.dim_reps as reps on interactions.owner_id = reps.rep_id
+        where interactions.interaction_value_amount is not null
+            and interactions.occurred_date >= ? and interactions.occurred_date < ? {team_filter}
+        order by interactions.occurred_date, interactions.interaction_id
+        """,
+        [period_start, period_end, *([team_id, team_id] if team_id else [])],
+    )
+
+
+def _nice_width(raw: float) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least raw (> 0)."""
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw))
+
+
+def value_histogram(values: pd.Series, bins_per_side: int = 10) -> pd.DataFrame:
+    """Counts of values in bins symmetric around zero, one row per bin from the most negative to
+    the most positive (empty bins included): exact zeros in a bin of their own (bin_order 0);
+    positive values in (k w, (k + 1) w] (bin_order k + 1), negative ones mirrored (bin_order
+    -(k + 1)), the outermost bin on each side open-ended. The width w is a round number such that
+    bins_per_side bins cover 95% of the non-zero values' sizes. Columns: bin_order, bin (a label),
+    sign ('negative', 'zero', 'positive'), bin_start, bin_end (null where open-ended),
+    interaction_count."""
+    value = values.dropna().to_numpy(dtype=float)
+    size = np.abs(value)
+    nonzero = size[size > 0]
+    width = _nice_width(np.quantile(nonzero, 0.95) / bins_per_side) if nonzero.size else 1.0
+    step = np.minimum(np.ceil(size / width), bins_per_side)  # 1..bins_per_side where not zero
+    order = (np.sign(value) * step).astype(int)
+    counts = pd.Series(order).value_counts()
+    digits = len(f"{width:g}".partition(".")[2])  # the places the width has: 2.5 -> 1
+    orders = np.arange(-bins_per_side, bins_per_side + 1)
+    # the bin's edges: (|order| - 1) w to |order| w from zero, on the order's side
+    inner = np.sign(orders) * (np.abs(orders) - 1) * width
+    outer = orders * width
+    frame = pd.DataFrame({
+        "bin_order": orders,
+        "sign": np.select([orders < 0, orders > 0], ["negative", "positive"], "zero"),
+        "bin_start": np.where(orders < 0, outer, inner),
+        "bin_end": np.where(orders < 0, inner, outer),
+        "interaction_count": [int(counts.get(order, 0)) for order in orders],
+    })
+    frame.loc[frame["bin_order"] == -bins_per_side, "bin_start"] = np.nan
+    frame.loc[frame["bin_order"] == bins_per_side, "bin_end"] = np.nan
+
+    def label(row) -> str:
+        if row.bin_order == 0:
+            return "0"
+        if pd.isna(row.bin_start):
+            return f"below {row.bin_end:,.{digits}f}"
+        if pd.isna(row.bin_end):
+            return f"above {row.bin_start:,.{digits}f}"
+        return f"{row.bin_start:,.{digits}f} to {row.bin_end:,.{digits}f}"
+
+    frame.insert(1, "bin", [label(row) for row in frame.itertuples()])
+    return frame

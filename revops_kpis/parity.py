@@ -50,7 +50,10 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
         "probability_method",
     },
     "fct_opportunity_probabilities": {"win_probability", "weighted_amount", "probability_method"},
-    "rpt_kpi_tier3_levers": {"interaction_value_sum_amount", "avg_interaction_value_amount"},
+    "rpt_kpi_tier3_levers": {
+        "interaction_value_sum_amount", "avg_interaction_value_amount", "positive_interaction_count",
+        "positive_interaction_share",
+    },
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build
 # fingerprint names the source mode, and a key's fingerprint is null where the model is a

@@ -1,6 +1,7 @@
-"""Interaction value by rep: the change in win probability each interaction brought, in money
-(rpt_kpi_tier3_levers)."""
+"""Interaction value: what each touch on an open deal was worth, its distribution and by rep
+(fct_interactions for the distribution, rpt_kpi_tier3_levers for the numbers per rep)."""
 
+import pandas as pd
 import streamlit as st
 
 import common
@@ -8,44 +9,116 @@ import queries
 
 alt = common.alt
 TABLE = "rpt_kpi_tier3_levers"
-chosen = common.page_header("Interaction value by rep", "Which reps' interactions move deals?")
+SIGNS = ["negative", "zero", "positive"]
+SIGN_COLOURS = alt.Scale(domain=SIGNS, range=["#e45756", "#9d9d9d", "#4c78a8"])
+COUNTS = ["valued_interaction_count", "positive_interaction_count", "interaction_value_sum_amount"]
+RATIOS = ["avg_interaction_value_amount", "positive_interaction_share"]
+chosen = common.page_header("Interaction value", "Which touches move deals, and whose?")
+
+st.markdown(
+    "Each touch on an open deal is worth the deal's amount times the change in its win probability, "
+    "from just before the touch to the end of the touch's interval: the next touch on the deal, the "
+    "deal's close, or 14 days later (the default horizon), whichever comes first. A touch followed by "
+    "a stage advance is worth more than nothing; one followed by a stall, a push or a loss is worth "
+    "less. Many touches on one deal share what the deal moved: extra touches lower the mean, they do "
+    "not raise the total."
+)
 
 with common.connection() as con:
-    head = queries.focus_row(con, TABLE, [
-        "avg_interaction_value_amount", "interaction_value_sum_amount", "valued_interaction_count", "activity_count",
-    ], chosen.period_grain, chosen.period_start, chosen.team_id)
-    rows = queries.kpi_rows(con, TABLE, [
-        "activity_count", "valued_interaction_count", "interaction_value_sum_amount", "avg_interaction_value_amount",
-    ], chosen.period_grain, chosen.period_start, "rep", chosen.team_id)
-    history = queries.trend(con, TABLE, ["avg_interaction_value_amount"], chosen.period_grain,
-                            chosen.period_start, chosen.team_id)
+    head = queries.focus_row(con, TABLE, ["activity_count", *COUNTS, *RATIOS],
+                             chosen.period_grain, chosen.period_start, chosen.team_id)
+    rows = queries.kpi_rows(con, TABLE, ["activity_count", *COUNTS, *RATIOS],
+                            chosen.period_grain, chosen.period_start, "rep", chosen.team_id)
+    valued = queries.valued_interactions(con, chosen.period_start, chosen.period_end, chosen.team_id)
 
-cols = st.columns(3)
+methods = set(valued["probability_method"].dropna())
+if "stage_win_rate" in methods:
+    st.warning(
+        "Win probabilities here are the historical win rates of each stage (`stage_win_rate`): the deal-state "
+        "model was not better than them on held-out deals. A touch is then worth something only when its "
+        "deal changes stage or closes within its interval."
+    )
+elif methods:
+    st.caption(f"Win probabilities from the deal-state model ({', '.join(sorted(methods))}), "
+               "fitted on the deals closed by the as-of time.")
+
+cols = st.columns(4)
 cols[0].metric("Average interaction value", common.money(head["avg_interaction_value_amount"]),
                help=f"{common.money(head['interaction_value_sum_amount'])} over "
                     f"{common.count(head['valued_interaction_count'])} interactions on open deals")
-cols[1].metric("Interactions valued", common.count(head["valued_interaction_count"]))
-cols[2].metric("Activities logged", common.count(head["activity_count"]))
+cols[1].metric("Total interaction value", common.money(head["interaction_value_sum_amount"]),
+               help="What the deals moved while they were being touched, in money")
+cols[2].metric("Positive share", common.pct(head["positive_interaction_share"]),
+               help=f"{common.count(head['positive_interaction_count'])} of "
+                    f"{common.count(head['valued_interaction_count'])} valued interactions worth more than 0")
+cols[3].metric("Interactions valued", common.count(head["valued_interaction_count"]),
+               help=f"of {common.count(head['activity_count'])} activities logged (the others were on no open deal)")
 
-valued = rows[rows["valued_interaction_count"] > 0]
-left, right = st.columns([3, 2])
-with left:
-    st.markdown("**Average value per interaction, by rep** (amount x change in win probability)")
-    if valued.empty:
-        st.info("No valued interactions in this period.")
-    else:
-        common.chart(alt.Chart(valued).mark_bar().encode(
+if valued.empty:
+    st.info("No valued interactions in this period.")
+else:
+    histogram = queries.value_histogram(valued["interaction_value_amount"])
+    signs = (histogram.groupby("sign", as_index=False)["interaction_count"].sum()
+             .assign(share=lambda frame: frame["interaction_count"] / len(valued)))
+    left, right = st.columns([3, 1])
+    with left:
+        st.markdown(f"**Distribution of interaction values**, {common.count(len(valued))} valued interactions "
+                    f"of {chosen.focus_name} (the outer bars are open-ended)")
+        common.chart(alt.Chart(histogram).mark_bar().encode(
+            x=alt.X("bin:N", title="interaction value", sort=list(histogram["bin"]),
+                    axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
+            y=alt.Y("interaction_count:Q", title="interactions"),
+            color=alt.Color("sign:N", scale=SIGN_COLOURS, legend=None),
+            tooltip=["bin:N", "interaction_count:Q"],
+        ), height=300)
+    with right:
+        st.markdown("**Share of interactions**")
+        common.chart(alt.Chart(signs).mark_bar().encode(
+            x=alt.X("sign:N", title=None, sort=SIGNS, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("sign:N", scale=SIGN_COLOURS, legend=None),
+            tooltip=["sign:N", alt.Tooltip("share:Q", format=".1%"), "interaction_count:Q"],
+        ), height=300)
+
+by_rep = rows[rows["valued_interaction_count"] > 0]
+st.markdown("**By rep**: the mean value of a touch, and the share of touches worth more than 0")
+if by_rep.empty:
+    st.info("No rep logged a valued interaction in this period.")
+else:
+    left, right = st.columns(2)
+    rep_axis = alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=180))
+    tooltip = ["name:N", alt.Tooltip("avg_interaction_value_amount:Q", format=",.0f"),
+               alt.Tooltip("interaction_value_sum_amount:Q", format=",.0f"),
+               alt.Tooltip("positive_interaction_share:Q", format=".1%"), "positive_interaction_count:Q",
+               "valued_interaction_count:Q"]
+    with left:
+        common.chart(alt.Chart(by_rep).mark_bar().encode(
             x=alt.X("avg_interaction_value_amount:Q", title="average value", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=180)),
+            y=rep_axis,
             color=alt.condition(alt.datum.avg_interaction_value_amount >= 0, alt.value("#4c78a8"),
                                 alt.value("#e45756")),
-            tooltip=["name:N", alt.Tooltip("avg_interaction_value_amount:Q", format=",.0f"),
-                     "valued_interaction_count:Q", alt.Tooltip("interaction_value_sum_amount:Q", format=",.0f")],
-        ), height=max(200, 20 * len(valued)))
-with right:
-    common.chart(common.trend_chart(history, "avg_interaction_value_amount",
-                                    f"Average interaction value, {chosen.focus_name}"))
+            tooltip=tooltip,
+        ), height=max(200, 20 * len(by_rep)))
+    with right:
+        common.chart(alt.Chart(by_rep).mark_bar(color="#4c78a8").encode(
+            x=alt.X("positive_interaction_share:Q", title="positive share", axis=alt.Axis(format=".0%"),
+                    scale=alt.Scale(domain=[0, 1])),
+            y=rep_axis,
+            tooltip=tooltip,
+        ), height=max(200, 20 * len(by_rep)))
 
 common.table(rows, {
     "interaction_value_sum_amount": common.MONEY, "avg_interaction_value_amount": common.MONEY,
+    "positive_interaction_share": common.PERCENT,
 })
+
+if not valued.empty:
+    st.markdown("**The largest moves of the period**: the five touches worth most and the five worth least")
+    largest = valued.nlargest(5, "interaction_value_amount")
+    smallest = valued.nsmallest(5, "interaction_value_amount").iloc[::-1]
+    moves = pd.concat([largest, smallest[~smallest["interaction_id"].isin(largest["interaction_id"])]])
+    common.table(moves[["name", "occurred_date", "interaction_type", "probability_before", "probability_after",
+                        "probability_delta", "interaction_value_amount"]], {
+        "probability_before": common.PERCENT, "probability_after": common.PERCENT,
+        "probability_delta": common.PERCENT, "interaction_value_amount": common.MONEY,
+    })

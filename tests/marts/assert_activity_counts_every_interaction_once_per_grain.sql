@@ -3,15 +3,16 @@
 -- interaction, whoever logged it); each rep row counts the interactions its rep logged; each
 -- team row counts those logged by its reps plus those logged by users who are no rep and whose
 -- team it is: the team they lead, else their manager's ('unassigned' without one). Unknown
--- (null) everywhere only when there is no interaction at all. A failing row names the grain,
--- the period and both counts.
+-- (null) everywhere only when there is no interaction at all. The positive interactions (valued
+-- above 0) reconcile the same way. A failing row names the grain, the period and the counts.
 with kpis as (
     select
         grain,
         grain_id,
         period_grain,
         period_start,
-        activity_count
+        activity_count,
+        positive_interaction_count
     from {{ ref('rpt_kpi_tier3_levers') }}
 ),
 
@@ -19,7 +20,8 @@ interactions as (
     select
         interaction_id,
         owner_id,
-        occurred_date
+        occurred_date,
+        coalesce(interaction_value_amount > 0, false) as is_positive
     from {{ ref('fct_interactions') }}
 ),
 
@@ -52,6 +54,7 @@ interaction_teams as (
         interactions.interaction_id,
         interactions.owner_id,
         interactions.occurred_date,
+        interactions.is_positive,
         reps.rep_id,
         coalesce(reps.team_id, led_teams.team_id, manager_teams.team_id) as team_id
     from interactions
@@ -83,7 +86,8 @@ expected as (
         'all' as grain_id,
         period_grain,
         period_start,
-        count(*) as interaction_count
+        count(*) as interaction_count,
+        sum(case when is_positive then 1 else 0 end) as positive_count
     from interaction_periods
     group by period_grain, period_start
     union all
@@ -92,7 +96,8 @@ expected as (
         team_id as grain_id,
         period_grain,
         period_start,
-        count(*) as interaction_count
+        count(*) as interaction_count,
+        sum(case when is_positive then 1 else 0 end) as positive_count
     from interaction_periods
     where team_id is not null
     group by team_id, period_grain, period_start
@@ -102,7 +107,8 @@ expected as (
         rep_id as grain_id,
         period_grain,
         period_start,
-        count(*) as interaction_count
+        count(*) as interaction_count,
+        sum(case when is_positive then 1 else 0 end) as positive_count
     from interaction_periods
     where rep_id is not null
     group by rep_id, period_grain, period_start
@@ -119,8 +125,10 @@ compared as (
         kpis.period_grain,
         kpis.period_start,
         kpis.activity_count,
+        kpis.positive_interaction_count,
         has_interactions.has_interactions,
-        coalesce(expected.interaction_count, 0) as interaction_count
+        coalesce(expected.interaction_count, 0) as interaction_count,
+        coalesce(expected.positive_count, 0) as positive_count
     from kpis
     cross join has_interactions
     left join expected
@@ -134,6 +142,7 @@ compared as (
 select * from compared
 where
     case
-        when has_interactions then coalesce(activity_count <> interaction_count, true)
-        else activity_count is not null
+        when has_interactions
+            then coalesce(activity_count <> interaction_count or positive_interaction_count <> positive_count, true)
+        else activity_count is not null or positive_interaction_count is not null
     end

@@ -308,23 +308,135 @@ def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):
     app = run_page("pages/interaction_value.py")
     # interactions count for the rep who logged them; the company counts every interaction,
     # whoever logged it (managers' too)
-    total, valued = sql(warehouse, """
-        select sum(interaction_value_amount), count(interaction_value_amount) from marts.fct_interactions
+    total, valued, positive = sql(warehouse, """
+        select sum(interaction_value_amount), count(interaction_value_amount),
+               count(*) filter (where interaction_value_amount > 0)
+        from marts.fct_interactions
         where occurred_date >= ? and occurred_date < ?
     """, list(quarter))[0]
-    assert metrics(app)["Average interaction value"][0] == money(total / valued)
-    # interaction values are cents; their average is published to the cent (half away from zero)
-    by_rep = {rep: (float((amount / count).quantize(CENT, ROUND_HALF_UP)) if count else None)
-              for rep, amount, count in sql(warehouse, """
-        select owner_id, sum(interaction_value_amount), count(interaction_value_amount) from marts.fct_interactions
+    shown = metrics(app)
+    assert shown["Average interaction value"][0] == money(total / valued)
+    assert shown["Total interaction value"][0] == money(total)
+    assert shown["Positive share"] == (pct(positive / valued), f"{positive:,} of {valued:,} valued interactions "
+                                                               "worth more than 0")
+    # interaction values are cents; their average is published to the cent (half away from zero),
+    # the positive share to 6 places
+    by_rep = {rep: (float((amount / count).quantize(CENT, ROUND_HALF_UP)), amount, positives / count)
+              for rep, amount, count, positives in sql(warehouse, """
+        select owner_id, sum(interaction_value_amount), count(interaction_value_amount),
+               count(*) filter (where interaction_value_amount > 0)
+        from marts.fct_interactions
         where occurred_date >= ? and occurred_date < ? and owner_id in (select rep_id from marts.dim_reps)
+            and interaction_value_amount is not null
         group by 1
     """, list(quarter))}
     rows = frame(app, "avg_interaction_value_amount")
-    shown = {rep: value for rep, value in zip(rows["grain_id"], rows["avg_interaction_value_amount"]) if pd.notna(value)}
-    assert shown == pytest.approx({rep: value for rep, value in by_rep.items() if value is not None})
-    bars = next(data for data in chart_frames(app) if "avg_interaction_value_amount" in data and "name" in data)
-    assert set(bars["grain_id"]) == set(shown)
+    valued_rows = rows[rows["valued_interaction_count"] > 0]
+    for column, position, tolerance in (("avg_interaction_value_amount", 0, 1e-9),
+                                        ("interaction_value_sum_amount", 1, 1e-9),
+                                        ("positive_interaction_share", 2, 5e-7 + 1e-12)):
+        assert dict(zip(valued_rows["grain_id"], valued_rows[column].astype(float))) == pytest.approx(
+            {rep: float(expected[position]) for rep, expected in by_rep.items()}, rel=0, abs=tolerance), column
+    # a rep with nothing valued has no mean and no share (unknown, not 0)
+    assert rows.loc[rows["valued_interaction_count"] == 0, "positive_interaction_share"].isna().all()
+    means = next(data for data in chart_frames(app) if "avg_interaction_value_amount" in data and "name" in data)
+    assert set(means["grain_id"]) == set(by_rep)
+    shares = dict(zip(means["grain_id"], means["positive_interaction_share"]))
+    assert shares == pytest.approx({rep: share for rep, (_, _, share) in by_rep.items()}, rel=0, abs=5e-7 + 1e-12)
+
+
+def test_value_histogram_bins_symmetric_around_zero():
+    from dashboard.queries import value_histogram
+
+    # non-zero sizes 10, 10, 20, 30, 40: their 95th percentile is 30 + 0.8 x 10 = 38, over 2 bins a
+    # side 19, rounded up to the round width 20. Bins: below -20 | [-20, 0) | exactly 0 | (0, 20]
+    # | above 20; 20 is in (0, 20], the unknown value in none
+    histogram = value_histogram(pd.Series([-30, -10, 0, 10, 20, 40, None]), bins_per_side=2)
+    assert list(histogram["bin"]) == ["below -20", "-20 to 0", "0", "0 to 20", "above 20"]
+    assert list(histogram["sign"]) == ["negative", "negative", "zero", "positive", "positive"]
+    assert list(histogram["interaction_count"]) == [1, 1, 1, 2, 1]
+    # no negative value: the negative bins are there, empty (the chart stays symmetric)
+    assert list(value_histogram(pd.Series([2.5, 0.5]), bins_per_side=2)["interaction_count"]) == [0, 0, 0, 1, 1]
+
+
+def _valued_interaction_values(warehouse, start, end, team_id: str | None = None) -> list[float]:
+    """The values of the interactions on an open deal dated in [start, end): every user's, or a
+    team's reps' and its manager's (when the manager is no rep)."""
+    team_filter = """
+        and (owner_id in (select rep_id from marts.dim_reps where team_id = ?)
+             or (owner_id = ? and owner_id not in (select rep_id from marts.dim_reps)))
+    """ if team_id else ""
+    return [float(value) for (value,) in sql(warehouse, f"""
+        select interaction_value_amount from marts.fct_interactions
+        where interaction_value_amount is not null and occurred_date >= ? and occurred_date < ? {team_filter}
+    """, [start, end, *([team_id, team_id] if team_id else [])])]
+
+
+def _check_histogram(app, values: list[float]) -> pd.DataFrame:
+    """The page's histogram holds every value once, in the bin whose edges hold it, and its
+    shares of negative, zero and positive values are those of the values."""
+    histogram = next(data for data in chart_frames(app) if "bin_order" in data)
+    assert list(histogram["bin_order"]) == list(range(-10, 11))
+    # symmetric around zero: a bin's edges are the mirror of the opposite bin's
+    inner = histogram[histogram["bin_start"].notna() & histogram["bin_end"].notna()].set_index("bin_order")
+    for order in range(1, 10):
+        assert inner.loc[-order, "bin_start"] == -inner.loc[order, "bin_end"]
+        assert inner.loc[-order, "bin_end"] == -inner.loc[order, "bin_start"]
+    for row in histogram.itertuples():
+        if row.bin_order == 0:
+            expected = sum(value == 0 for value in values)
+        elif row.bin_order > 0:
+            expected = sum(value > 0 and value > row.bin_start and (pd.isna(row.bin_end) or value <= row.bin_end)
+                           for value in values)
+        else:
+            expected = sum(value < 0 and value < row.bin_end and (pd.isna(row.bin_start) or value >= row.bin_start)
+                           for value in values)
+        assert row.interaction_count == expected, row
+    assert list(histogram.loc[histogram["bin_order"] < 0, "sign"].unique()) in ([], ["negative"])
+    signs = next(data for data in chart_frames(app) if "share" in data and "sign" in data)
+    counts = {"negative": sum(v < 0 for v in values), "zero": sum(v == 0 for v in values),
+              "positive": sum(v > 0 for v in values)}
+    assert dict(zip(signs["sign"], signs["interaction_count"])) == counts
+    assert dict(zip(signs["sign"], signs["share"])) == pytest.approx({sign: n / len(values)
+                                                                      for sign, n in counts.items()})
+    return histogram
+
+
+def test_interaction_value_distribution_from_the_interactions(warehouse, quarter):
+    app = run_page("pages/interaction_value.py")
+    values = _valued_interaction_values(warehouse, *quarter)
+    assert len(values) > 500
+    _check_histogram(app, values)
+    # the method of the probabilities is said on the page; the stage win rates with a warning
+    methods = {method for (method,) in sql(warehouse, """
+        select distinct probability_method from marts.fct_interactions
+        where interaction_value_amount is not null and occurred_date >= ? and occurred_date < ?
+    """, list(quarter))}
+    warned = any("stage_win_rate" in element.value for element in app.warning)
+    assert warned == ("stage_win_rate" in methods)
+    if not warned:
+        assert any(all(method in element.value for method in methods) for element in app.caption)
+    # the plain-language explanation comes first
+    assert app.markdown[0].value.startswith("Each touch on an open deal is worth the deal's amount")
+    # the largest moves: the five largest values first, then the five smallest; each row's change
+    # in probability is after - before (the three published to 6 places: within 1.5 units of the 6th)
+    moves = frame(app, "probability_delta")
+    ordered = sorted(values)
+    assert list(moves["interaction_value_amount"][:5]) == pytest.approx(ordered[::-1][:5])
+    assert sorted(moves["interaction_value_amount"][5:]) == pytest.approx(ordered[:5])
+    assert list(moves["probability_delta"]) == pytest.approx(
+        list(moves["probability_after"] - moves["probability_before"]), rel=0, abs=1.5e-6 + 1e-12)
+
+
+def test_interaction_value_distribution_of_a_team(warehouse, quarter):
+    team_id = one(warehouse, "select min(team_id) from marts.dim_reps")
+    app = run_page("pages/interaction_value.py", team=team_id)
+    values = _valued_interaction_values(warehouse, *quarter, team_id=team_id)
+    assert 0 < len(values) < len(_valued_interaction_values(warehouse, *quarter))
+    _check_histogram(app, values)
+    # the team's headline counts are its mart row's, the same interactions as the histogram's here
+    assert metrics(app)["Interactions valued"][0] == f"{len(values):,}"
+    assert metrics(app)["Positive share"][0] == pct(sum(value > 0 for value in values) / len(values))
 
 
 def test_data_quality_puts_trust_next_to_tier3(warehouse, quarter):

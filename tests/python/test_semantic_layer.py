@@ -140,7 +140,7 @@ def test_every_tier_kpi_has_a_metric_and_ratios_are_never_averaged(semantic_buil
     assert len(kpi_columns) > 60
     assert sorted(kpi_columns - metrics.keys()) == []
     ratios = {c for c in kpi_columns if c.endswith(("_rate", "_ratio")) or c.startswith("avg_") or "_per_" in c}
-    ratios.add("cac_amount")
+    ratios |= {"cac_amount", "positive_interaction_share"}
     aggregations = {measure["name"]: measure["agg"] for model in manifest["semantic_models"]
                     for measure in model["measures"]}
     assert "average" not in aggregations.values()
@@ -152,12 +152,17 @@ def test_every_tier_kpi_has_a_metric_and_ratios_are_never_averaged(semantic_buil
     assert metrics["win_rate"]["type"] == "ratio"
     assert metrics["win_rate"]["type_params"]["numerator"]["name"] == "won_count"
     assert metrics["win_rate"]["type_params"]["denominator"]["name"] == "closed_count"
+    share = metrics["positive_interaction_share"]
+    assert share["type"] == "ratio"
+    assert share["type_params"]["numerator"]["name"] == "positive_interaction_count"
+    assert share["type_params"]["denominator"]["name"] == "valued_interaction_count"
 
 
 def test_bookings_and_kpis_of_the_company_by_fiscal_year(semantic_build):
     duckdb_path, _ = semantic_build
     metrics = ["bookings_amount", "won_count", "sales_velocity_per_day_amount", "stage_conversion_rate",
-               "avg_interaction_value_amount", "median_sales_cycle_days", "quota_carrying_rep_count"]
+               "avg_interaction_value_amount", "positive_interaction_share", "median_sales_cycle_days",
+               "quota_carrying_rep_count"]
     rows = _mf(semantic_build, metrics, ["metric_time__fiscal_year"])
     by_year = {_day(row["metric_time__fiscal_year"]): row for row in rows}
     # worked out from the deals: close dates in New York, fiscal years from February 1st
@@ -171,7 +176,7 @@ def test_bookings_and_kpis_of_the_company_by_fiscal_year(semantic_build):
     # and the marts' company rows, metric by metric
     tier1 = _mart(duckdb_path, "rpt_kpi_tier1_outcomes", "company", "year", ["bookings_amount", "won_count",
                                                                              "quota_carrying_rep_count"])
-    tier3 = _mart(duckdb_path, "rpt_kpi_tier3_levers", "company", "year", metrics[2:6])
+    tier3 = _mart(duckdb_path, "rpt_kpi_tier3_levers", "company", "year", metrics[2:7])
     compared = 0
     for (_, year), mart in tier1.items():
         mart.update(tier3[("all", year)])
@@ -214,7 +219,8 @@ def test_win_rate_by_rep_and_fiscal_quarter(semantic_build):
 def test_tier3_levers_and_win_rate_by_team_and_fiscal_quarter(semantic_build):
     duckdb_path, _ = semantic_build
     metrics = ["stage_conversion_rate", "avg_days_in_stage", "pipeline_coverage_ratio", "slipped_rate",
-               "account_reach_rate", "activity_to_opportunity_ratio", "win_rate", "won_count", "closed_count"]
+               "account_reach_rate", "activity_to_opportunity_ratio", "positive_interaction_share", "win_rate",
+               "won_count", "closed_count"]
     rows = _mf(semantic_build, metrics, ["metric_time__fiscal_quarter", "rep__team_id"])
     mf = {(row["rep__team_id"], _day(row["metric_time__fiscal_quarter"])): row for row in rows}
     tier3 = _mart(duckdb_path, "rpt_kpi_tier3_levers", "team", "quarter", metrics)

@@ -244,6 +244,8 @@ daily_activity as (
         occurred_date,
         count(*) as activity_count,
         count(interaction_value_amount) as valued_interaction_count,
+        -- a value of 0 is not positive
+        sum(case when interaction_value_amount > 0 then 1 else 0 end) as positive_interaction_count,
         sum(interaction_value_amount) as interaction_value_sum_amount
     from interactions
     group by owner_id, occurred_date
@@ -270,6 +272,7 @@ activity as (
         period_start,
         sum(activity_count) as activity_count,
         sum(valued_interaction_count) as valued_interaction_count,
+        sum(positive_interaction_count) as positive_interaction_count,
         sum(interaction_value_sum_amount) as interaction_value_sum_amount
     from daily_activity_attributed
     group by grain, grain_id, period_grain, period_start
@@ -519,6 +522,8 @@ combined as (
             as activity_count,
         case when export_has_interactions.has_interactions then coalesce(activity.valued_interaction_count, 0) end
             as valued_interaction_count,
+        case when export_has_interactions.has_interactions then coalesce(activity.positive_interaction_count, 0) end
+            as positive_interaction_count,
         -- cast outside the case: PostgreSQL's case keeps no numeric scale
         cast(
             case
@@ -576,6 +581,8 @@ ratios as (
         / nullif(combined.created_count, 0) as activity_to_opportunity_ratio,
         cast(combined.interaction_value_sum_amount as {{ type_double() }})
         / nullif(combined.valued_interaction_count, 0) as avg_interaction_value_amount,
+        cast(combined.positive_interaction_count as {{ type_double() }})
+        / nullif(combined.valued_interaction_count, 0) as positive_interaction_share,
         cast(combined.reached_account_count as {{ type_double() }})
         / nullif(combined.owned_account_count, 0) as account_reach_rate,
         cast(combined.engaged_account_count as {{ type_double() }}) / nullif(combined.open_deal_account_count, 0)
