@@ -331,7 +331,7 @@ def valued_interactions(connection, period_start, period_end, team_id: str | Non
             coalesce(reps.rep_name, interactions.owner_id) as name,
             interactions.occurred_date, interactions.interaction_type,
             interactions.probability_before, interactions.probability_after, interactions.probability_delta,
-            interactions.probability_method,
+            interactions.probability_method, interactions.interval_end_reason,
             cast(interactions.interaction_value_amount as double) as interaction_value_amount
         from marts.fct_interactions as interactions
         left join marts.dim_reps as reps on interactions.owner_id = reps.rep_id

@@ -52,7 +52,7 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "fct_opportunity_probabilities": {"win_probability", "weighted_amount", "probability_method"},
     "rpt_kpi_tier3_levers": {
         "interaction_value_sum_amount", "avg_interaction_value_amount", "positive_interaction_count",
-        "positive_interaction_share",
+        "positive_interaction_rate",
     },
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build

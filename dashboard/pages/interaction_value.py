@@ -12,7 +12,12 @@ TABLE = "rpt_kpi_tier3_levers"
 SIGNS = ["negative", "zero", "positive"]
 SIGN_COLOURS = alt.Scale(domain=SIGNS, range=["#e45756", "#9d9d9d", "#4c78a8"])
 COUNTS = ["valued_interaction_count", "positive_interaction_count", "interaction_value_sum_amount"]
-RATIOS = ["avg_interaction_value_amount", "positive_interaction_share"]
+RATIOS = ["avg_interaction_value_amount", "positive_interaction_rate"]
+# what ended a touch's interval (fct_interactions.interval_end_reason), as the page says it
+INTERVAL_ENDS = {
+    "next_interaction": "the next touch", "close": "the close", "as_of": "the as-of date",
+    "horizon": "the horizon",
+}
 chosen = common.page_header("Interaction value", "Which touches move deals, and whose?")
 
 st.markdown(
@@ -48,7 +53,7 @@ cols[0].metric("Average interaction value", common.money(head["avg_interaction_v
                     f"{common.count(head['valued_interaction_count'])} interactions on open deals")
 cols[1].metric("Total interaction value", common.money(head["interaction_value_sum_amount"]),
                help="What the deals moved while they were being touched, in money")
-cols[2].metric("Positive share", common.pct(head["positive_interaction_share"]),
+cols[2].metric("Positive share", common.pct(head["positive_interaction_rate"]),
                help=f"{common.count(head['positive_interaction_count'])} of "
                     f"{common.count(head['valued_interaction_count'])} valued interactions worth more than 0")
 cols[3].metric("Interactions valued", common.count(head["valued_interaction_count"]),
@@ -89,7 +94,7 @@ else:
     rep_axis = alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=180))
     tooltip = ["name:N", alt.Tooltip("avg_interaction_value_amount:Q", format=",.0f"),
                alt.Tooltip("interaction_value_sum_amount:Q", format=",.0f"),
-               alt.Tooltip("positive_interaction_share:Q", format=".1%"), "positive_interaction_count:Q",
+               alt.Tooltip("positive_interaction_rate:Q", format=".1%"), "positive_interaction_count:Q",
                "valued_interaction_count:Q"]
     with left:
         common.chart(alt.Chart(by_rep).mark_bar().encode(
@@ -101,7 +106,7 @@ else:
         ), height=max(200, 20 * len(by_rep)))
     with right:
         common.chart(alt.Chart(by_rep).mark_bar(color="#4c78a8").encode(
-            x=alt.X("positive_interaction_share:Q", title="positive share", axis=alt.Axis(format=".0%"),
+            x=alt.X("positive_interaction_rate:Q", title="positive share", axis=alt.Axis(format=".0%"),
                     scale=alt.Scale(domain=[0, 1])),
             y=rep_axis,
             tooltip=tooltip,
@@ -109,7 +114,7 @@ else:
 
 common.table(rows, {
     "interaction_value_sum_amount": common.MONEY, "avg_interaction_value_amount": common.MONEY,
-    "positive_interaction_share": common.PERCENT,
+    "positive_interaction_rate": common.PERCENT,
 })
 
 if not valued.empty:
@@ -117,8 +122,9 @@ if not valued.empty:
     largest = valued.nlargest(5, "interaction_value_amount")
     smallest = valued.nsmallest(5, "interaction_value_amount").iloc[::-1]
     moves = pd.concat([largest, smallest[~smallest["interaction_id"].isin(largest["interaction_id"])]])
-    common.table(moves[["name", "occurred_date", "interaction_type", "probability_before", "probability_after",
-                        "probability_delta", "interaction_value_amount"]], {
+    moves = moves.assign(ended_by=moves["interval_end_reason"].map(INTERVAL_ENDS))
+    common.table(moves[["name", "occurred_date", "interaction_type", "ended_by", "probability_before",
+                        "probability_after", "probability_delta", "interaction_value_amount"]], {
         "probability_before": common.PERCENT, "probability_after": common.PERCENT,
         "probability_delta": common.PERCENT, "interaction_value_amount": common.MONEY,
     })

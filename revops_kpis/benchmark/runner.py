@@ -38,6 +38,11 @@ SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 CSV_SIZES = ("S", "M")
 DEFAULT_OUT = PROJECT_ROOT / "target" / "benchmark"
 PYTHON_MODEL = "int_win_probability_model"
+# The win-probability model and its scoring: the models of its folder (moments, intervals,
+# owners' trailing win rates, the fit, stage win rates, scores, interaction values,
+# calibration) and the marts that compute the scores where they read their views.
+WIN_PROBABILITY_FOLDER = "models/intermediate/sales/win_probability/"
+WIN_PROBABILITY_MARTS = ("fct_interactions", "fct_opportunity_probabilities")
 BIN = Path(sys.executable).parent
 
 
@@ -73,6 +78,7 @@ class Case:
     incremental_differences: dict = field(default_factory=dict)
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
     python_model_seconds: float | None = None
+    win_probability_seconds: float | None = None
     slowest_models_incremental: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -137,6 +143,20 @@ def _model_times(target_path: Path) -> list[tuple[str, float]]:
     return sorted(times, key=lambda item: -item[1])
 
 
+def _win_probability_seconds(target_path: Path) -> float | None:
+    """Seconds the build spent in the win-probability model and its scoring (see
+    WIN_PROBABILITY_FOLDER and WIN_PROBABILITY_MARTS)."""
+    nodes = json.loads((target_path / "manifest.json").read_text())["nodes"]
+    results = json.loads((target_path / "run_results.json").read_text())["results"]
+    seconds = [
+        result["execution_time"] for result in results
+        if result["unique_id"] in nodes and nodes[result["unique_id"]]["resource_type"] == "model"
+        and (nodes[result["unique_id"]]["original_file_path"].startswith(WIN_PROBABILITY_FOLDER)
+             or nodes[result["unique_id"]]["name"] in WIN_PROBABILITY_MARTS)
+    ]
+    return round(sum(seconds), 2) if seconds else None
+
+
 def _export_size(folder: Path) -> tuple[int, int]:
     manifest = json.loads((folder / "_manifest.json").read_text())
     size = sum(path.stat().st_size for path in folder.iterdir() if not path.name.startswith("_"))
@@ -185,6 +205,7 @@ def run_case(size: str, fmt: str, work: Path, runs: int, incremental: bool, expo
         times = _model_times(root / "target" / f"{fmt}-full-{median_run}")
         case.slowest_models = times[:12]
         case.python_model_seconds = next((t for name, t in times if name.endswith(PYTHON_MODEL)), None)
+        case.win_probability_seconds = _win_probability_seconds(root / "target" / f"{fmt}-full-{median_run}")
 
     if export_checks:
         for run in range(runs):
@@ -262,7 +283,7 @@ def _secs(value: float | None) -> str:
 
 def summary_table(cases: list[Case]) -> str:
     header = ("| size | format | input rows | floor s | full build s | x floor | build peak RSS GiB | Python model % "
-              "| export checks s | checks RSS GiB | incremental s | % of full | incremental identical |")
+              "| win probability % | export checks s | checks RSS GiB | incremental s | % of full | incremental identical |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for case in cases:
         floor = _median(case.floor)
@@ -274,6 +295,7 @@ def summary_table(cases: list[Case]) -> str:
             f"{full / floor:.1f}" if full and floor else "",
             _gib(_median(case.full_build, "peak_rss_bytes")),
             f"{100 * case.python_model_seconds / full:.1f}" if full and case.python_model_seconds is not None else "",
+            f"{100 * case.win_probability_seconds / full:.1f}" if full and case.win_probability_seconds is not None else "",
             _secs(checks), _gib(_median(case.export_checks, "peak_rss_bytes")),
             _secs(incremental), f"{100 * incremental / full:.0f}" if incremental and full else "",
             {True: "yes", False: "NO", None: ""}[case.incremental_identical],

@@ -334,14 +334,14 @@ def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):
     valued_rows = rows[rows["valued_interaction_count"] > 0]
     for column, position, tolerance in (("avg_interaction_value_amount", 0, 1e-9),
                                         ("interaction_value_sum_amount", 1, 1e-9),
-                                        ("positive_interaction_share", 2, 5e-7 + 1e-12)):
+                                        ("positive_interaction_rate", 2, 5e-7 + 1e-12)):
         assert dict(zip(valued_rows["grain_id"], valued_rows[column].astype(float))) == pytest.approx(
             {rep: float(expected[position]) for rep, expected in by_rep.items()}, rel=0, abs=tolerance), column
     # a rep with nothing valued has no mean and no share (unknown, not 0)
-    assert rows.loc[rows["valued_interaction_count"] == 0, "positive_interaction_share"].isna().all()
+    assert rows.loc[rows["valued_interaction_count"] == 0, "positive_interaction_rate"].isna().all()
     means = next(data for data in chart_frames(app) if "avg_interaction_value_amount" in data and "name" in data)
     assert set(means["grain_id"]) == set(by_rep)
-    shares = dict(zip(means["grain_id"], means["positive_interaction_share"]))
+    shares = dict(zip(means["grain_id"], means["positive_interaction_rate"]))
     assert shares == pytest.approx({rep: share for rep, (_, _, share) in by_rep.items()}, rel=0, abs=5e-7 + 1e-12)
 
 
@@ -426,6 +426,10 @@ def test_interaction_value_distribution_from_the_interactions(warehouse, quarter
     assert sorted(moves["interaction_value_amount"][5:]) == pytest.approx(ordered[:5])
     assert list(moves["probability_delta"]) == pytest.approx(
         list(moves["probability_after"] - moves["probability_before"]), rel=0, abs=1.5e-6 + 1e-12)
+    # what ended each touch's interval, in words; a touch ended by the close moved to 1 or 0
+    assert set(moves["ended_by"]) <= {"the next touch", "the close", "the as-of date", "the horizon"}
+    closes = moves[moves["ended_by"] == "the close"]
+    assert set(closes["probability_after"]) <= {0.0, 1.0}
 
 
 def test_interaction_value_distribution_of_a_team(warehouse, quarter):

@@ -140,7 +140,7 @@ def test_every_tier_kpi_has_a_metric_and_ratios_are_never_averaged(semantic_buil
     assert len(kpi_columns) > 60
     assert sorted(kpi_columns - metrics.keys()) == []
     ratios = {c for c in kpi_columns if c.endswith(("_rate", "_ratio")) or c.startswith("avg_") or "_per_" in c}
-    ratios |= {"cac_amount", "positive_interaction_share"}
+    ratios |= {"cac_amount", "positive_interaction_rate"}
     aggregations = {measure["name"]: measure["agg"] for model in manifest["semantic_models"]
                     for measure in model["measures"]}
     assert "average" not in aggregations.values()
@@ -152,7 +152,7 @@ def test_every_tier_kpi_has_a_metric_and_ratios_are_never_averaged(semantic_buil
     assert metrics["win_rate"]["type"] == "ratio"
     assert metrics["win_rate"]["type_params"]["numerator"]["name"] == "won_count"
     assert metrics["win_rate"]["type_params"]["denominator"]["name"] == "closed_count"
-    share = metrics["positive_interaction_share"]
+    share = metrics["positive_interaction_rate"]
     assert share["type"] == "ratio"
     assert share["type_params"]["numerator"]["name"] == "positive_interaction_count"
     assert share["type_params"]["denominator"]["name"] == "valued_interaction_count"
@@ -161,7 +161,7 @@ def test_every_tier_kpi_has_a_metric_and_ratios_are_never_averaged(semantic_buil
 def test_bookings_and_kpis_of_the_company_by_fiscal_year(semantic_build):
     duckdb_path, _ = semantic_build
     metrics = ["bookings_amount", "won_count", "sales_velocity_per_day_amount", "stage_conversion_rate",
-               "avg_interaction_value_amount", "positive_interaction_share", "median_sales_cycle_days",
+               "avg_interaction_value_amount", "positive_interaction_rate", "median_sales_cycle_days",
                "quota_carrying_rep_count"]
     rows = _mf(semantic_build, metrics, ["metric_time__fiscal_year"])
     by_year = {_day(row["metric_time__fiscal_year"]): row for row in rows}
@@ -219,7 +219,7 @@ def test_win_rate_by_rep_and_fiscal_quarter(semantic_build):
 def test_tier3_levers_and_win_rate_by_team_and_fiscal_quarter(semantic_build):
     duckdb_path, _ = semantic_build
     metrics = ["stage_conversion_rate", "avg_days_in_stage", "pipeline_coverage_ratio", "slipped_rate",
-               "account_reach_rate", "activity_to_opportunity_ratio", "positive_interaction_share", "win_rate",
+               "account_reach_rate", "activity_to_opportunity_ratio", "positive_interaction_rate", "win_rate",
                "won_count", "closed_count"]
     rows = _mf(semantic_build, metrics, ["metric_time__fiscal_quarter", "rep__team_id"])
     mf = {(row["rep__team_id"], _day(row["metric_time__fiscal_quarter"])): row for row in rows}

@@ -582,7 +582,7 @@ ratios as (
         cast(combined.interaction_value_sum_amount as {{ type_double() }})
         / nullif(combined.valued_interaction_count, 0) as avg_interaction_value_amount,
         cast(combined.positive_interaction_count as {{ type_double() }})
-        / nullif(combined.valued_interaction_count, 0) as positive_interaction_share,
+        / nullif(combined.valued_interaction_count, 0) as positive_interaction_rate,
         cast(combined.reached_account_count as {{ type_double() }})
         / nullif(combined.owned_account_count, 0) as account_reach_rate,
         cast(combined.engaged_account_count as {{ type_double() }}) / nullif(combined.open_deal_account_count, 0)
