@@ -38,12 +38,18 @@ def feature_names(moments) -> list[str]:
     return [column[len(FEATURE_PREFIX):] for column in moments.columns if column.startswith(FEATURE_PREFIX)]
 
 
-def training_table(moments, features: list[str], max_training_rows: int) -> pa.Table:
+def training_table(moments, features: list[str], max_training_rows: int, evaluation=None) -> pa.Table:
     """The moments of closed deals as an Arrow table: the fit rows (deals not held out) and the
     held-out deals' evaluation moments (TRAINING_FILTER), with the key columns and each feature
     under its own name, ordered by their key (TRAINING_ORDER) whatever order the engine holds
     them in. Above `max_training_rows` fit rows, the fit rows in every k-th bucket of a hash of
-    the moment id (each engine's own hash); the evaluation rows are all kept."""
+    the moment id (each engine's own hash); the evaluation rows are all kept.
+
+    The evaluation moments are the moments flagged `is_evaluation_moment`, or, when
+    `evaluation` is given (a relation of the engine with a moment_id column, one row per
+    held-out deal: int_win_probability_evaluation_moments), the held-out moments it names."""
+    if evaluation is not None:
+        moments = _with_evaluation_flag(moments, evaluation)
     training = moments.filter(TRAINING_FILTER)
     projection = KEY_COLUMNS + [f"{FEATURE_PREFIX}{name} as {name}" for name in features]
     if is_spark_frame(training):
@@ -60,6 +66,27 @@ def training_table(moments, features: list[str], max_training_rows: int) -> pa.T
         step = -(-fit_rows // max_training_rows)
         training = training.filter(f"is_holdout or hash(moment_id) % {step} = 0")
     return training.project(", ".join(projection)).order(", ".join(TRAINING_ORDER)).to_arrow_table()
+
+
+def _with_evaluation_flag(moments, evaluation):
+    """The closed deals' moments with is_evaluation_moment: true for the held-out moments that
+    `evaluation` names. Only the held-out moments are joined with it (the fit rows are many,
+    the held-out deals' moments a fifth of them, the evaluation moments one per deal)."""
+    columns = [column for column in moments.columns if column != "is_evaluation_moment"]
+    if is_spark_frame(moments):
+        fit = moments.filter(FIT_FILTER).selectExpr(*columns, "false as is_evaluation_moment")
+        chosen = evaluation.selectExpr("moment_id as evaluation_moment_id")
+        held_out = (moments.filter("is_training and is_holdout")
+                    .join(chosen, moments["moment_id"] == chosen["evaluation_moment_id"])
+                    .selectExpr(*columns, "true as is_evaluation_moment"))
+        return fit.unionByName(held_out)
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    fit = moments.filter(FIT_FILTER).project(f"{quoted}, false as is_evaluation_moment")
+    chosen = evaluation.project("moment_id as evaluation_moment_id")
+    held_out = (moments.filter("is_training and is_holdout")
+                .join(chosen, "moment_id = evaluation_moment_id")
+                .project(f"{quoted}, true as is_evaluation_moment"))
+    return fit.union(held_out)
 
 
 def coefficient_frame(table: pa.Table, moments, session):

@@ -780,6 +780,25 @@ def test_training_table_rows_columns_and_order():
     assert all(held["is_evaluation_moment"].to_pylist())
 
 
+def test_evaluation_moments_named_by_a_relation_give_the_same_table():
+    # the dbt model passes int_win_probability_evaluation_moments (one moment id per held-out
+    # deal) instead of a flag column: the same rows must come out, with the flag set from it
+    rows = moment_rows(400, seed=1)
+    with duckdb.connect() as connection:
+        relation_of(connection, rows)
+        # as the moments model has it: only a held-out deal's moment is an evaluation moment
+        connection.execute("create table flagged as select * replace "
+                           "(is_holdout and is_evaluation_moment as is_evaluation_moment) from moments")
+        flagged = training_table(connection.table("flagged"), ["x"], max_training_rows=10_000)
+        connection.execute("create table evaluation as select moment_id, opportunity_id from moments "
+                           "where is_training and is_holdout and is_evaluation_moment")
+        connection.execute("create table unflagged as select * exclude (is_evaluation_moment) from moments")
+        named = training_table(connection.table("unflagged"), ["x"], max_training_rows=10_000,
+                               evaluation=connection.table("evaluation"))
+    assert named.equals(flagged)
+    assert sum(named["is_evaluation_moment"].to_pylist()) == len(set(named.filter(named["is_holdout"])["opportunity_id"].to_pylist())) > 0
+
+
 def test_sampling_thins_only_the_fit_rows():
     rows = moment_rows(4_000, seed=2)
     with duckdb.connect() as connection:

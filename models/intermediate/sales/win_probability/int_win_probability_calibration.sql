@@ -1,16 +1,20 @@
 {#- One row per decile of predicted win probability over the held-out deals (deals the model
-    was not fitted on), one moment per deal (the moment drawn for the evaluation): how many
+    was not fitted on), one moment per deal (int_win_probability_evaluation_moments): how many
     deals, the mean predicted probability and the share that were won, plus the Brier score
     (mean squared error of the probability, 0 = perfect, 0.25 = a coin) and the log loss over
     all of them, for the probabilities in use (probability_method). Close predicted and
     observed rates mean the probabilities can be trusted. -#}
 
-with moments as (
+with evaluation_moments as (
+    select moment_id from {{ ref('int_win_probability_evaluation_moments') }}
+),
+
+moments as (
     select
         moment_id,
         is_won
     from {{ ref('int_win_probability_moments') }}
-    where is_training and is_holdout and is_evaluation_moment
+    where is_training and is_holdout
 ),
 
 scores as (
@@ -34,9 +38,11 @@ held_out as (
                 else greatest(1.0 - scores.win_probability, 1e-15)
             end
         ) as log_loss_term
-    from moments
+    from evaluation_moments
+    inner join moments
+        on evaluation_moments.moment_id = moments.moment_id
     inner join scores
-        on moments.moment_id = scores.moment_id
+        on evaluation_moments.moment_id = scores.moment_id
 ),
 
 with_deciles as (

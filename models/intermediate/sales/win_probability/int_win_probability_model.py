@@ -5,7 +5,8 @@ deals that are not held out: every feature_* column of int_win_probability_momen
 = the deal was won, each deal weighing the same (each of its moments 1 / its number of
 moments), in the order of their key (training_table sorts them: the fit's sums, and so its
 coefficients to the last bit, follow the row order). The held-out deals' evaluation moments
-compare the fit with the stage win rates (Brier score, log loss): method is
+(int_win_probability_evaluation_moments) compare the fit with the stage win rates (Brier
+score, log loss): method is
 'logistic_regression' only when the fit's Brier score is lower, else 'stage_win_rate' with
 the fitted coefficients kept for transparency. Coefficients are on the standardised scale
 with the feature means and scales beside them, so the scoring happens in SQL. With fewer
@@ -29,9 +30,11 @@ def model(dbt, session):
 
     # a DuckDB relation (dbt-duckdb) or a Spark DataFrame (dbt-databricks)
     moments = dbt.ref("int_win_probability_moments")
+    # one moment per held-out deal, the one the held-out comparison scores
+    evaluation = dbt.ref("int_win_probability_evaluation_moments")
     features = feature_names(moments)
     fitted = fit_win_probability(
-        training_table(moments, features, max_training_rows),
+        training_table(moments, features, max_training_rows, evaluation),
         features,
         label_column="is_won",
         deal_id_column="opportunity_id",

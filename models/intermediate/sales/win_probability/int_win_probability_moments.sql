@@ -8,8 +8,9 @@
       as_of        the as-of time, for each deal open then (its current win probability)
     A deal closed by the as-of time is a training example with each of its moments; its
     outcome then is the label (int_opportunity_outcomes: a later close is not known yet). About
-    one deal in five (a hash of its id) is held out of the fit, and one moment of each deal is
-    drawn (by a hash of the moment id) for the held-out evaluation, so each deal counts once. -#}
+    one deal in five (a hash of its id) is held out of the fit (int_win_probability_evaluation_moments
+    draws one moment of each for the evaluation). An interaction moment carries its interval
+    (int_interaction_intervals), whose end is the deal's next moment in moment order. -#}
 {%- set window_days = var('interaction_feature_window_days') | int %}
 
 with intervals as (
@@ -58,6 +59,18 @@ funnel as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+-- about one deal in five is held out of the fit, by a hash of its id
+deals as (
+    select
+        opportunity_id,
+        created_at,
+        currency_code,
+        is_closed,
+        is_won,
+        right({{ dbt.hash('opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout
+    from outcomes
 ),
 
 open_stage_count as (
@@ -133,7 +146,11 @@ interaction_moments as (
         forecast_category,
         touches_before as touches_so_far,
         touches_before_in_window as touches_in_window,
-        previous_touch_at as last_touch_at
+        previous_touch_at as last_touch_at,
+        interval_end_reason,
+        interval_ended_at,
+        next_interaction_id,
+        is_won_at_interval_end
     from intervals
 ),
 
@@ -153,7 +170,11 @@ horizon_moments as (
         states.forecast_category,
         intervals.touches_before + 1 as touches_so_far,
         intervals.touches_in_window_at_horizon as touches_in_window,
-        intervals.occurred_at as last_touch_at
+        intervals.occurred_at as last_touch_at,
+        cast(null as {{ dbt.type_string() }}) as interval_end_reason,
+        cast(null as {{ dbt.type_timestamp() }}) as interval_ended_at,
+        cast(null as {{ dbt.type_string() }}) as next_interaction_id,
+        cast(null as boolean) as is_won_at_interval_end
     from intervals
     inner join states
         on
@@ -177,7 +198,11 @@ created_moments as (
         states.forecast_category,
         coalesce(deal_touches.touches_before_creation, 0) as touches_so_far,
         coalesce(deal_touches.touches_in_window_at_creation, 0) as touches_in_window,
-        deal_touches.last_touch_before_creation_at as last_touch_at
+        deal_touches.last_touch_before_creation_at as last_touch_at,
+        cast(null as {{ dbt.type_string() }}) as interval_end_reason,
+        cast(null as {{ dbt.type_timestamp() }}) as interval_ended_at,
+        cast(null as {{ dbt.type_string() }}) as next_interaction_id,
+        cast(null as boolean) as is_won_at_interval_end
     from outcomes
     inner join states
         on
@@ -203,7 +228,11 @@ as_of_moments as (
         states.forecast_category,
         coalesce(deal_touches.touches_by_as_of, 0) as touches_so_far,
         coalesce(deal_touches.touches_in_window_at_as_of, 0) as touches_in_window,
-        deal_touches.last_touch_at
+        deal_touches.last_touch_at,
+        cast(null as {{ dbt.type_string() }}) as interval_end_reason,
+        cast(null as {{ dbt.type_timestamp() }}) as interval_ended_at,
+        cast(null as {{ dbt.type_string() }}) as next_interaction_id,
+        cast(null as boolean) as is_won_at_interval_end
     from outcomes
     cross join as_of
     inner join states
@@ -228,9 +257,10 @@ all_moments as (
 described as (
     select
         all_moments.*,
-        outcomes.created_at as deal_created_at,
-        outcomes.is_closed as deal_is_closed,
-        outcomes.is_won as deal_is_won,
+        deals.created_at as deal_created_at,
+        deals.is_closed as deal_is_closed,
+        deals.is_won as deal_is_won,
+        deals.is_holdout,
         visits.entered_at as stage_entered_at,
         owners.owner_id,
         cast(all_moments.amount / rates.conversion_rate as decimal(18, 2)) as amount_converted,
@@ -238,8 +268,8 @@ described as (
         coalesce(owner_rates.owner_trailing_win_rate, company_rates.company_trailing_win_rate, 0.5)
             as owner_trailing_win_rate
     from all_moments
-    inner join outcomes
-        on all_moments.opportunity_id = outcomes.opportunity_id
+    inner join deals
+        on all_moments.opportunity_id = deals.opportunity_id
     left join visits
         on
             all_moments.opportunity_id = visits.opportunity_id
@@ -253,7 +283,7 @@ described as (
             and (push_steps.next_push_at is null or all_moments.moment_at < push_steps.next_push_at)
     left join rates
         on
-            outcomes.currency_code = rates.currency_code
+            deals.currency_code = rates.currency_code
             and cast(all_moments.moment_at as date) >= rates.valid_from
             and cast(all_moments.moment_at as date) < rates.valid_to
     left join owners
@@ -276,8 +306,16 @@ features as (
         described.opportunity_id,
         described.interaction_id,
         described.moment_at,
+        -- the order of a deal's moments at one time: creation, interaction, horizon, as-of
+        case described.moment_kind
+            when 'created' then 0 when 'interaction' then 1 when 'horizon' then 2 else 3
+        end as moment_rank,
         described.stage_name,
         described.amount_converted as amount,
+        described.interval_end_reason,
+        described.interval_ended_at,
+        described.next_interaction_id,
+        described.is_won_at_interval_end,
         described.owner_id,
         described.touches_so_far,
         described.touches_in_window,
@@ -310,30 +348,9 @@ features as (
         described.owner_trailing_win_rate as feature_owner_trailing_win_rate,
         described.deal_is_closed as is_training,
         case when described.deal_is_closed then described.deal_is_won end as is_won,
-        right({{ dbt.hash('described.opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout
+        described.is_holdout
     from described
     cross join open_stage_count
-),
-
--- one moment per held-out deal for the evaluation, drawn by a hash of its id
-evaluation_moments as (
-    select
-        moment_id,
-        row_number() over (
-            partition by opportunity_id
-            order by {{ dbt.hash('moment_id') }}, moment_id
-        ) as draw_rank
-    from features
-    where is_training and is_holdout
-),
-
-flagged as (
-    select
-        features.*,
-        coalesce(evaluation_moments.draw_rank = 1, false) as is_evaluation_moment
-    from features
-    left join evaluation_moments
-        on features.moment_id = evaluation_moments.moment_id
 )
 
-select * from flagged
+select * from features

@@ -47,8 +47,13 @@ linear_predictors as (
         moments.opportunity_id,
         moments.interaction_id,
         moments.moment_at,
+        moments.moment_rank,
         moments.stage_name,
         moments.amount,
+        moments.interval_end_reason,
+        moments.interval_ended_at,
+        moments.next_interaction_id,
+        moments.is_won_at_interval_end,
         coefficients.model_method,
         coefficients.intercept_coefficient
         {%- for feature in win_probability_features() %}
@@ -67,8 +72,13 @@ scored as (
         linear_predictors.opportunity_id,
         linear_predictors.interaction_id,
         linear_predictors.moment_at,
+        linear_predictors.moment_rank,
         linear_predictors.stage_name,
         linear_predictors.amount,
+        linear_predictors.interval_end_reason,
+        linear_predictors.interval_ended_at,
+        linear_predictors.next_interaction_id,
+        linear_predictors.is_won_at_interval_end,
         case
             when linear_predictors.model_method = 'logistic_regression'
                 then 1.0 / (1.0 + exp(-linear_predictors.logit))
