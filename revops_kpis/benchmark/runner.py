@@ -40,9 +40,11 @@ DEFAULT_OUT = PROJECT_ROOT / "target" / "benchmark"
 PYTHON_MODEL = "int_win_probability_model"
 # The win-probability model and its scoring: the models of its folder (moments, intervals,
 # owners' trailing win rates, the fit, stage win rates, scores, interaction values,
-# calibration) and the marts that compute the scores where they read their views.
+# calibration) and the mart that scores open deals where it reads the scores' view.
+# fct_interactions publishes the interactions with their values, which it reads from
+# int_interactions_scored (a table of the folder): it is not counted.
 WIN_PROBABILITY_FOLDER = "models/intermediate/sales/win_probability/"
-WIN_PROBABILITY_MARTS = ("fct_interactions", "fct_opportunity_probabilities")
+WIN_PROBABILITY_MARTS = ("fct_opportunity_probabilities",)
 BIN = Path(sys.executable).parent
 
 

@@ -7,8 +7,8 @@
     time's; a next moment that is not the one the interval names leaves it null (a data test
     of fct_interactions then fails). So a deal's interactions telescope: their changes add up
     to what the deal's probability moved over its touched time, however many touches split it. -#}
-{#- A view: read once, by fct_interactions. -#}
-{{ config(materialized='view') }}
+{#- A table, read by fct_interactions: the scoring of every interaction is this model's work,
+    the mart's the publication. -#}
 
 with scores as (
     select * from {{ ref('int_win_probability_scores') }}
