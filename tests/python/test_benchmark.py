@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from revops_kpis.benchmark.compare import compare_warehouses, differences
 from revops_kpis.benchmark.rewind import cut_for_fraction, rewind_export
-from revops_kpis.benchmark.runner import measure
+from revops_kpis.benchmark.runner import _win_probability_seconds, measure
 
 OPP_A = "006000000000001AAA"  # created before the cut, closed won after it
 OPP_B = "006000000000002AAA"  # created after the cut
@@ -145,3 +146,27 @@ def test_measure_reports_time_exit_code_and_peak_memory(tmp_path: Path) -> None:
     assert measured.exit_code == 3
     assert measured.peak_rss_bytes >= 300 * 2**20
     assert measured.seconds >= 0.2
+
+
+def test_win_probability_seconds_add_up_the_folder_and_the_open_deal_mart(tmp_path: Path) -> None:
+    def node(name: str, path: str, kind: str = "model") -> dict:
+        return {"name": name, "original_file_path": path, "resource_type": kind}
+
+    nodes = {
+        "model.p.int_win_probability_moments": node("int_win_probability_moments",
+                                                    "models/intermediate/sales/win_probability/x.sql"),
+        "model.p.int_interactions_scored": node("int_interactions_scored",
+                                                "models/intermediate/sales/win_probability/y.sql"),
+        "model.p.fct_opportunity_probabilities": node("fct_opportunity_probabilities", "models/marts/sales/z.sql"),
+        "model.p.fct_interactions": node("fct_interactions", "models/marts/sales/w.sql"),
+        "test.p.not_null_x": node("not_null_x", "models/intermediate/sales/win_probability/x.yml", "test"),
+    }
+    times = {"model.p.int_win_probability_moments": 30.5, "model.p.int_interactions_scored": 12.25,
+             "model.p.fct_opportunity_probabilities": 0.75, "model.p.fct_interactions": 40.0,
+             "test.p.not_null_x": 3.0}
+    (tmp_path / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    (tmp_path / "run_results.json").write_text(json.dumps(
+        {"results": [{"unique_id": key, "execution_time": value} for key, value in times.items()]}))
+    # 30.5 + 12.25 + 0.75: the folder's models and the open-deal probabilities, not the
+    # publication of the interactions nor the data tests
+    assert _win_probability_seconds(tmp_path) == 43.5
