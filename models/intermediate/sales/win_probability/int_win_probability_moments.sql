@@ -244,7 +244,7 @@ as_of_moments as (
     where not outcomes.is_closed and not states.is_closed_stage
 ),
 
-all_moments as (
+moment_rows as (
     select * from created_moments
     union all
     select * from interaction_moments
@@ -252,6 +252,14 @@ all_moments as (
     select * from horizon_moments
     union all
     select * from as_of_moments
+),
+
+-- the reporting month of each moment, which the owner's trailing win rate is looked up by
+all_moments as (
+    select
+        moment_rows.*,
+        cast({{ dbt.date_trunc('month', to_reporting_date('moment_rows.moment_at')) }} as date) as moment_month_start
+    from moment_rows
 ),
 
 described as (
@@ -291,12 +299,9 @@ described as (
     left join owner_rates
         on
             owners.owner_id = owner_rates.owner_id
-            and cast({{ dbt.date_trunc('month', to_reporting_date('all_moments.moment_at')) }} as date)
-            = owner_rates.month_start
+            and all_moments.moment_month_start = owner_rates.month_start
     left join company_rates
-        on
-            cast({{ dbt.date_trunc('month', to_reporting_date('all_moments.moment_at')) }} as date)
-            = company_rates.month_start
+        on all_moments.moment_month_start = company_rates.month_start
 ),
 
 features as (
