@@ -19,7 +19,7 @@ import pandas as pd
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
 
-PERIOD_GRAINS = ("quarter", "month", "year")
+PERIOD_GRAINS = ("quarter", "month", "year", "week")
 GRAINS = ("company", "team", "rep")
 ALL_TEAMS = None  # the team filter's "every team"
 
@@ -113,6 +113,8 @@ def default_period(period_frame: pd.DataFrame) -> dt.date | None:
 
 def period_label(period_grain: str, start: dt.date, end: dt.date) -> str:
     last = end - dt.timedelta(days=1)
+    if period_grain == "week":
+        return f"{start:%Y-%m-%d} to {last:%Y-%m-%d}"
     if period_grain == "month":
         return f"{start:%Y-%m}"
     if period_grain == "year":
@@ -223,7 +225,10 @@ def trend(connection, table: str, columns: list[str], period_grain: str, period_
 
 
 def short_period_label(period_grain: str, start) -> str:
-    """A chart axis label: the first month of the period (the fiscal year's for years)."""
+    """A chart axis label: the first month of the period (the fiscal year's for years), the
+    first day for weeks."""
+    if period_grain == "week":
+        return f"{start:%d %b %Y}"
     return f"FY {start:%Y-%m}" if period_grain == "year" else f"{start:%b %Y}"
 
 

@@ -1,5 +1,5 @@
 {#- Rows of `relation` (a CTE name) repeated for every grain the rep in `rep_column` rolls up
-    to (rep, team, company) and every fiscal period grain (month, quarter, year) the date in
+    to (rep, team, company) and every fiscal period grain (week, month, quarter, year: period_grains) the date in
     `date_column` falls in: adds grain, grain_id, period_grain, period_start. Team and
     company figures are then sums over the underlying events, never averages of rep rows. A
     row without a rep (no owner) counts for the company alone (no_owner_rep_id).
@@ -7,7 +7,7 @@
     or int_user_grain_memberships (user_id) for interactions, which any user logs. -#}
 {% macro attribute_to_grains_and_periods(relation, rep_column, date_column, memberships='int_rep_grain_memberships') -%}
     {%- set member_column = 'user_id' if memberships == 'int_user_grain_memberships' else 'rep_id' %}
-    {%- for period_grain in ['month', 'quarter', 'year'] %}
+    {%- for period_grain in period_grains() %}
     select
         memberships.grain,
         memberships.grain_id,

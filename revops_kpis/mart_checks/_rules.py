@@ -107,6 +107,13 @@ ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
         " + case when is_unsupported_progression then 1 else 0 end), 0) "
         "from intermediate.int_stage_transitions",
     ),
+    # the data-quality mart has no week rows: its trust rating looks at a trailing window of days
+    "rpt_data_quality": (
+        "(reps + teams + company) x fiscal months, quarters and years (no weeks)",
+        "select ((select count(distinct rep_id) from marts.dim_reps)"
+        " + (select count(distinct team_id) from marts.dim_reps) + 1)"
+        " * (select count(*) from intermediate.int_fiscal_periods where period_grain <> 'week')",
+    ),
 }
 
 # KPI tables: one row per rep, team and company per fiscal period.

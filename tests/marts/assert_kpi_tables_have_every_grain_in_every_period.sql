@@ -1,7 +1,9 @@
 -- No gaps: every rep in dim_reps, every team they belong to and the company have a row for
 -- every period of int_fiscal_periods in each KPI table at (grain, period) grain, and a row per
 -- open funnel stage in the per-stage tables, even when nothing happened. A failing row names
--- the table and the missing grain, period (and stage).
+-- the table and the missing grain, period (and stage). The calendar itself must hold every
+-- period grain (period_grains(): week, month, quarter, year), so the check cannot pass on a
+-- calendar that lost one: a missing period grain is a row with no period start.
 {%- set grain_tables = [
     'rpt_kpi_tier1_outcomes', 'rpt_kpi_tier2_diagnostics', 'rpt_kpi_tier3_levers',
     'rpt_rep_scorecard',
@@ -58,7 +60,34 @@ expected_by_stage as (
     cross join open_stages
 ),
 
+expected_period_grains as (
+    {%- for period_grain in period_grains() %}
+        select '{{ period_grain }}' as period_grain
+        {{- '\n        union all' if not loop.last }}
+    {%- endfor %}
+),
+
+calendar_period_grains as (
+    select distinct period_grain from periods
+),
+
+missing_period_grains as (
+    select
+        'int_fiscal_periods' as table_name,
+        'company' as grain,
+        'all' as grain_id,
+        expected_period_grains.period_grain,
+        cast(null as date) as period_start,
+        cast(null as {{ dbt.type_string() }}) as stage_name
+    from expected_period_grains
+    left join calendar_period_grains
+        on expected_period_grains.period_grain = calendar_period_grains.period_grain
+    where calendar_period_grains.period_grain is null
+),
+
 missing as (
+    select * from missing_period_grains
+    union all
     {%- for table in grain_tables %}
         select
             '{{ table }}' as table_name,

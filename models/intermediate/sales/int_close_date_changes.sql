@@ -81,7 +81,7 @@ classified as (
         ) as days_moved,
         new_close_date > previous_close_date as is_push,
         new_close_date < previous_close_date as is_pull_in,
-        {%- for grain in ['month', 'quarter', 'year'] %}
+        {%- for grain in period_grains() %}
             case
                 when
                     {{ fiscal_period_start('new_close_date', grain) }}

@@ -1,6 +1,8 @@
-{#- One row per fiscal month, quarter and year from the one holding the first deal's
-    creation to the one holding the as-of time: the reporting calendar every KPI table is
-    laid on (periods with no activity still get rows). -#}
+{#- One row per fiscal week, month, quarter and year from the fiscal year holding the first
+    deal's creation to the period holding the as-of time: the reporting calendar every KPI
+    table is laid on (periods with no activity still get rows). Weeks start on the weekday
+    var('week_start_day'), from the week holding the first fiscal year's start, and carry the
+    fiscal month, quarter and year of their first day (the periods they belong to). -#}
 
 with opportunities as (
     select created_at from {{ ref('stg_salesforce__opportunities') }}
@@ -31,13 +33,32 @@ fiscal_months as (
         and cast(months.date_month as date) <= bounds.last_date
 ),
 
+-- every day of the calendar: weeks do not start on the first of a month, so they are taken
+-- from the days (about 365 a year, computed, not range-joined)
+days as (
+    {{ dbt.date_spine('day', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
+),
+
+calendar_days as (
+    select cast(days.date_day as date) as day_start
+    from days
+    cross join bounds
+    where
+        cast(days.date_day as date) >= bounds.first_year_start
+        and cast(days.date_day as date) <= bounds.last_date
+),
+
 periods as (
-    {%- for grain in ['month', 'quarter', 'year'] %}
+    select distinct
+        'week' as period_grain,
+        {{ fiscal_period_start('day_start', 'week') }} as period_start
+    from calendar_days
+    {%- for grain in month_period_grains() %}
+        union all
         select distinct
             '{{ grain }}' as period_grain,
             {{ fiscal_period_start('month_start', grain) }} as period_start
         from fiscal_months
-        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 
@@ -46,10 +67,14 @@ bounded as (
         period_grain,
         period_start,
         case period_grain
+            when 'week' then cast({{ dbt.dateadd('day', 7, 'period_start') }} as date)
             when 'month' then cast({{ dbt.dateadd('month', 1, 'period_start') }} as date)
             when 'quarter' then cast({{ dbt.dateadd('month', 3, 'period_start') }} as date)
             else cast({{ dbt.dateadd('month', 12, 'period_start') }} as date)
-        end as period_end
+        end as period_end,
+        {{ fiscal_period_start('period_start', 'month') }} as fiscal_month_start,
+        {{ fiscal_period_start('period_start', 'quarter') }} as fiscal_quarter_start,
+        {{ fiscal_period_start('period_start', 'year') }} as fiscal_year_start
     from periods
 )
 

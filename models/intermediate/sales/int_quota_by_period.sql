@@ -82,7 +82,7 @@ calendar_months as (
 ),
 
 by_period as (
-    {%- for grain in ['month', 'quarter', 'year'] %}
+    {%- for grain in month_period_grains() %}
         select
             owner_id,
             '{{ grain }}' as period_grain,

@@ -1,4 +1,4 @@
-{#- One row per grain (rep, team, company), grain id and fiscal period (month, quarter, year):
+{#- One row per grain (rep, team, company), grain id and fiscal month, quarter and year (no week):
     how far the stage data behind the Tier 3 numbers can be trusted. Transitions count for the
     deal's owner at the change, in the period of the change; open-deal counts are measured at
     the period's end or at the as-of time, whichever is earlier, for the owner then. Team and
@@ -24,8 +24,11 @@
     and {{ to_reporting_date('as_of.as_of') }} < spine.period_end
 {%- endset %}
 
+-- months, quarters and years only: the trust rating looks at a trailing window of days, not at
+-- the period, so week rows would repeat their month's rating and multiply its findings
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
+    where {{ is_month_period_grain('period_grain') }}
 ),
 
 all_transitions as (

@@ -158,6 +158,19 @@ won_by_grain as (
         on coalesce(won_deals.owner_at_close_id, '{{ no_owner_rep_id() }}') = memberships.rep_id
 ),
 
+-- retention and net revenue retention look at 12-month windows: computed for the month,
+-- quarter and year rows only; a window sliding by a week repeats its month's figure almost
+-- unchanged at 52 times the rows, so week rows leave them null
+retention_periods as (
+    select * from spine
+    where {{ is_month_period_grain('period_grain') }}
+),
+
+nrr_periods as (
+    select * from periods
+    where {{ is_month_period_grain('period_grain') }}
+),
+
 -- accounts the grain won in the 12 months before the period start ...
 retention_base as (
     select distinct
@@ -166,7 +179,7 @@ retention_base as (
         spine.period_grain,
         spine.period_start,
         won_by_grain.account_id
-    from spine
+    from retention_periods as spine
     inner join won_by_grain
         on
             spine.grain = won_by_grain.grain
@@ -205,7 +218,7 @@ nrr_prior_by_owner as (
         won_deals.owner_at_close_id,
         sum(won_deals.amount) as prior_bookings_amount,
         count(*) as prior_won_count
-    from periods
+    from nrr_periods as periods
     inner join won_deals
         on
             won_deals.outcome_date >= cast({{ dbt.dateadd('month', -24, 'periods.period_end') }} as date)
@@ -353,7 +366,7 @@ nrr_current as (
 ),
 
 spend_by_period as (
-    {%- for grain in ['month', 'quarter', 'year'] %}
+    {%- for grain in month_period_grains() %}
         select
             '{{ grain }}' as period_grain,
             {{ fiscal_period_start('period_start', grain) }} as period_start,
@@ -373,7 +386,10 @@ combined as (
         spine.period_end,
         coalesce(bookings.won_count, 0) as won_count,
         cast(coalesce(bookings.bookings_amount, 0) as decimal(18, 2)) as bookings_amount,
-        coalesce(quota_reps.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
+        -- quotas are set per month, quarter and year: no rep carries one for a week
+        case
+            when {{ is_month_period_grain('spine.period_grain') }} then coalesce(quota_reps.quota_carrying_rep_count, 0)
+        end as quota_carrying_rep_count,
         {%- if var('cost_of_sales_rate') is not none %}
         cast(coalesce(bookings.bookings_amount, 0) * {{ var('cost_of_sales_rate') }} as decimal(18, 2)) as cost_amount,
         {%- else %}
@@ -382,25 +398,49 @@ combined as (
         -- needs OpportunityLineItem (list and sales prices), which the export contract does not read yet
         cast(null as decimal(18, 2)) as list_price_amount,
         cast(null as decimal(18, 2)) as sales_price_amount,
-        coalesce(retention.retention_base_account_count, 0) as retention_base_account_count,
-        coalesce(retention.retained_account_count, 0) as retained_account_count,
-        cast({{ dbt.dateadd('month', 12, 'spine.period_start') }} as date) <= as_of.as_of_date
-            as is_retention_window_complete,
-        coalesce(
-            cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date) >= data_start.first_created_date, false
-        ) as is_retention_base_window_complete,
-        spine.period_end <= as_of.as_of_date as is_nrr_window_complete,
-        coalesce(
-            cast({{ dbt.dateadd('month', -24, 'spine.period_end') }} as date) >= data_start.first_created_date, false
-        ) as is_nrr_base_window_complete,
-        cast(coalesce(nrr_current.nrr_prior_bookings_amount, 0) as decimal(18, 2)) as nrr_prior_bookings_amount,
-        cast(coalesce(nrr_current.nrr_current_bookings_amount, 0) as decimal(18, 2)) as nrr_current_bookings_amount,
+        -- the 12-month retention windows: null at week grain (see retention_periods)
+        {%- set has_retention = is_month_period_grain('spine.period_grain') %}
+        case when {{ has_retention }} then coalesce(retention.retention_base_account_count, 0) end
+            as retention_base_account_count,
+        case when {{ has_retention }} then coalesce(retention.retained_account_count, 0) end
+            as retained_account_count,
+        case
+            when {{ has_retention }}
+                then cast({{ dbt.dateadd('month', 12, 'spine.period_start') }} as date) <= as_of.as_of_date
+        end as is_retention_window_complete,
+        case
+            when {{ has_retention }}
+                then coalesce(
+                    cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date)
+                    >= data_start.first_created_date,
+                    false
+                )
+        end as is_retention_base_window_complete,
+        case when {{ has_retention }} then spine.period_end <= as_of.as_of_date end as is_nrr_window_complete,
+        case
+            when {{ has_retention }}
+                then coalesce(
+                    cast({{ dbt.dateadd('month', -24, 'spine.period_end') }} as date)
+                    >= data_start.first_created_date,
+                    false
+                )
+        end as is_nrr_base_window_complete,
+        case
+            when {{ has_retention }}
+                then cast(coalesce(nrr_current.nrr_prior_bookings_amount, 0) as decimal(18, 2))
+        end as nrr_prior_bookings_amount,
+        case
+            when {{ has_retention }}
+                then cast(coalesce(nrr_current.nrr_current_bookings_amount, 0) as decimal(18, 2))
+        end as nrr_current_bookings_amount,
         coalesce(renewals.renewal_won_count, 0) as renewal_won_count,
         coalesce(renewals.renewal_closed_count, 0) as renewal_closed_count,
         coalesce(new_customers.new_customer_count, 0) as new_customer_count,
         case when spine.grain = 'company' then spend_by_period.spend_amount end as spend_amount,
         coalesce(bookings.won_unknown_amount_count, 0) as won_unknown_amount_count,
-        coalesce(nrr_current.nrr_unknown_amount_account_count, 0) as nrr_unknown_amount_account_count
+        case
+            when {{ has_retention }} then coalesce(nrr_current.nrr_unknown_amount_account_count, 0)
+        end as nrr_unknown_amount_account_count
     from spine
     cross join as_of
     cross join data_start

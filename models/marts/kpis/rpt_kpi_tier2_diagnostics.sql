@@ -159,11 +159,20 @@ combined as (
         coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as lost_amount,
         coalesce(outcomes.won_amount, cast(0 as decimal(18, 2)))
         + coalesce(outcomes.lost_amount, cast(0 as decimal(18, 2))) as closed_amount,
-        cast(coalesce(attainment.quota_amount, 0) as {{ revops_number_type('amount') }}) as quota_amount,
-        cast(coalesce(attainment.quota_to_date_amount, 0) as {{ revops_number_type('amount') }})
-            as quota_to_date_amount,
-        coalesce(attainment.quota_carrying_rep_count, 0) as quota_carrying_rep_count,
-        coalesce(attainment.reps_at_or_above_quota_count, 0) as reps_at_or_above_quota_count,
+        -- quotas are set per month, quarter and year: a week has none (null, not 0), so
+        -- neither attainment nor pace
+        {%- for column in ['quota_amount', 'quota_to_date_amount'] %}
+            case
+                when {{ is_month_period_grain('spine.period_grain') }}
+                    then cast(coalesce(attainment.{{ column }}, 0) as {{ revops_number_type('amount') }})
+            end as {{ column }},
+        {%- endfor %}
+        {%- for column in ['quota_carrying_rep_count', 'reps_at_or_above_quota_count'] %}
+            case
+                when {{ is_month_period_grain('spine.period_grain') }}
+                    then coalesce(attainment.{{ column }}, 0)
+            end as {{ column }},
+        {%- endfor %}
         coalesce(commits.commit_deal_count, 0) as commit_deal_count,
         coalesce(commits.commit_won_count, 0) as commit_won_count,
         coalesce(commits.commit_amount, cast(0 as decimal(18, 2))) as commit_amount,

@@ -297,10 +297,10 @@ periods as (
     select * from {{ ref('int_fiscal_periods') }}
 ),
 
--- each interaction on an account in its fiscal month, quarter and year (the periods are
+-- each interaction on an account in its fiscal week, month, quarter and year (the periods are
 -- computed, not joined: a range join of every interaction to every period is quadratic)
 account_interaction_periods as (
-    {%- for period_grain in ['month', 'quarter', 'year'] %}
+    {%- for period_grain in period_grains() %}
         select
             account_id,
             '{{ period_grain }}' as period_grain,
@@ -514,7 +514,11 @@ combined as (
         coalesce(conversion.stage_advance_count, 0) as stage_advance_count,
         coalesce(creations.created_count, 0) as created_count,
         coalesce(coverage_and_slippage.pipeline_at_start_amount, cast(0 as decimal(18, 2))) as pipeline_at_start_amount,
-        cast(coalesce(quota_totals.quota_amount, 0) as {{ revops_number_type('amount') }}) as quota_amount,
+        -- quotas are set per month, quarter and year: none for a week (null, not 0)
+        case
+            when {{ is_month_period_grain('spine.period_grain') }}
+                then cast(coalesce(quota_totals.quota_amount, 0) as {{ revops_number_type('amount') }})
+        end as quota_amount,
         coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
         coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
         coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,
