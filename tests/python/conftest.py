@@ -11,7 +11,7 @@ DEMO = PROJECT_ROOT / "data" / "demo_export"
 MODELS_ONLY = ["--exclude", "resource_type:test", "resource_type:unit_test"]
 # a fiscal year starting in February and periods cut in New York time: fiscal quarters are not
 # calendar quarters and reporting dates are not UTC dates
-BI_BUILD_VARS = {"fiscal_year_start_month": 2, "reporting_timezone": "America/New_York"}
+BI_BUILD_VARS = {"fiscal_year_start_month": 2, "reporting_timezone": "America/New_York", "week_start_day": "sunday"}
 
 
 @pytest.fixture(scope="session")

@@ -205,9 +205,15 @@ def test_company_in_february(dq_build):
 
 def test_every_rep_and_period_has_a_row(dq_build):
     spine = query(dq_build, "select count(*) from intermediate.int_kpi_grain_periods")[0][0]
+    monthly_spine = query(
+        dq_build, "select count(*) from intermediate.int_kpi_grain_periods where period_grain <> 'week'")[0][0]
     rows = query(dq_build, "select count(*) from marts.rpt_data_quality")[0][0]
-    # 2 reps + 1 team + the company, x (3 months + 1 quarter + 1 year) of 2025 up to March
-    assert rows == spine == 4 * 5
+    # 2 reps + 1 team + the company, x (3 months + 1 quarter + 1 year) of 2025 up to March: the
+    # data-quality mart has no week rows
+    assert rows == monthly_spine == 4 * 5
+    # the spine's weeks (Monday): from the week holding Wednesday 2025-01-01 (Monday 2024-12-30)
+    # to the week holding the as-of day, Saturday 2025-03-01 (Monday 2025-02-24): 56 days, 9 weeks
+    assert spine == 4 * (5 + 9)
 
 
 def test_warn_tests_store_the_offending_transitions(dq_build):

@@ -2,7 +2,8 @@
 starting in February and periods cut in New York time, so that fiscal quarters are not calendar
 quarters and reporting dates are not UTC dates: every KPI column of the tier tables has a
 metric, ratios are ratio (or derived) metrics, and `mf query` gives the marts' values at company,
-team and rep level by fiscal year and quarter. Bookings and win rate are also worked out here
+team and rep level by fiscal year and quarter, and by fiscal week (weeks from Sunday in that
+build, so not MetricFlow's ISO week). Bookings and win rate are also worked out here
 from the deals themselves: a closed deal counts in the fiscal quarter of its CloseDate (a calendar
 date, never shifted by the time zone), read here from the export's Opportunity.csv."""
 
@@ -24,6 +25,8 @@ TIER_TABLES = ["rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_t
 KEYS = {"grain", "grain_id", "period_grain", "period_start", "period_end", "is_retention_window_complete",
         "is_retention_base_window_complete", "is_nrr_window_complete", "is_nrr_base_window_complete"}
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
+WEEK_START_DAY = BI_BUILD_VARS["week_start_day"]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,19 @@ def test_fiscal_starts_helper_on_hand_worked_days():
     assert _fiscal_starts(dt.date(2025, 3, 15), 11) == (dt.date(2025, 2, 1), dt.date(2024, 11, 1))
 
 
+def _week_start(day: dt.date, week_start_day: str = WEEK_START_DAY) -> dt.date:
+    """First day of the week holding a day, weeks starting on week_start_day."""
+    return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(week_start_day)) % 7)
+
+
+def test_week_start_helper_on_hand_worked_days():
+    # Saturday 2025-02-01: the Sunday before, or the Monday before; a Sunday starts its own week
+    assert _week_start(dt.date(2025, 2, 1), "sunday") == dt.date(2025, 1, 26)
+    assert _week_start(dt.date(2025, 2, 1), "monday") == dt.date(2025, 1, 27)
+    assert _week_start(dt.date(2025, 1, 26), "sunday") == dt.date(2025, 1, 26)
+    assert _week_start(dt.date(2025, 1, 26), "monday") == dt.date(2025, 1, 20)
+
+
 def _close_dates() -> dict[str, dt.date]:
     """Each deal's CloseDate as the demo export's Opportunity.csv has it (its ids are 18
     characters; a duplicated row repeats its values): the date of the deal's final close, as
@@ -122,7 +138,8 @@ def _closed_deals(duckdb_path):
     deals = []
     for opportunity_id, owner, is_won, amount in rows:
         quarter, year = _fiscal_starts(close_dates[opportunity_id])
-        deals.append({"rep": owner, "quarter": quarter, "year": year, "won": is_won, "amount": amount})
+        deals.append({"rep": owner, "quarter": quarter, "year": year, "week": _week_start(close_dates[opportunity_id]),
+                      "won": is_won, "amount": amount})
     return deals
 
 
@@ -246,3 +263,51 @@ def test_tier3_levers_and_win_rate_by_team_and_fiscal_quarter(semantic_build):
             averaged_differs += 1
     assert len(tier3) > 30 and min(compared[metric] for metric in metrics) > 20
     assert averaged_differs > 10
+
+
+def test_won_and_closed_deals_by_rep_and_fiscal_week(semantic_build):
+    """Weeks from Sunday (BI_BUILD_VARS): metric_time__fiscal_week, the time spine's custom
+    granularity, gives each rep's weekly counts, amounts and win rate as the deals' close dates
+    do and as the mart's week rows publish them; the company's too."""
+    duckdb_path, _ = semantic_build
+    metrics = ["won_count", "closed_count", "won_amount", "win_rate"]
+    rows = _mf(semantic_build, metrics, ["metric_time__fiscal_week", "rep"])
+    mf = {(row["rep"], _day(row["metric_time__fiscal_week"])): row for row in rows}
+    # worked out from the deals: the week (from Sunday) of each close date in the export
+    totals = defaultdict(lambda: [0, 0, 0.0])
+    for deal in _closed_deals(duckdb_path):
+        for key in ((deal["rep"], deal["week"]), ("all", deal["week"])):
+            totals[key][0] += int(deal["won"])
+            totals[key][1] += 1
+            totals[key][2] += float(deal["amount"] or 0) if deal["won"] else 0.0
+    assert all(week.weekday() == 6 for _, week in totals)
+    assert mf.keys() == {key for key in totals if key[0] != "all"}
+    for key, (won, closed, amount) in totals.items():
+        if key[0] == "all":
+            continue
+        assert int(_number(mf[key]["closed_count"])) == closed, key
+        assert _number(mf[key]["win_rate"]) == pytest.approx(won / closed), key
+        assert math.isclose(_number(mf[key]["won_amount"]) or 0.0, amount, abs_tol=HALF_A_CENT), key
+    # and the mart's week rows, rep by rep
+    mart = _mart(duckdb_path, "rpt_kpi_tier2_diagnostics", "rep", "week", metrics)
+    checked = 0
+    for key, values in mart.items():
+        assert key[1].weekday() == 6, key
+        if values["closed_count"]:
+            for metric in metrics:
+                assert _close(_number(mf[key][metric]), values[metric], metric), (key, metric)
+            checked += 1
+        else:
+            assert key not in mf
+    assert checked == len(mf) > 100
+    # the company by week: the same sums without the rep
+    company_rows = _mf(semantic_build, metrics, ["metric_time__fiscal_week"])
+    company = {_day(row["metric_time__fiscal_week"]): row for row in company_rows}
+    company_mart = _mart(duckdb_path, "rpt_kpi_tier2_diagnostics", "company", "week", metrics)
+    for (_, week), values in company_mart.items():
+        if values["closed_count"]:
+            assert int(_number(company[week]["closed_count"])) == totals[("all", week)][1], week
+            for metric in metrics:
+                assert _close(_number(company[week][metric]), values[metric], metric), (week, metric)
+        else:
+            assert week not in company
