@@ -123,7 +123,7 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
     if has_marts:
         lines.append("  marts.rpt_kpi_tier1_outcomes, rpt_kpi_tier2_diagnostics, rpt_kpi_tier3_levers,")
         lines.append("  marts.rpt_rep_scorecard, rpt_stage_conversion, rpt_time_in_stage, rpt_loss_reasons")
-        lines.append("                                     KPIs per rep, team and company, month, quarter, year")
+        lines.append("                                     KPIs per rep, team and company, week, month, quarter, year")
         lines.append("  marts.dim_*, marts.fct_*           deals, reps, accounts, transitions, visits, interactions, leads")
         lines.append("  marts.dq_stage_progression, rpt_data_quality   flagged stage changes, trust per rep")
     return "\n".join(lines)

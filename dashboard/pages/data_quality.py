@@ -12,6 +12,12 @@ chosen = common.page_header(
     "logging habits, not buyers.",
 )
 
+if chosen.period_grain == "week":
+    # rpt_data_quality has no week rows: its trust rating looks at a trailing window of days
+    st.info("Data quality is published by month, quarter and year (its trust rating looks at a trailing window "
+            "of days, not at the week): choose one of those grains.")
+    st.stop()
+
 with common.connection() as con:
     head = queries.focus_row(con, "rpt_data_quality", [
         "transition_count", "manual_skip_count", "manual_skip_rate", "batch_logged_count", "batch_logged_rate",

@@ -513,6 +513,23 @@ def test_period_filters_change_the_numbers(warehouse, quarter):
     assert metrics(app)["Bookings"][0] != money(won_lost(warehouse, *quarter)[2])
 
 
+def test_week_grain_from_sunday_on_every_page(warehouse):
+    # the BI build starts weeks on Sunday: the default week is the last complete one, the week
+    # before the one holding the as-of day (worked out from the as-of day alone)
+    today = as_of_local_date(warehouse)
+    current = today - dt.timedelta(days=(today.weekday() + 1) % 7)
+    week = current - dt.timedelta(days=7)
+    assert BI_BUILD_VARS["week_start_day"] == "sunday" and week.weekday() == 6
+    app = run_page(period_grain="week")
+    assert app.selectbox(key="period_week").value == week
+    assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, week, current)[2])
+    # every page opens at week grain; data quality says it is published by month, quarter, year
+    for page in sorted((PROJECT_ROOT / "dashboard" / "pages").glob("*.py")):
+        app.switch_page(f"pages/{page.name}").run()
+        assert not app.exception, (page.name, [element.value for element in app.exception])
+    assert "published by month, quarter and year" in app.switch_page("pages/data_quality.py").run().info[0].value
+
+
 # ---------------------------------------------------------------- the exposure
 
 
