@@ -1,6 +1,7 @@
 {#- Rows of `relation` (a CTE name) repeated for every grain the rep in `rep_column` rolls up
-    to (rep, team, company) and every fiscal period grain (week, month, quarter, year: period_grains) the date in
-    `date_column` falls in: adds grain, grain_id, period_grain, period_start. Team and
+    to (rep, team, company) and every fiscal period grain (period_grains(): week, month,
+    quarter, year) the date in `date_column` falls in: adds grain, grain_id, period_grain,
+    period_start. Team and
     company figures are then sums over the underlying events, never averages of rep rows. A
     row without a rep (no owner) counts for the company alone (no_owner_rep_id).
     `memberships` names the model mapping ids to grains: int_rep_grain_memberships (rep_id),

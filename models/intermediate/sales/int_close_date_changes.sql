@@ -1,7 +1,7 @@
 {#- One row per change of an opportunity's expected close date: from OpportunityFieldHistory
     (CloseDate rows) for deals that have any, else from consecutive OpportunityHistory rows
     whose close date differs. A push moves the date later, a pull-in earlier; when the new
-    date is in a later fiscal month, quarter or year, the period it moved out of is given. -#}
+    date is in a later fiscal week, month, quarter or year, the period it moved out of is given. -#}
 
 with field_history as (
     {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_field_history'), 'changed_at') }}
