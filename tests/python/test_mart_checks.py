@@ -136,8 +136,9 @@ def test_duplicate_keys_and_wrong_row_counts_fail(demo_build, tmp_path):
 def test_a_new_table_is_discovered_and_checked(demo_build, tmp_path):
     validation = _planted(
         demo_build, tmp_path,
+        # a KPI table at every period of the spine (rpt_data_quality has no week rows)
         "create table marts.rpt_new_ratios as select grain, grain_id, period_grain, period_start, "
-        "cast(2 as double) as odd_rate from marts.rpt_data_quality",
+        "cast(2 as double) as odd_rate from marts.rpt_kpi_tier2_diagnostics",
     )
     assert _failed(validation) == {("rpt_new_ratios", "odd_rate")}
 
