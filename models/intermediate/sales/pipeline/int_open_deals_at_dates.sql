@@ -36,6 +36,7 @@ open_at_start as (
         dates.snapshot_at,
         states.opportunity_id,
         states.stage_name,
+        states.stage_order,
         states.amount as amount_in_deal_currency,
         states.close_date,
         states.forecast_category
@@ -56,14 +57,7 @@ open_at_start as (
 
 -- the close date pushes of each deal, each in force until the next one
 push_steps as (
-    select
-        opportunity_id,
-        changed_at,
-        row_number() over deal_order as pushes_so_far,
-        lead(changed_at) over deal_order as next_push_at
-    from close_date_changes
-    where is_push
-    window deal_order as (partition by opportunity_id order by changed_at, change_record_id)
+    {{ close_date_push_steps('close_date_changes') }}
 ),
 
 valued as (
@@ -72,6 +66,7 @@ valued as (
         open_at_start.snapshot_at,
         open_at_start.opportunity_id,
         open_at_start.stage_name,
+        open_at_start.stage_order,
         open_at_start.forecast_category,
         open_at_start.amount_in_deal_currency,
         outcomes.currency_code,
