@@ -184,15 +184,10 @@ weighted_pieces as (
     where pieces.from_day < pieces.to_day
 ),
 
-attributed as (
-    {{ attribute_to_grains('weighted_pieces', 'owner_id') }}
-),
-
 -- +1 on the first day of a piece, -1 on the day after its last
 deltas as (
     select
-        grain,
-        grain_id,
+        owner_id,
         stage_name,
         forecast_category,
         from_day as change_day,
@@ -200,21 +195,40 @@ deltas as (
         is_weighted as weighted_deal_delta,
         coalesce(amount, 0) as amount_delta,
         coalesce(weighted_amount, 0) as weighted_amount_delta
-    from attributed
+    from weighted_pieces
     union all
     select
-        attributed.grain,
-        attributed.grain_id,
-        attributed.stage_name,
-        attributed.forecast_category,
-        attributed.to_day as change_day,
+        weighted_pieces.owner_id,
+        weighted_pieces.stage_name,
+        weighted_pieces.forecast_category,
+        weighted_pieces.to_day as change_day,
         -1 as deal_delta,
-        -attributed.is_weighted as weighted_deal_delta,
-        -coalesce(attributed.amount, 0) as amount_delta,
-        -coalesce(attributed.weighted_amount, 0) as weighted_amount_delta
-    from attributed
+        -weighted_pieces.is_weighted as weighted_deal_delta,
+        -coalesce(weighted_pieces.amount, 0) as amount_delta,
+        -coalesce(weighted_pieces.weighted_amount, 0) as weighted_amount_delta
+    from weighted_pieces
     cross join bounds
-    where attributed.to_day < bounds.end_day
+    where weighted_pieces.to_day < bounds.end_day
+),
+
+-- summed per owner first, then attributed to the owner's grains and summed again: the grains
+-- repeat the owners' changes, not every piece
+owner_changes as (
+    select
+        owner_id,
+        stage_name,
+        forecast_category,
+        change_day,
+        sum(deal_delta) as deal_delta,
+        sum(weighted_deal_delta) as weighted_deal_delta,
+        sum(amount_delta) as amount_delta,
+        sum(weighted_amount_delta) as weighted_amount_delta
+    from deltas
+    group by owner_id, stage_name, forecast_category, change_day
+),
+
+attributed as (
+    {{ attribute_to_grains('owner_changes', 'owner_id') }}
 ),
 
 changes as (
@@ -228,7 +242,7 @@ changes as (
         sum(weighted_deal_delta) as weighted_deal_delta,
         sum(amount_delta) as amount_delta,
         sum(weighted_amount_delta) as weighted_amount_delta
-    from deltas
+    from attributed
     group by grain, grain_id, stage_name, forecast_category, change_day
 ),
 
@@ -258,12 +272,26 @@ running as (
         )
 ),
 
+-- the runs with something open, and how many days each lasts
+open_runs as (
+    select
+        running.*,
+        {{ dbt.datediff('running.change_day', 'running.next_change_day', 'day') }}
+            as run_days
+    from running
+    where running.open_deal_count > 0
+),
+
 days as (
     {{ dbt.date_spine('day', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
 ),
 
-days_in_range as (
-    select cast(days.date_day as date) as pipeline_date
+-- 0, 1, 2, ... up to the number of days in range: each run is repeated once per day it lasts
+-- (an equality-free join on one small side, whose pairs are exactly the output rows)
+day_offsets as (
+    select
+        {{ dbt.datediff('bounds.first_day', 'days.date_day', 'day') }}
+            as day_offset
     from days
     cross join bounds
     where
@@ -274,21 +302,18 @@ days_in_range as (
 -- each running total holds from its change to the next change
 daily as (
     select
-        running.grain,
-        running.grain_id,
-        days_in_range.pipeline_date,
-        running.stage_name,
-        running.forecast_category,
-        running.open_deal_count,
-        running.amount,
-        running.weighted_amount,
-        running.weighted_deal_count
-    from running
-    inner join days_in_range
-        on
-            running.change_day <= days_in_range.pipeline_date
-            and running.next_change_day > days_in_range.pipeline_date
-    where running.open_deal_count > 0
+        open_runs.grain,
+        open_runs.grain_id,
+        cast({{ dbt.dateadd('day', 'day_offsets.day_offset', 'open_runs.change_day') }} as date) as pipeline_date,
+        open_runs.stage_name,
+        open_runs.forecast_category,
+        open_runs.open_deal_count,
+        open_runs.amount,
+        open_runs.weighted_amount,
+        open_runs.weighted_deal_count
+    from open_runs
+    inner join day_offsets
+        on open_runs.run_days > day_offsets.day_offset
 )
 
 {{ select_contract_columns('daily') }}
