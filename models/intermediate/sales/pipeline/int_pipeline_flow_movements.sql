@@ -102,6 +102,10 @@ states_at_points as (
     select
         change_points.opportunity_id,
         change_points.changed_at,
+        states.close_date,
+        states.amount as amount_in_deal_currency,
+        outcomes.currency_code,
+        owners.owner_id,
         states.opportunity_id is not null as has_state,
         coalesce(
             states.opportunity_id is not null
@@ -110,10 +114,6 @@ states_at_points as (
             false
         ) as is_open,
         case when states.is_closed_stage then states.is_won_stage else outcomes.is_won end as is_won,
-        states.close_date,
-        states.amount as amount_in_deal_currency,
-        outcomes.currency_code,
-        owners.owner_id,
         case
             when states.valid_from = change_points.changed_at then 'stage_history'
             when owners.valid_from = change_points.changed_at then 'owner_change'
@@ -181,7 +181,7 @@ levels as (
             steps.close_date >= periods_measured.period_start
             and steps.close_date < periods_measured.period_end
             and steps.changed_at <= periods_measured.opened_at
-            and (steps.next_changed_at is null or periods_measured.opened_at < steps.next_changed_at)
+            and (steps.next_changed_at is null or steps.next_changed_at > periods_measured.opened_at)
     where steps.is_open
     union all
     select
@@ -197,7 +197,7 @@ levels as (
             steps.close_date >= periods_measured.period_start
             and steps.close_date < periods_measured.period_end
             and steps.changed_at <= periods_measured.measured_at
-            and (steps.next_changed_at is null or periods_measured.measured_at < steps.next_changed_at)
+            and (steps.next_changed_at is null or steps.next_changed_at > periods_measured.measured_at)
     where steps.is_open
 ),
 
@@ -269,10 +269,14 @@ step_periods as (
 
 scoped_steps as (
     select
+        steps.*,
         step_periods.period_grain,
         step_periods.period_start,
         step_periods.period_end,
-        steps.*,
+        cast(coalesce(steps.previous_amount_in_deal_currency, 0) / rates.conversion_rate as decimal(18, 2))
+            as amount_before,
+        cast(coalesce(steps.amount_in_deal_currency, 0) / rates.conversion_rate as decimal(18, 2))
+            as amount_after,
         coalesce(
             steps.was_open
             and steps.previous_close_date >= step_periods.period_start
@@ -284,11 +288,7 @@ scoped_steps as (
             and steps.close_date >= step_periods.period_start
             and steps.close_date < step_periods.period_end,
             false
-        ) as is_in_scope,
-        cast(coalesce(steps.previous_amount_in_deal_currency, 0) / rates.conversion_rate as decimal(18, 2))
-            as amount_before,
-        cast(coalesce(steps.amount_in_deal_currency, 0) / rates.conversion_rate as decimal(18, 2))
-            as amount_after
+        ) as is_in_scope
     from step_periods
     inner join steps
         on
@@ -437,12 +437,6 @@ final as (
         period_start,
         opportunity_id,
         component,
-        case
-            when component in ('opening', 'closing') then 'level'
-            when component = 'fx_revaluation' then 'revaluation'
-            when count_change < 0 or component = 'decreased' then 'outflow'
-            else 'inflow'
-        end as component_direction,
         moved_at,
         changed_at as state_changed_at,
         change_source,
@@ -450,7 +444,13 @@ final as (
         owner_id,
         counterpart_owner_id,
         cast(count_change as integer) as count_change,
-        cast(amount_change as decimal(18, 2)) as amount_change
+        cast(amount_change as decimal(18, 2)) as amount_change,
+        case
+            when component in ('opening', 'closing') then 'level'
+            when component = 'fx_revaluation' then 'revaluation'
+            when count_change < 0 or component = 'decreased' then 'outflow'
+            else 'inflow'
+        end as component_direction
     from movements
 )
 
