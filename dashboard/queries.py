@@ -35,6 +35,9 @@ MARTS = (
     "dq_stage_progression",
     "dim_reps",
     "fct_interactions",
+    "dim_opportunities",
+    "rpt_pipeline_flow",
+    "fct_pipeline_movements",
 )
 
 
@@ -390,3 +393,87 @@ def value_histogram(values: pd.Series, bins_per_side: int = 10) -> pd.DataFrame:
 
     frame.insert(1, "bin", [label(row) for row in frame.itertuples()])
     return frame
+
+
+# ---------------------------------------------------------------- this quarter
+
+# the pipeline flow's steps, in the waterfall's order (rpt_pipeline_flow's components): each
+# (component, direction); outflows are published as positive figures, fx_revaluation is signed
+FLOW_STEPS = (
+    ("opening", "level"),
+    ("created", "inflow"), ("pulled_in", "inflow"), ("reopened", "inflow"), ("increased", "inflow"),
+    ("moved_in", "inflow"),
+    ("decreased", "outflow"), ("pushed_out", "outflow"), ("pulled_out", "outflow"), ("undated", "outflow"),
+    ("won", "outflow"), ("lost", "outflow"), ("moved_out", "outflow"),
+    ("fx_revaluation", "revaluation"),
+    ("closing", "level"),
+)
+
+
+def current_quarter(connection) -> tuple[dt.date, dt.date] | None:
+    """The fiscal quarter holding the as-of time (the marts' latest quarter): (start, end)."""
+    frame = periods(connection, "quarter")
+    if frame.empty:
+        return None
+    return frame["period_start"].iloc[0], frame["period_end"].iloc[0]
+
+
+def pipeline_flow(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's pipeline flow in a period as a waterfall: one row per step (FLOW_STEPS
+    order) with its deals, its amount (signed: an outflow negative) and where its bar starts
+    and ends (the running total before and after it; the levels start at 0)."""
+    columns = [f"{step}_{unit}" for step, _ in FLOW_STEPS for unit in ("count", "amount")]
+    row = focus_row(connection, "rpt_pipeline_flow", columns, period_grain, period_start, team_id)
+    steps, running = [], 0.0
+    for order, (step, direction) in enumerate(FLOW_STEPS):
+        amount = float(row[f"{step}_amount"] or 0)
+        deals = int(row[f"{step}_count"] or 0)
+        if direction == "level":
+            start, running = 0.0, amount
+        else:
+            signed = -amount if direction == "outflow" and amount else amount  # no -0
+            start, running = running, running + signed
+            amount = signed
+        steps.append({"step_order": order, "step": step.replace("_", " "), "direction": direction,
+                      "deal_count": deals, "amount": amount, "bar_start": start, "bar_end": running})
+    return pd.DataFrame(steps)
+
+
+def pipeline_calls(connection, period_start, period_end, team_id: str | None = None) -> dict:
+    """The open deals (at the as-of time, by their current owner) expected to close in
+    [period_start, period_end), by forecast category: Commit and Best Case deals and amounts."""
+    team_filter = "and current_owner_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+    frame = _frame(
+        connection,
+        f"""
+        select
+            count(*) filter (where forecast_category = 'Commit') as commit_open_count,
+            coalesce(sum(amount) filter (where forecast_category = 'Commit'), 0) as commit_open_amount,
+            count(*) filter (where forecast_category = 'Best Case') as best_case_open_count,
+            coalesce(sum(amount) filter (where forecast_category = 'Best Case'), 0) as best_case_open_amount
+        from marts.dim_opportunities
+        where not is_closed and expected_close_date >= ? and expected_close_date < ? {team_filter}
+        """,
+        [period_start, period_end, *([team_id] if team_id else [])],
+    )
+    return frame.iloc[0].to_dict()
+
+
+def moved_deals(connection, period_grain: str, period_start, component: str, team_id: str | None = None,
+                limit: int = 10) -> pd.DataFrame:
+    """The deals of one pipeline-flow component in a period (fct_pipeline_movements), the
+    biggest amounts first: deal, owner (the one the movement counts for), date, amount."""
+    team_filter = "and owner_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select
+            opportunity_id, opportunity_name, coalesce(owner_name, owner_id) as owner_name,
+            moved_date, abs(amount_change) as amount
+        from marts.fct_pipeline_movements
+        where period_grain = ? and period_start = ? and component = ? {team_filter}
+        order by abs(amount_change) desc, moved_date, opportunity_id
+        limit ?
+        """,
+        [period_grain, period_start, component, *([team_id] if team_id else []), limit],
+    )

@@ -1,0 +1,79 @@
+"""This quarter: where will the quarter land? Won to date against quota, the calls, how the
+quarter's pipeline moved (rpt_pipeline_flow) and the deals that moved it (fct_pipeline_movements).
+Always the quarter in progress at the as-of time, whatever period the sidebar chooses."""
+
+import streamlit as st
+
+import common
+import queries
+
+alt = common.alt
+chosen = common.filters()
+
+with common.connection() as con:
+    quarter = queries.current_quarter(con)
+    start, end = quarter
+    label = queries.period_label("quarter", start, end)
+    head = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", [
+        "won_count", "won_amount", "quota_amount", "quota_to_date_amount", "quota_pace_rate",
+        "period_elapsed_share",
+    ], "quarter", start, chosen.team_id)
+    calls = queries.pipeline_calls(con, start, end, chosen.team_id)
+    flow = queries.pipeline_flow(con, "quarter", start, chosen.team_id)
+    lists = {component: queries.moved_deals(con, "quarter", start, component, chosen.team_id)
+             for component in ("pushed_out", "pulled_in", "created", "lost")}
+
+st.title("This quarter")
+st.caption(f"Where will the quarter land? {label}, in progress, {chosen.focus_name} "
+           "(the quarter holding the as-of time, whatever period the sidebar chooses).")
+
+won = float(head["won_amount"] or 0)
+quota = head["quota_amount"]
+commit = won + float(calls["commit_open_amount"])
+best_case = commit + float(calls["best_case_open_amount"])
+cols = st.columns(5)
+cols[0].metric("Won to date", common.money(won), help=f"{common.count(head['won_count'])} deals won so far")
+if quota:
+    gap = float(quota) - won
+    cols[1].metric("Gap to quota", common.money(max(gap, 0)),
+                   help=f"{common.money(quota)} quota - {common.money(won)} won"
+                        + ("" if gap > 0 else f": quota beaten by {common.money(-gap)}"))
+else:
+    cols[1].metric("Gap to quota", common.NOT_KNOWN, help="no quota this quarter")
+cols[2].metric("Pace", common.pct(head["quota_pace_rate"]),
+               help=f"{common.money(won)} won / {common.money(head['quota_to_date_amount'])} quota to date "
+                    f"({common.pct(head['period_elapsed_share'])} of the quarter elapsed); 100% is on pace")
+cols[3].metric("Commit", common.money(commit),
+               help=f"{common.money(won)} won + {common.money(calls['commit_open_amount'])} in "
+                    f"{common.count(calls['commit_open_count'])} open Commit deals expected this quarter")
+cols[4].metric("Best Case", common.money(best_case),
+               help=f"Commit + {common.money(calls['best_case_open_amount'])} in "
+                    f"{common.count(calls['best_case_open_count'])} open Best Case deals expected this quarter")
+
+st.subheader("Pipeline flow")
+st.caption("The open deals expected to close this quarter: at its start, what came in and went out, and now. "
+           "Amounts at the quarter-start rate; fx revaluation brings the closing to today's rate.")
+shown = flow[(flow["direction"] == "level") | (flow["amount"] != 0)]
+colors = alt.Scale(domain=["level", "inflow", "outflow", "revaluation"],
+                   range=["#4c78a8", "#54a24b", "#e45756", "#bab0ac"])
+waterfall = alt.Chart(shown, title="Pipeline expected this quarter, start to now").mark_bar(size=28).encode(
+    x=alt.X("step:N", title=None, sort=list(shown["step"]), axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+    y=alt.Y("bar_start:Q", title=None, axis=alt.Axis(format=",.0f")),
+    y2="bar_end:Q",
+    color=alt.Color("direction:N", title=None, scale=colors, legend=alt.Legend(orient="bottom")),
+    tooltip=["step:N", "deal_count:Q", alt.Tooltip("amount:Q", format=",.0f")],
+)
+common.chart(waterfall, height=300)
+common.table(flow[["step", "direction", "deal_count", "amount"]], {"amount": common.MONEY})
+
+st.subheader("The deals that moved the number")
+titles = {"pushed_out": "Biggest pushes (out of the quarter)", "pulled_in": "Pulled in",
+          "created": "New", "lost": "Lost"}
+left, right = st.columns(2)
+for index, (component, deals) in enumerate(lists.items()):
+    with (left if index % 2 == 0 else right):
+        st.markdown(f"**{titles[component]}**")
+        if deals.empty:
+            st.info("None this quarter.")
+        else:
+            common.table(deals.drop(columns="opportunity_id"), {"amount": common.MONEY}, max_rows=10)
