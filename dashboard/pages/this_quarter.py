@@ -69,11 +69,11 @@ common.table(flow[["step", "direction", "deal_count", "amount"]], {"amount": com
 st.subheader("The deals that moved the number")
 titles = {"pushed_out": "Biggest pushes (out of the quarter)", "pulled_in": "Pulled in",
           "created": "New", "lost": "Lost"}
-left, right = st.columns(2)
-for index, (component, deals) in enumerate(lists.items()):
-    with (left if index % 2 == 0 else right):
-        st.markdown(f"**{titles[component]}**")
-        if deals.empty:
-            st.info("None this quarter.")
-        else:
-            common.table(deals.drop(columns="opportunity_id"), {"amount": common.MONEY}, max_rows=10)
+for pair in (("pushed_out", "pulled_in"), ("created", "lost")):
+    for column, component in zip(st.columns(2), pair):
+        with column:
+            st.markdown(f"**{titles[component]}**")
+            if lists[component].empty:
+                st.info("None this quarter.")
+            else:
+                common.table(lists[component].drop(columns="opportunity_id"), {"amount": common.MONEY}, max_rows=10)
