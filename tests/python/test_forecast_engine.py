@@ -139,7 +139,7 @@ def test_p10_and_p90_move_less_than_half_a_percent_between_seeds(n_deals):
     for q in (0, 2):  # P10, P90
         values = np.array([run[q] for run in runs])
         assert np.ptp(values) / values.mean() < 0.005, (n_deals, q, values)
-    assert DEFAULT_DRAWS == 20_000
+    assert DEFAULT_DRAWS == 50_000
 
 
 def test_cornish_fisher_agrees_with_monte_carlo_on_a_large_group():
