@@ -31,7 +31,6 @@ scored as (
         closed_forecasts.period_grain,
         closed_forecasts.period_start,
         closed_forecasts.forecast_date,
-        closed_forecasts.forecast_date = closed_forecasts.period_start as is_period_start_forecast,
         closed_forecasts.forecast_method,
         closed_forecasts.open_deal_count,
         cast(coalesce(outcomes.bookings_amount, 0) as decimal(18, 2)) as actual_amount,
@@ -39,7 +38,8 @@ scored as (
         cast(closed_forecasts.p10_amount as decimal(18, 2)) as p10_amount,
         cast(closed_forecasts.p50_amount as decimal(18, 2)) as p50_amount,
         cast(closed_forecasts.p90_amount as decimal(18, 2)) as p90_amount,
-        cast(closed_forecasts.commit_amount as decimal(18, 2)) as commit_amount
+        cast(closed_forecasts.commit_amount as decimal(18, 2)) as commit_amount,
+        closed_forecasts.forecast_date = closed_forecasts.period_start as is_period_start_forecast
     from closed_forecasts
     left join outcomes
         on
@@ -51,7 +51,7 @@ scored as (
 
 errors as (
     select
-        scored.*,
+        *,
         abs(expected_amount - actual_amount) as expected_abs_error_amount,
         abs(p50_amount - actual_amount) as p50_abs_error_amount,
         abs(commit_amount - actual_amount) as commit_abs_error_amount,
@@ -61,7 +61,7 @@ errors as (
 
 final as (
     select
-        errors.*,
+        *,
         cast(expected_abs_error_amount as {{ type_double() }})
         / nullif(cast(actual_amount as {{ type_double() }}), 0) as expected_abs_pct_error_rate,
         cast(p50_abs_error_amount as {{ type_double() }})

@@ -40,7 +40,7 @@ summarised as (
 
 final as (
     select
-        summarised.*,
+        *,
         expected_abs_pct_error_rate_sum / nullif(scored_forecast_count, 0) as expected_mape_rate,
         p50_abs_pct_error_rate_sum / nullif(scored_forecast_count, 0) as p50_mape_rate,
         commit_abs_pct_error_rate_sum / nullif(scored_forecast_count, 0) as commit_mape_rate,

@@ -63,10 +63,10 @@ won_to_date as (
         on
             spine.grain = won_attributed.grain
             and spine.grain_id = won_attributed.grain_id
-            and won_attributed.outcome_date >= spine.period_start
+            and spine.period_start <= won_attributed.outcome_date
             and (
-                won_attributed.outcome_date < spine.forecast_date
-                or (spine.is_latest and won_attributed.outcome_date = spine.forecast_date)
+                spine.forecast_date > won_attributed.outcome_date
+                or (spine.is_latest and spine.forecast_date = won_attributed.outcome_date)
             )
     group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start, spine.forecast_date, spine.is_latest
 ),
@@ -129,9 +129,9 @@ calls as (
 
 final as (
     select
-        calls.*,
-        calls.won_to_date_amount + calls.open_commit_amount as commit_amount,
-        calls.won_to_date_amount + calls.open_commit_amount + calls.open_best_case_amount as best_case_amount
+        *,
+        won_to_date_amount + open_commit_amount as commit_amount,
+        won_to_date_amount + open_commit_amount + open_best_case_amount as best_case_amount
     from calls
 )
 

@@ -27,8 +27,8 @@ week_starts as (
     from periods
     inner join pipeline_dates
         on
-            pipeline_dates.snapshot_date >= periods.period_start
-            and pipeline_dates.snapshot_date < periods.period_end
+            periods.period_start <= pipeline_dates.snapshot_date
+            and periods.period_end > pipeline_dates.snapshot_date
     where
         pipeline_dates.snapshot_date = periods.period_start
         or pipeline_dates.snapshot_date = {{ fiscal_period_start('pipeline_dates.snapshot_date', 'week') }}

@@ -103,6 +103,8 @@ deals as (
 profiled as (
     select
         deals.*,
+        outcomes.is_won,
+        outcomes.outcome_date,
         case
             when deals.close_date_pushes = 0 then '0'
             when deals.close_date_pushes = 1 then '1'
@@ -113,9 +115,7 @@ profiled as (
             when deals.close_date < deals.forecast_date then 'overdue'
             when deals.close_date < deals.period_end then 'in_period'
             else 'after_period'
-        end as close_date_position,
-        outcomes.is_won,
-        outcomes.outcome_date
+        end as close_date_position
     from deals
     inner join outcomes
         on deals.opportunity_id = outcomes.opportunity_id

@@ -25,10 +25,10 @@ probabilities as (
         inputs.close_date,
         inputs.close_date_position,
         inputs.push_bucket,
-        coalesce(inputs.amount, cast(0 as decimal(18, 2))) as amount,
         inputs.win_probability,
         slip_rates.in_period_rate,
         slip_rates.rate_basis,
+        coalesce(inputs.amount, cast(0 as decimal(18, 2))) as amount,
         coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability
     from inputs
     inner join slip_rates

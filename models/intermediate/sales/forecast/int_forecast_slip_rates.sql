@@ -23,21 +23,30 @@ scenarios as (
     from inputs
 ),
 
+push_buckets as (
+    select '0' as push_bucket
+    union all
+    select '1' as push_bucket
+    union all
+    select '2+' as push_bucket
+),
+
+close_date_positions as (
+    select 'no_close_date' as close_date_position
+    union all
+    select 'overdue' as close_date_position
+    union all
+    select 'in_period' as close_date_position
+    union all
+    select 'after_period' as close_date_position
+),
+
 profiles as (
     select
         push_buckets.push_bucket,
-        positions.close_date_position
-    from (
-        select '0' as push_bucket
-        union all select '1'
-        union all select '2+'
-    ) as push_buckets
-    cross join (
-        select 'no_close_date' as close_date_position
-        union all select 'overdue'
-        union all select 'in_period'
-        union all select 'after_period'
-    ) as positions
+        close_date_positions.close_date_position
+    from push_buckets
+    cross join close_date_positions
 ),
 
 -- deals open at a forecast date that were won afterwards, and when that became known
@@ -82,7 +91,7 @@ learnt as (
             scenarios.period_grain = examples_by_known_date.period_grain
             and profiles.push_bucket = examples_by_known_date.push_bucket
             and profiles.close_date_position = examples_by_known_date.close_date_position
-            and examples_by_known_date.known_date <= scenarios.forecast_date
+            and scenarios.forecast_date >= examples_by_known_date.known_date
     group by
         scenarios.period_grain, scenarios.forecast_date,
         profiles.push_bucket, profiles.close_date_position
@@ -90,7 +99,7 @@ learnt as (
 
 pooled as (
     select
-        learnt.*,
+        *,
         sum(example_count) over position_profiles as position_example_count,
         sum(won_in_period_count) over position_profiles as position_won_in_period_count,
         sum(example_count) over all_profiles as pooled_example_count,
