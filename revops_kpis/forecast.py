@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_SEED",
     "QUANTILES",
     "cornish_fisher_bands",
+    "cornish_fisher_from_cumulants",
     "forecast_bands",
     "monte_carlo_bands",
     "simulate_totals",
@@ -154,18 +155,27 @@ def cornish_fisher_bands(
     # the certain part (p = 1) and the most the group can book
     floor = group_sum(np.where(pm >= 1.0, a, 0.0))
     ceiling = group_sum(np.where(pm > 0.0, a, 0.0))
-    out = np.empty((group_count, len(QUANTILES)))
-    sd = np.sqrt(k2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g1 = np.where(k2 > 0, k3 / k2**1.5, 0.0)
-        g2 = np.where(k2 > 0, k4 / k2**2, 0.0)
+    return cornish_fisher_from_cumulants(k1, k2, k3, k4, floor, ceiling)
+
+
+def cornish_fisher_from_cumulants(k1, k2, k3, k4, floor, ceiling) -> np.ndarray:
+    """(n, 3) P10, P50, P90 from each group's cumulants, clipped to [floor, ceiling] (the certain
+    part and the possible total) and made non-decreasing."""
+    k1, k2, k3, k4, floor, ceiling = (
+        np.asarray(x, dtype=np.float64) for x in (k1, k2, k3, k4, floor, ceiling)
+    )
+    out = np.empty((k1.size, len(QUANTILES)))
+    sd = np.sqrt(np.maximum(k2, 0.0))
+    positive = k2 > 0
+    safe_k2 = np.where(positive, k2, 1.0)
+    g1 = np.where(positive, k3 / safe_k2**1.5, 0.0)
+    g2 = np.where(positive, k4 / safe_k2**2, 0.0)
     for column, q in enumerate(QUANTILES):
         z = _Z[q]
         w = z + (z**2 - 1) * g1 / 6 + (z**3 - 3 * z) * g2 / 24 - (2 * z**3 - 5 * z) * g1**2 / 36
-        out[:, column] = np.clip(k1 + w * sd, floor, ceiling)
+        out[:, column] = np.minimum(np.maximum(k1 + w * sd, floor), ceiling)
     # P10 <= P50 <= P90 even where the expansion bends back on a very skewed group
-    out = np.maximum.accumulate(out, axis=1)
-    return out
+    return np.maximum.accumulate(out, axis=1)
 
 
 def forecast_bands(

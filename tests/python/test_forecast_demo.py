@@ -155,3 +155,27 @@ def test_backtest_summary_adds_up(demo_build):
     assert rows
     for _, _, forecasts, in_band, counted, counted_in_band in rows:
         assert (forecasts, in_band) == (counted, counted_in_band)
+
+
+def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_build):
+    # with the Monte Carlo limit at 0 every forecast is expanded from int_forecast_cumulants
+    # (summed in SQL); the same expansion from the deal rows in Python gives the same band
+    import duckdb
+
+    from revops_kpis.forecast_frames import forecast_table
+
+    with duckdb.connect(str(demo_build), read_only=True) as connection:
+        table = forecast_table(
+            calls=connection.sql("select * from intermediate.int_forecast_calls").df(),
+            open_deals=connection.sql("select * from intermediate.int_forecast_open_deals").df(),
+            cumulants=connection.sql("select * from intermediate.int_forecast_cumulants").df(),
+            draws=10, seed=1, max_monte_carlo_deals=0,
+        )
+    assert set(table.forecast_method) == {"cornish_fisher", "no_open_deals"}
+    amount, p, won = _largest_company_forecast(demo_build, with_won_to_date=True)
+    index = np.arange(amount.size)
+    expected = won + cornish_fisher_bands(amount, p, index, np.zeros(amount.size, dtype=np.int64), 1)[0]
+    largest = table[table.grain == "company"].sort_values("open_deal_count", ascending=False).iloc[0]
+    np.testing.assert_allclose(
+        [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
+    )

@@ -29,7 +29,11 @@ probabilities as (
         slip_rates.in_period_rate,
         slip_rates.rate_basis,
         coalesce(inputs.amount, cast(0 as decimal(18, 2))) as amount,
-        coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability
+        coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability,
+        -- the open deals of the whole forecast: Monte Carlo or the cumulant expansion
+        count(*) over (
+            partition by inputs.period_grain, inputs.period_start, inputs.forecast_date, inputs.is_latest
+        ) as scenario_open_deal_count
     from inputs
     inner join slip_rates
         on

@@ -1,7 +1,7 @@
 {#- SQL stand-in for the Python model on engines without dbt Python models (PostgreSQL,
     Redshift, Spark outside Databricks): no draws; every forecast's percentiles come from the
     Cornish-Fisher expansion of its first four cumulants (revops_kpis.forecast, method
-    'cornish_fisher'), computed per group from its open deals. Same columns as the Python
+    'cornish_fisher'), from the cumulants of int_forecast_cumulants. Same columns as the Python
     model's output. -#}
 
 {#- the standard normal quantiles of P10, P50, P90 -#}
@@ -11,50 +11,8 @@ with calls as (
     select * from {{ ref('int_forecast_calls') }}
 ),
 
-open_deals as (
-    select * from {{ ref('int_forecast_open_deals') }}
-),
-
-terms as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        forecast_date,
-        is_latest,
-        cast(amount as {{ type_double() }}) as deal_amount,
-        case
-            when in_period_win_probability < 0 then 0.0
-            when in_period_win_probability > 1 then 1.0
-            else in_period_win_probability
-        end as deal_probability
-    from open_deals
-),
-
 cumulants as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        forecast_date,
-        is_latest,
-        count(*) as open_deal_count,
-        sum(deal_probability * deal_amount) as k1,
-        sum(deal_probability * (1 - deal_probability) * deal_amount * deal_amount) as k2,
-        sum(
-            deal_probability * (1 - deal_probability) * (1 - 2 * deal_probability)
-            * deal_amount * deal_amount * deal_amount
-        ) as k3,
-        sum(
-            deal_probability * (1 - deal_probability) * (1 - 6 * deal_probability * (1 - deal_probability))
-            * deal_amount * deal_amount * deal_amount * deal_amount
-        ) as k4,
-        sum(case when deal_probability >= 1 then deal_amount else 0 end) as certain_amount,
-        sum(case when deal_probability > 0 then deal_amount else 0 end) as possible_amount
-    from terms
-    group by grain, grain_id, period_grain, period_start, forecast_date, is_latest
+    select * from {{ ref('int_forecast_cumulants') }}
 ),
 
 shapes as (
