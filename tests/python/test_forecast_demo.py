@@ -175,7 +175,11 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     amount, p, won = _largest_company_forecast(demo_build, with_won_to_date=True)
     index = np.arange(amount.size)
     expected = won + cornish_fisher_bands(amount, p, index, np.zeros(amount.size, dtype=np.int64), 1)[0]
-    largest = table[table.grain == "company"].sort_values("open_deal_count", ascending=False).iloc[0]
+    company = table[table.grain == "company"].sort_values(
+        ["open_deal_count", "period_grain", "period_start", "forecast_date"],
+        ascending=[False, True, True, True], kind="mergesort",
+    )
+    largest = company.iloc[0]
     np.testing.assert_allclose(
         [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
     )
