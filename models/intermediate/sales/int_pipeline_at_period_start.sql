@@ -2,68 +2,50 @@
     stood then (stage, amount in the corporate currency at that date's rate, expected close
     date, forecast category), its owner then, whether the close date fell inside the period,
     and how the period ended for it (won or lost inside the period, by the deal's outcome_date,
-    or slipped). Periods start at local midnight in the reporting time zone. A deal closed by
-    its Opportunity row (no closing history row) is not open from its closed_at on. The base
-    of pipeline coverage, commit accuracy and slippage. -#}
+    or slipped). The open deals, as they stood at the period start's local midnight in the
+    reporting time zone, are those of int_open_deals_at_dates on that date (the one rule of
+    a deal open at the start of a date). The base of pipeline coverage, commit accuracy and
+    slippage. -#}
 
 with periods as (
     select * from {{ ref('int_fiscal_periods') }}
 ),
 
-states as (
-    select * from {{ ref('int_opportunity_states_historized') }}
-),
-
-owners as (
-    select * from {{ ref('int_opportunity_owners_historized') }}
+open_deals as (
+    select * from {{ ref('int_open_deals_at_dates') }}
 ),
 
 outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
-rates as (
-    select * from {{ ref('int_currency_rates_dated') }}
-),
-
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
 ),
 
+-- the deals open at each period's start (int_open_deals_at_dates: the one rule of an open deal
+-- at the start of a date)
 open_at_start as (
     select
         periods.period_grain,
         periods.period_start,
         periods.period_end,
-        states.opportunity_id,
-        states.stage_name,
-        states.amount as amount_in_deal_currency,
-        states.close_date,
-        states.forecast_category
+        open_deals.opportunity_id,
+        open_deals.stage_name,
+        open_deals.amount_in_deal_currency,
+        open_deals.close_date,
+        open_deals.forecast_category,
+        open_deals.currency_code,
+        open_deals.owner_id as owner_at_period_start_id,
+        open_deals.amount
     from periods
-    cross join as_of
-    inner join states
-        on
-            {{ reporting_midnight_utc('periods.period_start') }} >= states.valid_from
-            and (states.valid_to is null or {{ reporting_midnight_utc('periods.period_start') }} < states.valid_to)
-            and not states.is_closed_stage
-    -- a deal whose history lacks the row of its final close (closed by its Opportunity row,
-    -- at its CloseDate) is not pipeline from its closed_at on
-    left join outcomes as closed_before
-        on
-            states.opportunity_id = closed_before.opportunity_id
-            and closed_before.closed_at <= {{ reporting_midnight_utc('periods.period_start') }}
-    where
-        {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
-        and closed_before.opportunity_id is null
+    inner join open_deals
+        on periods.period_start = open_deals.snapshot_date
 ),
 
 valued as (
     select
         open_at_start.*,
-        outcomes.currency_code,
-        owners.owner_id as owner_at_period_start_id,
-        cast(open_at_start.amount_in_deal_currency / rates.conversion_rate as decimal(18, 2)) as amount,
         -- a deal whose close date was blank at the period start is expected in no period
         coalesce(
             open_at_start.close_date >= open_at_start.period_start
@@ -92,15 +74,6 @@ valued as (
     cross join as_of
     inner join outcomes
         on open_at_start.opportunity_id = outcomes.opportunity_id
-    left join owners
-        on
-            {{ owner_at('owners', 'open_at_start.opportunity_id',
-                        reporting_midnight_utc('open_at_start.period_start')) }}
-    left join rates
-        on
-            outcomes.currency_code = rates.currency_code
-            and open_at_start.period_start >= rates.valid_from
-            and open_at_start.period_start < rates.valid_to
 )
 
 select * from valued
