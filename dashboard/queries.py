@@ -35,9 +35,9 @@ MARTS = (
     "dq_stage_progression",
     "dim_reps",
     "fct_interactions",
-    "dim_opportunities",
     "rpt_pipeline_flow",
     "fct_pipeline_movements",
+    "rpt_forecast",
 )
 
 
@@ -439,24 +439,29 @@ def pipeline_flow(connection, period_grain: str, period_start, team_id: str | No
     return pd.DataFrame(steps)
 
 
-def pipeline_calls(connection, period_start, period_end, team_id: str | None = None) -> dict:
-    """The open deals (at the as-of time, by their current owner) expected to close in
-    [period_start, period_end), by forecast category: Commit and Best Case deals and amounts."""
-    team_filter = "and current_owner_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+FORECAST_COLUMNS = [
+    "forecast_date", "won_to_date_count", "won_to_date_amount", "commit_amount", "best_case_amount",
+    "open_deal_count", "expected_amount", "p10_amount", "p50_amount", "p90_amount", "forecast_method",
+]
+
+
+def forecasts(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's forecasts of a period (rpt_forecast), oldest first: the one made at
+    the period start, at each week start inside it and, for a running period, the latest (at
+    the as-of time, is_latest)."""
+    grain, grain_id = focus(team_id)
     frame = _frame(
         connection,
         f"""
-        select
-            count(*) filter (where forecast_category = 'Commit') as commit_open_count,
-            coalesce(sum(amount) filter (where forecast_category = 'Commit'), 0) as commit_open_amount,
-            count(*) filter (where forecast_category = 'Best Case') as best_case_open_count,
-            coalesce(sum(amount) filter (where forecast_category = 'Best Case'), 0) as best_case_open_amount
-        from marts.dim_opportunities
-        where not is_closed and expected_close_date >= ? and expected_close_date < ? {team_filter}
+        select {", ".join(FORECAST_COLUMNS)}, is_latest
+        from marts.rpt_forecast
+        where grain = ? and grain_id = ? and period_grain = ? and period_start = ?
+        order by forecast_date, is_latest
         """,
-        [period_start, period_end, *([team_id] if team_id else [])],
+        [grain, grain_id, period_grain, period_start],
     )
-    return frame.iloc[0].to_dict()
+    frame["forecast_date"] = [value.date() if hasattr(value, "date") else value for value in frame["forecast_date"]]
+    return frame
 
 
 def moved_deals(connection, period_grain: str, period_start, component: str, team_id: str | None = None,

@@ -1,6 +1,7 @@
-"""This quarter: where will the quarter land? Won to date against quota, the calls, how the
-quarter's pipeline moved (rpt_pipeline_flow) and the deals that moved it (fct_pipeline_movements).
-Always the quarter in progress at the as-of time, whatever period the sidebar chooses."""
+"""This quarter: where will the quarter land? Won to date against quota, the Commit and Best Case
+calls and the forecast band with its week-by-week trend (rpt_forecast), how the quarter's
+pipeline moved (rpt_pipeline_flow) and the deals that moved it (fct_pipeline_movements). Always
+the quarter in progress at the as-of time, whatever period the sidebar chooses."""
 
 import streamlit as st
 
@@ -18,7 +19,7 @@ with common.connection() as con:
         "won_count", "won_amount", "quota_amount", "quota_to_date_amount", "quota_pace_rate",
         "period_elapsed_share",
     ], "quarter", start, chosen.team_id)
-    calls = queries.pipeline_calls(con, start, end, chosen.team_id)
+    forecasts = queries.forecasts(con, "quarter", start, chosen.team_id)
     flow = queries.pipeline_flow(con, "quarter", start, chosen.team_id)
     lists = {component: queries.moved_deals(con, "quarter", start, component, chosen.team_id)
              for component in ("pushed_out", "pulled_in", "created", "lost")}
@@ -29,9 +30,8 @@ st.caption(f"Where will the quarter land? {label}, in progress, {chosen.focus_na
 
 won = float(head["won_amount"] or 0)
 quota = head["quota_amount"]
-commit = won + float(calls["commit_open_amount"])
-best_case = commit + float(calls["best_case_open_amount"])
-cols = st.columns(5)
+latest = forecasts[forecasts["is_latest"]].iloc[-1].to_dict() if forecasts["is_latest"].any() else None
+cols = st.columns(6)
 cols[0].metric("Won to date", common.money(won), help=f"{common.count(head['won_count'])} deals won so far")
 if quota:
     gap = float(quota) - won
@@ -43,12 +43,48 @@ else:
 cols[2].metric("Pace", common.pct(head["quota_pace_rate"]),
                help=f"{common.money(won)} won / {common.money(head['quota_to_date_amount'])} quota to date "
                     f"({common.pct(head['period_elapsed_share'])} of the quarter elapsed); 100% is on pace")
-cols[3].metric("Commit", common.money(commit),
-               help=f"{common.money(won)} won + {common.money(calls['commit_open_amount'])} in "
-                    f"{common.count(calls['commit_open_count'])} open Commit deals expected this quarter")
-cols[4].metric("Best Case", common.money(best_case),
-               help=f"Commit + {common.money(calls['best_case_open_amount'])} in "
-                    f"{common.count(calls['best_case_open_count'])} open Best Case deals expected this quarter")
+if latest:
+    cols[3].metric("Commit", common.money(latest["commit_amount"]),
+                   help=f"{common.money(latest['won_to_date_amount'])} won + the open Commit deals expected "
+                        "this quarter")
+    cols[4].metric("Best Case", common.money(latest["best_case_amount"]),
+                   help="Commit + the open Best Case deals expected this quarter")
+    cols[5].metric("Forecast (P50)", common.money(latest["p50_amount"]),
+                   help=f"8 in 10 between P10 {common.money(latest['p10_amount'])} and P90 "
+                        f"{common.money(latest['p90_amount'])}; expected {common.money(latest['expected_amount'])} "
+                        f"over {common.count(latest['open_deal_count'])} open deals ({latest['forecast_method']})")
+else:
+    for column, name in zip(cols[3:], ("Commit", "Best Case", "Forecast (P50)")):
+        column.metric(name, common.NOT_KNOWN, help="no forecast of this quarter")
+
+st.subheader("Forecast, week by week")
+st.caption("Made at the quarter start, each week start and now: the band holds 8 in 10 outcomes (P10 to P90), "
+           "P50 in the middle; the Commit call and the won to date beside it.")
+if forecasts.empty:
+    st.info("No forecast of this quarter.")
+else:
+    trend = forecasts.assign(made=[f"{day:%b %d}" + (" (now)" if is_latest else "")
+                                   for day, is_latest in zip(forecasts["forecast_date"], forecasts["is_latest"])])
+    axis = alt.X("made:O", title=None, sort=list(trend["made"]), axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    band = alt.Chart(trend).mark_area(opacity=0.25, color="#4c78a8").encode(
+        x=axis, y=alt.Y("p10_amount:Q", title=None, axis=alt.Axis(format=",.0f")), y2="p90_amount:Q",
+        tooltip=["made:O", alt.Tooltip("p10_amount:Q", format=",.0f"), alt.Tooltip("p50_amount:Q", format=",.0f"),
+                 alt.Tooltip("p90_amount:Q", format=",.0f")],
+    )
+    lines = alt.Chart(trend).transform_fold(
+        ["p50_amount", "commit_amount", "won_to_date_amount"], as_=["line", "amount"]
+    ).mark_line(point=True).encode(
+        x=axis, y="amount:Q",
+        color=alt.Color("line:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=["p50_amount", "commit_amount", "won_to_date_amount"],
+                                        range=["#4c78a8", "#f58518", "#54a24b"])),
+        tooltip=["made:O", "line:N", alt.Tooltip("amount:Q", format=",.0f")],
+    )
+    layers = band + lines
+    if quota:
+        layers += alt.Chart(trend.head(1).assign(quota=float(quota))).mark_rule(
+            strokeDash=[4, 3], color="#e45756").encode(y="quota:Q")
+    common.chart(layers, height=280)
 
 st.subheader("Pipeline flow")
 st.caption("The open deals expected to close this quarter: at its start, what came in and went out, and now. "

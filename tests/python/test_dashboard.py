@@ -202,6 +202,29 @@ def test_this_quarter_headline_from_the_deals_and_quotas(warehouse, current_quar
     assert shown["Best Case"][0] == money(commit + float(open_by_category.get("Best Case", 0)))
 
 
+def test_this_quarter_forecast_band_week_by_week(warehouse, current_quarter):
+    app = run_page()
+    shown = metrics(app)
+    trend = next(data for data in chart_frames(app) if "p10_amount" in data)
+    # made at the quarter start, at each Monday (var week_start_day) inside it up to the as-of
+    # date, and at the as-of date
+    start, today = current_quarter[0], as_of_local_date(warehouse)
+    mondays = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)
+               if (start + dt.timedelta(days=n)).weekday() == 0]
+    made = sorted({start, *mondays})
+    assert [value.date() if hasattr(value, "date") else value for value in trend["forecast_date"]] == [*made, today]
+    assert list(trend["is_latest"]) == [False] * len(made) + [True]
+    # a band: P10 <= P50 <= P90, never below what is already won by then
+    assert (trend["p10_amount"] <= trend["p50_amount"]).all() and (trend["p50_amount"] <= trend["p90_amount"]).all()
+    assert (trend["p10_amount"] >= trend["won_to_date_amount"] - 0.005).all()
+    # the latest forecast starts from everything won so far
+    won = won_lost(warehouse, *current_quarter)[2]
+    assert trend["won_to_date_amount"].iloc[-1] == pytest.approx(float(won), abs=0.005)
+    latest = trend.iloc[-1]
+    assert shown["Forecast (P50)"][0] == money(latest["p50_amount"])
+    assert f"P10 {money(latest['p10_amount'])} and P90 {money(latest['p90_amount'])}" in shown["Forecast (P50)"][1]
+
+
 def test_this_quarter_waterfall_runs_from_the_opening_to_the_open_deals_now(warehouse, current_quarter):
     app = run_page()
     bars = next(data for data in chart_frames(app) if "bar_start" in data)
