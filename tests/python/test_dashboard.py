@@ -27,8 +27,8 @@ REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 CENT = Decimal("0.01")
 PAGES = [
-    "pages/this_quarter.py", "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py", "pages/rep_scorecard.py",
-    "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
+    "pages/this_quarter.py", "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py",
+    "pages/rep_scorecard.py", "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
 ]
 
 

@@ -85,7 +85,8 @@ class Deals:
             for moment in sorted(m for m in moments if opened < m <= ends_at):
                 after = self.state(opp, moment)
                 was, now = in_scope(before), in_scope(after)
-                old, new = self.value(before[2], currency, start) if before else 0, self.value(after[2], currency, start)
+                old = self.value(before[2], currency, start) if before else Decimal(0)
+                new = self.value(after[2], currency, start)
                 if was and not now:
                     if not after[0]:
                         add("won" if after[1] else "lost", old)
