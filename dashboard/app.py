@@ -19,7 +19,8 @@ import queries  # noqa: E402
 st.set_page_config(page_title="RevOps KPIs", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/tier1_outcomes.py", title="Tier 1: outcomes", url_path="tier1", default=True),  # served at /
+    st.Page("pages/this_quarter.py", title="This quarter", url_path="quarter", default=True),  # served at /
+    st.Page("pages/tier1_outcomes.py", title="Tier 1: outcomes", url_path="tier1"),
     st.Page("pages/tier2_diagnostics.py", title="Tier 2: diagnostics", url_path="tier2"),
     st.Page("pages/tier3_levers.py", title="Tier 3: levers", url_path="tier3"),
     st.Page("pages/rep_scorecard.py", title="Rep scorecard", url_path="scorecard"),

@@ -35,6 +35,9 @@ MARTS = (
     "dq_stage_progression",
     "dim_reps",
     "fct_interactions",
+    "rpt_pipeline_flow",
+    "fct_pipeline_movements",
+    "rpt_forecast",
 )
 
 
@@ -395,3 +398,92 @@ def value_histogram(values: pd.Series, bins_per_side: int = 10) -> pd.DataFrame:
 
     frame.insert(1, "bin", [label(row) for row in frame.itertuples()])
     return frame
+
+
+# ---------------------------------------------------------------- this quarter
+
+# the pipeline flow's steps, in the waterfall's order (rpt_pipeline_flow's components): each
+# (component, direction); outflows are published as positive figures, fx_revaluation is signed
+FLOW_STEPS = (
+    ("opening", "level"),
+    ("created", "inflow"), ("pulled_in", "inflow"), ("reopened", "inflow"), ("increased", "inflow"),
+    ("moved_in", "inflow"),
+    ("decreased", "outflow"), ("pushed_out", "outflow"), ("pulled_out", "outflow"), ("undated", "outflow"),
+    ("won", "outflow"), ("lost", "outflow"), ("moved_out", "outflow"),
+    ("fx_revaluation", "revaluation"),
+    ("closing", "level"),
+)
+
+
+def current_quarter(connection) -> tuple[dt.date, dt.date] | None:
+    """The fiscal quarter holding the as-of time (the marts' latest quarter): (start, end)."""
+    frame = periods(connection, "quarter")
+    if frame.empty:
+        return None
+    return frame["period_start"].iloc[0], frame["period_end"].iloc[0]
+
+
+def pipeline_flow(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's pipeline flow in a period as a waterfall: one row per step (FLOW_STEPS
+    order) with its deals, its amount (signed: an outflow negative) and where its bar starts
+    and ends (the running total before and after it; the levels start at 0)."""
+    columns = [f"{step}_{unit}" for step, _ in FLOW_STEPS for unit in ("count", "amount")]
+    row = focus_row(connection, "rpt_pipeline_flow", columns, period_grain, period_start, team_id)
+    steps, running = [], 0.0
+    for order, (step, direction) in enumerate(FLOW_STEPS):
+        amount = float(row[f"{step}_amount"] or 0)
+        deals = int(row[f"{step}_count"] or 0)
+        if direction == "level":
+            start, running = 0.0, amount
+        else:
+            signed = -amount if direction == "outflow" and amount else amount  # no -0
+            start, running = running, running + signed
+            amount = signed
+        steps.append({"step_order": order, "step": step.replace("_", " "), "direction": direction,
+                      "deal_count": deals, "amount": amount, "bar_start": start, "bar_end": running})
+    return pd.DataFrame(steps)
+
+
+FORECAST_COLUMNS = [
+    "forecast_date", "won_to_date_count", "won_to_date_amount", "commit_amount", "best_case_amount",
+    "open_deal_count", "expected_amount", "p10_amount", "p50_amount", "p90_amount", "forecast_method",
+]
+
+
+def forecasts(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's forecasts of a period (rpt_forecast), oldest first: the one made at
+    the period start, at each week start inside it and, for a running period, the latest (at
+    the as-of time, is_latest)."""
+    grain, grain_id = focus(team_id)
+    frame = _frame(
+        connection,
+        f"""
+        select {", ".join(FORECAST_COLUMNS)}, is_latest
+        from marts.rpt_forecast
+        where grain = ? and grain_id = ? and period_grain = ? and period_start = ?
+        order by forecast_date, is_latest
+        """,
+        [grain, grain_id, period_grain, period_start],
+    )
+    frame["forecast_date"] = [value.date() if hasattr(value, "date") else value for value in frame["forecast_date"]]
+    return frame
+
+
+def moved_deals(connection, period_grain: str, period_start, component: str, team_id: str | None = None,
+                limit: int = 10) -> pd.DataFrame:
+    """The deals of one pipeline-flow component in a period (fct_pipeline_movements), the
+    biggest amounts first: deal, owner (the one the movement counts for), date, amount."""
+    team_filter = "and owner_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select
+            opportunity_id, opportunity_name, coalesce(owner_name, owner_id) as owner_name,
+            moved_date, abs(amount_change) as amount
+        from marts.fct_pipeline_movements
+        where period_grain = ? and period_start = ? and component = ? {team_filter}
+        order by abs(amount_change) desc, moved_date, opportunity_id
+        limit ?
+        """,
+        [period_grain, period_start, component, *([team_id] if team_id else []), limit],
+    )

@@ -28,7 +28,8 @@ from websockets.asyncio.client import connect
 
 # url path -> file name; the same pages as app.py's st.navigation
 PAGES = {
-    "": "1_tier1_outcomes",  # the default page
+    "": "0_this_quarter",  # the default page
+    "tier1": "1_tier1_outcomes",
     "tier2": "2_tier2_diagnostics",
     "tier3": "3_tier3_levers",
     "scorecard": "4_rep_scorecard",

@@ -44,6 +44,9 @@ SIGNED_AMOUNTS: dict[str, str] = {
     "avg_interaction_value_amount": "mean of interaction values, which can be negative",
     "interaction_value_sum_amount": "sum of interaction values, which can be negative",
     "gross_margin_amount": "bookings - cost: negative when cost exceeds bookings",
+    "fx_revaluation_amount": "the closing pipeline at its own day's rate less at the period-start rate: negative "
+    "when the deals' currencies weakened",
+    "amount_change": "a pipeline movement: negative for what left the pipeline",
 }
 
 # Entity and event tables: their key columns.
@@ -57,6 +60,7 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
     "fct_stage_transitions": ("opportunity_id", "transition_number"),
     "fct_stage_visits": ("opportunity_id", "stage_name", "visit_number"),
     "dq_stage_progression": ("opportunity_id", "transition_number", "flag_type"),
+    "fct_pipeline_movements": ("period_grain", "period_start", "opportunity_id", "component", "moved_at"),
 }
 
 # Row counts a mart must have, from the models it is built from: (what, SQL giving the count).

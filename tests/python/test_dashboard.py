@@ -27,8 +27,8 @@ REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 CENT = Decimal("0.01")
 PAGES = [
-    "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py", "pages/rep_scorecard.py",
-    "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
+    "pages/this_quarter.py", "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py",
+    "pages/rep_scorecard.py", "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
 ]
 
 
@@ -154,11 +154,151 @@ def test_default_filters_are_the_latest_complete_quarter_by_rep(warehouse, quart
     assert "in progress" not in app.selectbox(key="period_quarter").format_func(quarter[0])
 
 
+# ---------------------------------------------------------------- this quarter
+
+
+@pytest.fixture(scope="module")
+def current_quarter(warehouse) -> tuple[dt.date, dt.date]:
+    """The fiscal quarter holding the as-of time, from the as-of time, the reporting time zone
+    and the fiscal year's first month alone."""
+    today = as_of_local_date(warehouse)
+    start = months_before(today.replace(day=1), (today.month - FISCAL_START_MONTH) % 3)
+    return start, months_before(start, -3)
+
+
+def test_the_first_page_is_this_quarter(warehouse):
+    app = run_page()
+    assert app.title[0].value == "This quarter"
+    assert "in progress" in app.caption[0].value
+
+
+def test_this_quarter_headline_from_the_deals_and_quotas(warehouse, current_quarter):
+    app = run_page()
+    shown = metrics(app)
+    won, _, won_amount = won_lost(warehouse, *current_quarter)
+    assert shown["Won to date"][0] == money(won_amount)
+    assert shown["Won to date"][1].startswith(f"{won} deals won")
+    quota, quota_to_date = sql(warehouse, """
+        select sum(quota_amount), sum(quota_to_date_amount) from marts.rpt_kpi_tier2_diagnostics
+        where grain = 'rep' and period_grain = 'quarter' and period_start = ?
+    """, [current_quarter[0]])[0]
+    gap = float(quota) - float(won_amount)
+    assert shown["Gap to quota"][0] == money(max(gap, 0))
+    # this build's quarter is already above its quota: the help says by how much
+    assert gap < 0 and shown["Gap to quota"][1].endswith(f"quota beaten by {money(-gap)}")
+    assert shown["Pace"][0] == pct(float(won_amount) / float(quota_to_date))
+    # the calls: won to date + the open deals (open at the as-of time, by the open-deal rule of
+    # the period-end model) expected this quarter in Commit, then Best Case
+    open_by_category = dict(sql(warehouse, """
+        select deals.forecast_category, sum(deals.amount)
+        from intermediate.int_open_deals_at_period_end as open_deals
+        inner join marts.dim_opportunities as deals on open_deals.opportunity_id = deals.opportunity_id
+        where open_deals.period_grain = 'quarter' and open_deals.period_start = ?
+            and open_deals.expected_close_date >= ? and open_deals.expected_close_date < ?
+        group by 1
+    """, [current_quarter[0], *current_quarter]))
+    commit = float(won_amount) + float(open_by_category.get("Commit", 0))
+    assert shown["Commit"][0] == money(commit)
+    assert shown["Best Case"][0] == money(commit + float(open_by_category.get("Best Case", 0)))
+
+
+def test_this_quarter_forecast_band_week_by_week(warehouse, current_quarter):
+    app = run_page()
+    shown = metrics(app)
+    trend = next(data for data in chart_frames(app) if "p10_amount" in data)
+    # made at the quarter start, at each Monday (var week_start_day) inside it up to the as-of
+    # date, and at the as-of date
+    start, today = current_quarter[0], as_of_local_date(warehouse)
+    mondays = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)
+               if (start + dt.timedelta(days=n)).weekday() == 0]
+    made = sorted({start, *mondays})
+    assert [value.date() if hasattr(value, "date") else value for value in trend["forecast_date"]] == [*made, today]
+    assert list(trend["is_latest"]) == [False] * len(made) + [True]
+    # a band: P10 <= P50 <= P90, never below what is already won by then
+    assert (trend["p10_amount"] <= trend["p50_amount"]).all() and (trend["p50_amount"] <= trend["p90_amount"]).all()
+    assert (trend["p10_amount"] >= trend["won_to_date_amount"] - 0.005).all()
+    # the latest forecast starts from everything won so far
+    won = won_lost(warehouse, *current_quarter)[2]
+    assert trend["won_to_date_amount"].iloc[-1] == pytest.approx(float(won), abs=0.005)
+    latest = trend.iloc[-1]
+    assert shown["Forecast (P50)"][0] == money(latest["p50_amount"])
+    assert f"P10 {money(latest['p10_amount'])} and P90 {money(latest['p90_amount'])}" in shown["Forecast (P50)"][1]
+
+
+def test_this_quarter_waterfall_runs_from_the_opening_to_the_open_deals_now(warehouse, current_quarter):
+    app = run_page()
+    bars = next(data for data in chart_frames(app) if "bar_start" in data)
+    steps = dict(zip(bars["step"], bars["bar_end"]))
+    # opening: the pipeline at the quarter start expected to close in it
+    opening_count, opening = sql(warehouse, """
+        select count(*), sum(amount) from intermediate.int_pipeline_at_period_start
+        where period_grain = 'quarter' and period_start = ? and is_expected_to_close_in_period
+    """, [current_quarter[0]])[0]
+    assert steps["opening"] == pytest.approx(float(opening), abs=0.005)
+    # closing: the deals open now expected this quarter, at today's rate (dim_opportunities
+    # values open deals at the as-of date's rate)
+    closing_count, closing = sql(warehouse, """
+        select count(*), sum(amount) from marts.dim_opportunities
+        where not is_closed and expected_close_date >= ? and expected_close_date < ?
+    """, list(current_quarter))[0]
+    assert steps["closing"] == pytest.approx(float(closing), abs=0.005)
+    # each step starts where the one before it ended, and the last movement ends at the closing
+    moves = bars[bars["direction"] != "level"]
+    assert list(moves["bar_start"][1:]) == pytest.approx(list(moves["bar_end"][:-1]), abs=0.005)
+    assert moves["bar_start"].iloc[0] == pytest.approx(float(opening), abs=0.005)
+    assert moves["bar_end"].iloc[-1] == pytest.approx(float(closing), abs=0.005)
+    table = frame(app, "deal_count").set_index("step")
+    assert table.loc["opening", "deal_count"] == opening_count
+    assert table.loc["closing", "deal_count"] == closing_count
+
+
+def test_this_quarter_lists_the_deals_that_moved_the_number(warehouse, current_quarter):
+    app = run_page()
+    start, end = current_quarter
+    lists = [element.value for element in app.dataframe if "moved_date" in element.value.columns]
+    pushes, pulled_in, new, lost = lists
+    for deals in lists:
+        assert 0 < len(deals) <= 10
+        assert list(deals["amount"]) == sorted(deals["amount"], reverse=True)
+    # a push: a close-date change saved this quarter from a date in it to one after it
+    changes = sql(warehouse, """
+        select deals.opportunity_name, changes.changed_at
+        from intermediate.int_close_date_changes as changes
+        inner join marts.dim_opportunities as deals on changes.opportunity_id = deals.opportunity_id
+        where changes.previous_close_date >= ? and changes.previous_close_date < ? and changes.new_close_date >= ?
+    """, [start, end, end])
+    pushed = {(name, changed_at.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date())
+              for name, changed_at in changes}
+    assert {(row.opportunity_name, pd.Timestamp(row.moved_date).date()) for row in pushes.itertuples()} <= pushed
+    # lost: closed lost this quarter; new: the deal's first recorded state (its creation, or its
+    # first history row when the history starts later) is dated this quarter
+    # (or a closed-lost stage entered this quarter: a lost deal can be reopened later)
+    lost_names = {r[0] for r in sql(warehouse, """
+        select opportunity_name from marts.dim_opportunities where is_lost and closed_date >= ? and closed_date < ?
+    """, [start, end])} | {name for name, entered in sql(warehouse, """
+        select deals.opportunity_name, states.valid_from
+        from intermediate.int_opportunity_states_historized as states
+        inner join marts.dim_opportunities as deals on states.opportunity_id = deals.opportunity_id
+        where states.is_closed_stage and not states.is_won_stage
+    """) if start <= entered.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date() < end}
+    assert set(lost["opportunity_name"]) <= lost_names
+    first_states = sql(warehouse, """
+        select deals.opportunity_name, min(states.valid_from)
+        from intermediate.int_opportunity_states_historized as states
+        inner join marts.dim_opportunities as deals on states.opportunity_id = deals.opportunity_id
+        group by deals.opportunity_id, deals.opportunity_name
+    """)
+    created_names = {name for name, first in first_states
+                     if start <= first.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date() < end}
+    assert set(new["opportunity_name"]) <= created_names
+    assert len(pulled_in) > 0
+
+
 # ---------------------------------------------------------------- tiers
 
 
 def test_tier1_shows_bookings_and_retention_of_the_company(warehouse, quarter):
-    app = run_page()
+    app = run_page("pages/tier1_outcomes.py")
     shown = metrics(app)
     won, _, won_amount = won_lost(warehouse, *quarter)
     assert shown["Bookings"][0] == money(won_amount)
@@ -491,7 +631,7 @@ def test_team_filter_narrows_headline_and_rows(warehouse, quarter):
 
 
 def test_grain_filter_switches_the_table_rows(warehouse):
-    app = run_page(grain="company")
+    app = run_page("pages/tier1_outcomes.py", grain="company")
     rows = frame(app, "bookings_amount")
     assert list(rows["name"]) == ["Company"]
     app.selectbox(key="grain").set_value("team").run()
@@ -500,7 +640,7 @@ def test_grain_filter_switches_the_table_rows(warehouse):
 
 
 def test_period_filters_change_the_numbers(warehouse, quarter):
-    app = run_page(period_grain="month")
+    app = run_page("pages/tier1_outcomes.py", period_grain="month")
     month = app.selectbox(key="period_month").value
     # the as-of month is in progress: the month before it
     assert month == months_before(as_of_local_date(warehouse).replace(day=1), 1)

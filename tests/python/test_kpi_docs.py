@@ -23,6 +23,7 @@ KPI_MARTS = [
     "rpt_stage_conversion",
     "rpt_time_in_stage",
     "rpt_loss_reasons",
+    "rpt_pipeline_flow",
 ]
 # dimensions of a row, not KPIs
 NOT_KPIS = {"stage_name", "stage_order"}

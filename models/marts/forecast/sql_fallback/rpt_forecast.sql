@@ -1,0 +1,117 @@
+{#- SQL stand-in for the Python model on engines without dbt Python models (PostgreSQL,
+    Redshift, Spark outside Databricks): no draws; every forecast's percentiles come from the
+    Cornish-Fisher expansion of its first four cumulants (revops_kpis.forecast, method
+    'cornish_fisher'), from the cumulants of int_forecast_cumulants. Same columns as the Python
+    model's output. -#}
+
+{#- the standard normal quantiles of P10, P50, P90 -#}
+{%- set quantiles = [('p10', -1.2815515655446004), ('p50', 0.0), ('p90', 1.2815515655446004)] %}
+
+with calls as (
+    select * from {{ ref('int_forecast_calls') }}
+),
+
+cumulants as (
+    select * from {{ ref('int_forecast_cumulants') }}
+),
+
+shapes as (
+    select
+        *,
+        sqrt(k2) as standard_deviation,
+        case when k2 > 0 then k3 / (k2 * sqrt(k2)) else 0 end as skewness,
+        case when k2 > 0 then k4 / (k2 * k2) else 0 end as excess_kurtosis
+    from cumulants
+),
+
+expanded as (
+    select
+        *,
+        {%- for name, z in quantiles %}
+            k1 + standard_deviation * (
+                {{ z }}
+                + ({{ z * z - 1 }}) * skewness / 6
+                + ({{ z * z * z - 3 * z }}) * excess_kurtosis / 24
+                - ({{ 2 * z * z * z - 5 * z }}) * skewness * skewness / 36
+            ) as {{ name }}_raw{{ ',' if not loop.last }}
+        {%- endfor %}
+    from shapes
+),
+
+clipped as (
+    select
+        *,
+        {%- for name, z in quantiles %}
+            case
+                when {{ name }}_raw < certain_amount then certain_amount
+                when {{ name }}_raw > possible_amount then possible_amount
+                else {{ name }}_raw
+            end as {{ name }}_open{{ ',' if not loop.last }}
+        {%- endfor %}
+    from expanded
+),
+
+forecasts as (
+    select
+        calls.grain,
+        calls.grain_id,
+        calls.period_grain,
+        calls.period_start,
+        calls.period_end,
+        calls.forecast_date,
+        calls.is_latest,
+        calls.won_to_date_count,
+        cast(calls.won_to_date_amount as {{ type_double() }}) as won_to_date_amount,
+        cast(calls.commit_amount as {{ type_double() }}) as commit_amount,
+        cast(calls.best_case_amount as {{ type_double() }}) as best_case_amount,
+        coalesce(clipped.open_deal_count, 0) as open_deal_count,
+        coalesce(clipped.k1, 0) as open_expected_amount,
+        coalesce(clipped.p10_open, 0) as p10_open,
+        -- P10 <= P50 <= P90 where the expansion bends back on a very skewed group
+        case
+            when coalesce(clipped.p50_open, 0) < coalesce(clipped.p10_open, 0) then coalesce(clipped.p10_open, 0)
+            else coalesce(clipped.p50_open, 0)
+        end as p50_open,
+        case
+            when
+                coalesce(clipped.p90_open, 0) < coalesce(clipped.p50_open, 0)
+                or coalesce(clipped.p90_open, 0) < coalesce(clipped.p10_open, 0)
+                then greatest(coalesce(clipped.p50_open, 0), coalesce(clipped.p10_open, 0))
+            else coalesce(clipped.p90_open, 0)
+        end as p90_open,
+        case when clipped.open_deal_count > 0 then 'cornish_fisher' else 'no_open_deals' end as forecast_method
+    from calls
+    left join clipped
+        on
+            calls.grain = clipped.grain
+            and calls.grain_id = clipped.grain_id
+            and calls.period_grain = clipped.period_grain
+            and calls.period_start = clipped.period_start
+            and calls.forecast_date = clipped.forecast_date
+            and calls.is_latest = clipped.is_latest
+),
+
+final as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        period_end,
+        forecast_date,
+        is_latest,
+        won_to_date_count,
+        won_to_date_amount,
+        commit_amount,
+        best_case_amount,
+        open_deal_count,
+        forecast_method,
+        round(open_expected_amount, 2) as open_expected_amount,
+        round(won_to_date_amount + open_expected_amount, 2) as expected_amount,
+        round(won_to_date_amount + p10_open, 2) as p10_amount,
+        round(won_to_date_amount + p50_open, 2) as p50_amount,
+        round(won_to_date_amount + p90_open, 2) as p90_amount
+    from forecasts
+)
+
+select * from final

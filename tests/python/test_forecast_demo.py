@@ -1,0 +1,185 @@
+"""The forecast marts on the demo export, checked against computations made apart from the
+models: the expected value is won to date + the sum of amount x win probability x slip rate
+over the deals open at the forecast date (plain SQL from the inputs), won to date and the
+backtest's actuals are the bookings of int_opportunity_outcomes, team and company bands come
+from the same draws (their P50s do not add up), and on the demo's largest forecast the
+Monte Carlo P10/P90 move less than 0.5% between seeds and the Cornish-Fisher expansion agrees
+with Monte Carlo within the stated tolerance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dbt_helpers import build, query
+from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.forecast import DEFAULT_DRAWS, cornish_fisher_bands, monte_carlo_bands
+
+DEMO = PROJECT_ROOT / "data" / "demo_export"
+SELECTION = [
+    "--select", "+rpt_forecast_backtest_summary", "--exclude", "resource_type:test",
+    "--indirect-selection", "cautious",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory):
+    return build(DEMO, tmp_path_factory.mktemp("forecast"), selection=SELECTION)
+
+
+def test_expected_value_is_won_to_date_plus_sum_of_probability_times_amount(demo_build):
+    # independent: from the per-deal inputs, the slip rates and the memberships, not from
+    # int_forecast_open_deals
+    mismatches = query(demo_build, """
+        with open_value as (
+            select
+                m.grain, m.grain_id, i.period_grain, i.period_start, i.forecast_date, i.is_latest,
+                sum(coalesce(i.amount, 0) * i.win_probability * s.in_period_rate) as open_value,
+                count(*) as deals
+            from intermediate.int_forecast_deal_inputs as i
+            inner join intermediate.int_forecast_slip_rates as s
+                using (period_grain, forecast_date, push_bucket, close_date_position)
+            inner join intermediate.int_rep_grain_memberships as m
+                on coalesce(i.owner_id, '(no owner)') = m.rep_id
+            group by all
+        )
+        select f.grain, f.grain_id, f.period_grain, f.period_start, f.forecast_date,
+               f.expected_amount, f.won_to_date_amount, o.open_value
+        from marts.rpt_forecast as f
+        left join open_value as o
+            using (grain, grain_id, period_grain, period_start, forecast_date, is_latest)
+        where abs(f.expected_amount - f.won_to_date_amount - coalesce(o.open_value, 0)) > 0.011
+           or f.open_deal_count <> coalesce(o.deals, 0)
+    """)
+    assert mismatches == []
+    assert query(demo_build, "select count(*) from marts.rpt_forecast where open_deal_count > 0")[0][0] > 100
+
+
+def test_won_to_date_and_actuals_are_the_bookings(demo_build):
+    # the company's bookings per month, straight from the outcomes
+    bookings = dict(query(demo_build, """
+        select date_trunc('month', outcome_date)::date, sum(amount)
+        from intermediate.int_opportunity_outcomes where is_won group by 1
+    """))
+    actuals = query(demo_build, """
+        select period_start, min(actual_amount), max(actual_amount)
+        from marts.rpt_forecast_backtest
+        where grain = 'company' and period_grain = 'month' group by 1
+    """)
+    assert actuals
+    for period_start, low, high in actuals:
+        assert low == high == bookings.get(period_start, 0)
+    # at the latest forecast of the running month, won to date = every win of the month so far
+    latest = query(demo_build, """
+        select period_start, won_to_date_amount from marts.rpt_forecast
+        where grain = 'company' and period_grain = 'month' and is_latest
+    """)
+    assert len(latest) == 1
+    assert latest[0][1] == pytest.approx(float(bookings.get(latest[0][0], 0)), abs=0.005)
+    # at a period start nothing of the period is won yet
+    assert query(demo_build, """
+        select count(*) from marts.rpt_forecast
+        where forecast_date = period_start and not is_latest and won_to_date_amount <> 0
+    """)[0][0] == 0
+
+
+def test_team_p50s_do_not_add_up_to_the_company_but_expected_values_do(demo_build):
+    rows = query(demo_build, """
+        select f.period_grain, f.period_start, f.forecast_date,
+               sum(case when grain = 'team' then expected_amount end) as team_expected,
+               max(case when grain = 'company' then expected_amount end) as company_expected,
+               sum(case when grain = 'team' then p50_amount end) as team_p50,
+               max(case when grain = 'company' then p50_amount end) as company_p50
+        from marts.rpt_forecast as f
+        where not is_latest and open_deal_count > 0
+        group by all
+    """)
+    assert rows
+    # every open deal has an owner in the demo, and every owner a team
+    assert all(abs(r[3] - r[4]) < 0.05 * max(1.0, r[4]) for r in rows)
+    assert any(abs(r[5] - r[6]) > 1 for r in rows)
+
+
+def _largest_company_forecast(demo_build, with_won_to_date=False):
+    scenario = query(demo_build, """
+        select period_grain, period_start, forecast_date, is_latest, won_to_date_amount
+        from marts.rpt_forecast where grain = 'company'
+        order by open_deal_count desc, period_grain, period_start, forecast_date limit 1
+    """)[0]
+    deals = query(demo_build, f"""
+        select cast(amount as double), in_period_win_probability
+        from intermediate.int_forecast_open_deals
+        where grain = 'company' and period_grain = '{scenario[0]}' and period_start = '{scenario[1]}'
+          and forecast_date = '{scenario[2]}' and is_latest = {scenario[3]}
+    """)
+    amount = np.array([d[0] for d in deals])
+    p = np.array([d[1] for d in deals])
+    if with_won_to_date:
+        return amount, p, float(scenario[4])
+    return amount, p
+
+
+def test_monte_carlo_on_the_demo_is_stable_between_seeds(demo_build):
+    # the published P10 and P90 (won to date + the open pipeline's percentiles) of the demo's
+    # largest company forecast move less than 0.5% between three seeds at the default draws
+    amount, p, won = _largest_company_forecast(demo_build, with_won_to_date=True)
+    index = np.arange(amount.size)
+    group = np.zeros(amount.size, dtype=np.int64)
+    runs = won + np.array([monte_carlo_bands(amount, p, index, group, 1, seed=seed, draws=DEFAULT_DRAWS)[0]
+                           for seed in (11, 12, 13)])
+    spread = np.ptp(runs, axis=0) / runs.mean(axis=0)
+    assert spread[0] < 0.005 and spread[2] < 0.005, spread
+
+
+def test_cornish_fisher_agrees_with_monte_carlo_on_the_demo(demo_build):
+    # the documented tolerance on the demo's largest forecast (about 100 open deals): 3% of
+    # the Monte Carlo value for P10, P50 and P90 of the open pipeline
+    amount, p = _largest_company_forecast(demo_build)
+    index = np.arange(amount.size)
+    group = np.zeros(amount.size, dtype=np.int64)
+    mc = monte_carlo_bands(amount, p, index, group, 1)[0]
+    cf = cornish_fisher_bands(amount, p, index, group, 1)[0]
+    np.testing.assert_allclose(cf, mc, rtol=0.03)
+
+
+def test_backtest_summary_adds_up(demo_build):
+    rows = query(demo_build, """
+        select s.grain, s.period_grain, s.forecast_count, s.in_band_count,
+               count(b.grain), sum(case when b.is_actual_in_band then 1 else 0 end)
+        from marts.rpt_forecast_backtest_summary as s
+        inner join marts.rpt_forecast_backtest as b
+            on s.grain = b.grain and s.period_grain = b.period_grain
+        where s.forecast_point = 'all_forecast_dates'
+        group by all
+    """)
+    assert rows
+    for _, _, forecasts, in_band, counted, counted_in_band in rows:
+        assert (forecasts, in_band) == (counted, counted_in_band)
+
+
+def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_build):
+    # with the Monte Carlo limit at 0 every forecast is expanded from int_forecast_cumulants
+    # (summed in SQL); the same expansion from the deal rows in Python gives the same band
+    import duckdb
+
+    from revops_kpis.forecast_frames import forecast_table
+
+    with duckdb.connect(str(demo_build), read_only=True) as connection:
+        table = forecast_table(
+            calls=connection.sql("select * from intermediate.int_forecast_calls").df(),
+            open_deals=connection.sql("select * from intermediate.int_forecast_open_deals").df(),
+            cumulants=connection.sql("select * from intermediate.int_forecast_cumulants").df(),
+            draws=10, seed=1, max_monte_carlo_deals=0,
+        )
+    assert set(table.forecast_method) == {"cornish_fisher", "no_open_deals"}
+    amount, p, won = _largest_company_forecast(demo_build, with_won_to_date=True)
+    index = np.arange(amount.size)
+    expected = won + cornish_fisher_bands(amount, p, index, np.zeros(amount.size, dtype=np.int64), 1)[0]
+    company = table[table.grain == "company"].sort_values(
+        ["open_deal_count", "period_grain", "period_start", "forecast_date"],
+        ascending=[False, True, True, True], kind="mergesort",
+    )
+    largest = company.iloc[0]
+    np.testing.assert_allclose(
+        [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
+    )
