@@ -183,3 +183,24 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     np.testing.assert_allclose(
         [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
     )
+
+
+def test_run_summary_reports_the_backtest_per_grain(demo_build):
+    import duckdb
+
+    from revops_kpis.run_summary import format_forecast_backtest
+
+    with duckdb.connect(str(demo_build), read_only=True) as connection:
+        lines = format_forecast_backtest(connection)
+    summary = query(demo_build, """
+        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate
+        from marts.rpt_forecast_backtest_summary where forecast_point = 'all_forecast_dates'
+    """)
+    assert lines[0].startswith("Forecast backtest")
+    assert len(lines) == 2 + len(summary)
+    for grain, period_grain, forecasts, model, commit, in_band in summary:
+        line = next(line for line in lines[2:] if line.split()[:2] == [grain, period_grain])
+        expected = [f"{forecasts:,}"] + [
+            "n/a" if value is None else f"{100 * value:.1f}%" for value in (model, commit, in_band)
+        ]
+        assert line.split()[2:] == expected
