@@ -75,7 +75,7 @@ def test_won_to_date_and_actuals_are_the_bookings(demo_build):
         where grain = 'company' and period_grain = 'month' and is_latest
     """)
     assert len(latest) == 1
-    assert latest[0][1] == pytest.approx(float(bookings.get(latest[0][0], 0)), abs=0.005)
+    assert float(latest[0][1]) == pytest.approx(float(bookings.get(latest[0][0], 0)), abs=0.005)
     # at a period start nothing of the period is won yet
     assert query(demo_build, """
         select count(*) from marts.rpt_forecast
@@ -86,10 +86,10 @@ def test_won_to_date_and_actuals_are_the_bookings(demo_build):
 def test_team_p50s_do_not_add_up_to_the_company_but_expected_values_do(demo_build):
     rows = query(demo_build, """
         select f.period_grain, f.period_start, f.forecast_date,
-               sum(case when grain = 'team' then expected_amount end) as team_expected,
-               max(case when grain = 'company' then expected_amount end) as company_expected,
-               sum(case when grain = 'team' then p50_amount end) as team_p50,
-               max(case when grain = 'company' then p50_amount end) as company_p50
+               sum(case when grain = 'team' then expected_amount end)::double as team_expected,
+               max(case when grain = 'company' then expected_amount end)::double as company_expected,
+               sum(case when grain = 'team' then p50_amount end)::double as team_p50,
+               max(case when grain = 'company' then p50_amount end)::double as company_p50
         from marts.rpt_forecast as f
         where not is_latest and open_deal_count > 0
         group by all
