@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from revops_kpis.forecast import cornish_fisher_from_cumulants, forecast_bands
 
@@ -23,6 +24,44 @@ COLUMNS = [
     "open_deal_count", "open_expected_amount", "expected_amount", "p10_amount", "p50_amount",
     "p90_amount", "forecast_method",
 ]
+
+
+# the published types: money as decimals of cents, like every amount of the marts
+SCHEMA = pa.schema(
+    [
+        ("grain", pa.string()),
+        ("grain_id", pa.string()),
+        ("period_grain", pa.string()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("forecast_date", pa.date32()),
+        ("is_latest", pa.bool_()),
+        ("won_to_date_count", pa.int64()),
+        ("won_to_date_amount", pa.decimal128(18, 2)),
+        ("commit_amount", pa.decimal128(18, 2)),
+        ("best_case_amount", pa.decimal128(18, 2)),
+        ("open_deal_count", pa.int64()),
+        ("open_expected_amount", pa.decimal128(18, 2)),
+        ("expected_amount", pa.decimal128(18, 2)),
+        ("p10_amount", pa.decimal128(18, 2)),
+        ("p50_amount", pa.decimal128(18, 2)),
+        ("p90_amount", pa.decimal128(18, 2)),
+        ("forecast_method", pa.string()),
+    ]
+)
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """The forecast table with its published types (amounts rounded to cents, as decimals)."""
+    arrays = []
+    for field in SCHEMA:
+        values = frame[field.name]
+        if pa.types.is_decimal(field.type):
+            cents = pa.array([f"{value:.2f}" for value in values.astype(np.float64).round(2)], pa.string())
+            arrays.append(cents.cast(field.type))
+        else:
+            arrays.append(pa.array(values.tolist(), field.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
 def _frame(relation, predicate: str | None = None) -> pd.DataFrame:

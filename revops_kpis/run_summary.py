@@ -116,6 +116,11 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
     if has_marts:
         lines.append("")
         lines.extend(format_kpi_summary(duckdb_path))
+        with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+            backtest_lines = format_forecast_backtest(connection)
+        if backtest_lines:
+            lines.append("")
+            lines.extend(backtest_lines)
     lines.append("")
     lines.append(f"Results: {duckdb_path}")
     lines.append("  staging.stg_salesforce__*          clean objects, one view per Salesforce object")
@@ -126,6 +131,7 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
         lines.append("                                     KPIs per rep, team and company, week, month, quarter, year")
         lines.append("  marts.dim_*, marts.fct_*           deals, reps, accounts, transitions, visits, interactions, leads")
         lines.append("  marts.dq_stage_progression, rpt_data_quality   flagged stage changes, trust per rep")
+        lines.append("  marts.rpt_forecast, rpt_forecast_backtest(_summary)  the forecast per week and its backtest")
     return "\n".join(lines)
 
 
@@ -304,6 +310,38 @@ def format_back_dated_closes(connection: duckdb.DuckDBPyConnection) -> list[str]
         "  They count in the period of their CloseDate (var outcome_date_source); rpt_data_quality counts them"
         " per rep, team and period (back_dated_close_count), dim_opportunities.is_back_dated_close lists them.",
     ]
+
+
+def format_forecast_backtest(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The backtested accuracy of the forecast per grain and period grain, over every forecast
+    date of the closed periods (rpt_forecast_backtest_summary): the model's mean absolute
+    percentage error against the Commit call's, and the share of actuals inside P10-P90.
+    Nothing when the table was not built or holds no closed period."""
+    if not _table_exists(connection, "marts", "rpt_forecast_backtest_summary"):
+        return []
+    rows = _rows(
+        connection,
+        """
+        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate
+        from marts.rpt_forecast_backtest_summary
+        where forecast_point = 'all_forecast_dates'
+        order by
+            case grain when 'company' then 0 when 'team' then 1 else 2 end,
+            case period_grain when 'week' then 0 when 'month' then 1 when 'quarter' then 2 else 3 end
+        """,
+    )
+    if not rows:
+        return []
+    lines = [
+        "Forecast backtest (closed periods, forecasts at each period and week start; calibrated: about 80% in P10-P90):",
+        f"  {'grain':<9}{'period':<9}{'forecasts':>10}{'model MAPE':>12}{'Commit MAPE':>13}{'in P10-P90':>12}",
+    ]
+    for grain, period_grain, forecasts, model_mape, commit_mape, in_band in rows:
+        lines.append(
+            f"  {grain:<9}{period_grain:<9}{forecasts:>10,}{_pct(model_mape):>12}{_pct(commit_mape):>13}"
+            f"{_pct(in_band):>12}"
+        )
+    return lines
 
 
 def format_export_gaps(duckdb_path: Path) -> list[str]:

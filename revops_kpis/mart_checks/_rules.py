@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 GRAIN_KEY = ("grain", "grain_id", "period_grain", "period_start")
 # Columns that split a KPI table's (grain, period) rows further: part of the key when present.
-GRAIN_DIMENSIONS = ("stage_name", "loss_reason")
+GRAIN_DIMENSIONS = ("stage_name", "loss_reason", "forecast_date", "is_latest")
 
 # Rates whose definition allows values outside 0..1: (min, max, reason); None = unbounded.
 RATE_RANGES: dict[str, tuple[float | None, float | None, str]] = {
@@ -36,6 +36,12 @@ RATE_RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "net_revenue_retention_rate": (0.0, None, "expansion bookings make net revenue retention exceed 1"),
     "gross_margin_rate": (None, 1.0, "(bookings - cost) / bookings: below 0 when cost exceeds bookings"),
     "discount_rate": (None, 1.0, "1 - sold / list price: below 0 when sold above list price"),
+    "expected_abs_pct_error_rate": (0.0, None, "|forecast - actual| / actual: above 1 when the miss exceeds the actual"),
+    "p50_abs_pct_error_rate": (0.0, None, "|P50 - actual| / actual: above 1 when the miss exceeds the actual"),
+    "commit_abs_pct_error_rate": (0.0, None, "|Commit call - actual| / actual: above 1 when the miss exceeds the actual"),
+    "expected_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
+    "p50_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
+    "commit_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
 }
 
 # Amounts that are changes, not money held: (reason).
@@ -61,6 +67,7 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
     "fct_stage_visits": ("opportunity_id", "stage_name", "visit_number"),
     "dq_stage_progression": ("opportunity_id", "transition_number", "flag_type"),
     "fct_pipeline_movements": ("period_grain", "period_start", "opportunity_id", "component", "moved_at"),
+    "rpt_forecast_backtest_summary": ("grain", "period_grain", "forecast_point"),
 }
 
 # Row counts a mart must have, from the models it is built from: (what, SQL giving the count).

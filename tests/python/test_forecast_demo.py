@@ -75,7 +75,7 @@ def test_won_to_date_and_actuals_are_the_bookings(demo_build):
         where grain = 'company' and period_grain = 'month' and is_latest
     """)
     assert len(latest) == 1
-    assert latest[0][1] == pytest.approx(float(bookings.get(latest[0][0], 0)), abs=0.005)
+    assert float(latest[0][1]) == pytest.approx(float(bookings.get(latest[0][0], 0)), abs=0.005)
     # at a period start nothing of the period is won yet
     assert query(demo_build, """
         select count(*) from marts.rpt_forecast
@@ -86,10 +86,10 @@ def test_won_to_date_and_actuals_are_the_bookings(demo_build):
 def test_team_p50s_do_not_add_up_to_the_company_but_expected_values_do(demo_build):
     rows = query(demo_build, """
         select f.period_grain, f.period_start, f.forecast_date,
-               sum(case when grain = 'team' then expected_amount end) as team_expected,
-               max(case when grain = 'company' then expected_amount end) as company_expected,
-               sum(case when grain = 'team' then p50_amount end) as team_p50,
-               max(case when grain = 'company' then p50_amount end) as company_p50
+               sum(case when grain = 'team' then expected_amount end)::double as team_expected,
+               max(case when grain = 'company' then expected_amount end)::double as company_expected,
+               sum(case when grain = 'team' then p50_amount end)::double as team_p50,
+               max(case when grain = 'company' then p50_amount end)::double as company_p50
         from marts.rpt_forecast as f
         where not is_latest and open_deal_count > 0
         group by all
@@ -183,3 +183,24 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     np.testing.assert_allclose(
         [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
     )
+
+
+def test_run_summary_reports_the_backtest_per_grain(demo_build):
+    import duckdb
+
+    from revops_kpis.run_summary import format_forecast_backtest
+
+    with duckdb.connect(str(demo_build), read_only=True) as connection:
+        lines = format_forecast_backtest(connection)
+    summary = query(demo_build, """
+        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate
+        from marts.rpt_forecast_backtest_summary where forecast_point = 'all_forecast_dates'
+    """)
+    assert lines[0].startswith("Forecast backtest")
+    assert len(lines) == 2 + len(summary)
+    for grain, period_grain, forecasts, model, commit, in_band in summary:
+        line = next(line for line in lines[2:] if line.split()[:2] == [grain, period_grain])
+        expected = [f"{forecasts:,}"] + [
+            "n/a" if value is None else f"{100 * value:.1f}%" for value in (model, commit, in_band)
+        ]
+        assert line.split()[2:] == expected

@@ -9,20 +9,20 @@ open deals than max_monte_carlo_deals, the Cornish-Fisher expansion of the cumul
 the warehouse (int_forecast_cumulants): only the deal rows of the drawn forecasts are read.
 
 Settings arrive through config(meta=...) in the model's YAML (Python models cannot read dbt
-vars): draws, seed, max_monte_carlo_deals.
+vars): draws, seed, max_monte_carlo_deals. Amounts are published as decimals of cents.
 """
 
-from revops_kpis.forecast_frames import forecast_table
+from revops_kpis.forecast_frames import forecast_table, to_arrow
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     meta = dbt.config.get("meta") or {}
-    return forecast_table(
+    return to_arrow(forecast_table(
         calls=dbt.ref("int_forecast_calls"),
         open_deals=dbt.ref("int_forecast_open_deals"),
         cumulants=dbt.ref("int_forecast_cumulants"),
         draws=int(meta["draws"]),
         seed=int(meta["seed"]),
         max_monte_carlo_deals=int(meta["max_monte_carlo_deals"]),
-    )
+    ))

@@ -61,9 +61,9 @@ forecasts as (
         calls.forecast_date,
         calls.is_latest,
         calls.won_to_date_count,
-        cast(calls.won_to_date_amount as {{ type_double() }}) as won_to_date_amount,
-        cast(calls.commit_amount as {{ type_double() }}) as commit_amount,
-        cast(calls.best_case_amount as {{ type_double() }}) as best_case_amount,
+        cast(calls.won_to_date_amount as decimal(18, 2)) as won_to_date_amount,
+        cast(calls.commit_amount as decimal(18, 2)) as commit_amount,
+        cast(calls.best_case_amount as decimal(18, 2)) as best_case_amount,
         coalesce(clipped.open_deal_count, 0) as open_deal_count,
         coalesce(clipped.k1, 0) as open_expected_amount,
         coalesce(clipped.p10_open, 0) as p10_open,
@@ -106,11 +106,12 @@ final as (
         best_case_amount,
         open_deal_count,
         forecast_method,
-        round(open_expected_amount, 2) as open_expected_amount,
-        round(won_to_date_amount + open_expected_amount, 2) as expected_amount,
-        round(won_to_date_amount + p10_open, 2) as p10_amount,
-        round(won_to_date_amount + p50_open, 2) as p50_amount,
-        round(won_to_date_amount + p90_open, 2) as p90_amount
+        -- amounts as decimals of cents, as the Python model publishes them
+        cast(open_expected_amount as decimal(18, 2)) as open_expected_amount,
+        cast(won_to_date_amount + cast(open_expected_amount as decimal(18, 2)) as decimal(18, 2)) as expected_amount,
+        cast(won_to_date_amount + cast(p10_open as decimal(18, 2)) as decimal(18, 2)) as p10_amount,
+        cast(won_to_date_amount + cast(p50_open as decimal(18, 2)) as decimal(18, 2)) as p50_amount,
+        cast(won_to_date_amount + cast(p90_open as decimal(18, 2)) as decimal(18, 2)) as p90_amount
     from forecasts
 )
 
