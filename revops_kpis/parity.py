@@ -54,6 +54,29 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
         "interaction_value_sum_amount", "avg_interaction_value_amount", "positive_interaction_count",
         "positive_interaction_rate",
     },
+    # the probability of each open deal at each pipeline date, and the pipeline weighted by it
+    "int_win_probability_at_dates": {"win_probability", "probability_method"},
+    "fct_pipeline_snapshots": {"win_probability", "weighted_amount", "probability_method"},
+    "rpt_pipeline_daily": {"weighted_amount"},
+    # the forecast: each deal's in-period probability, the cumulants summed from it, and the band
+    # (the Python model draws where the SQL stand-in expands cumulants); won to date, the
+    # Commit and Best Case calls and the deal counts do not depend on the model
+    "int_forecast_deal_inputs": {"win_probability"},
+    "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
+    "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
+    "rpt_forecast": {
+        "open_expected_amount", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
+        "forecast_method",
+    },
+    "rpt_forecast_backtest": {
+        "forecast_method", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
+        "expected_abs_error_amount", "p50_abs_error_amount", "is_actual_in_band",
+        "expected_abs_pct_error_rate", "p50_abs_pct_error_rate",
+    },
+    "rpt_forecast_backtest_summary": {
+        "expected_abs_pct_error_rate_sum", "p50_abs_pct_error_rate_sum", "in_band_count",
+        "expected_mape_rate", "p50_mape_rate", "in_band_rate",
+    },
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build
 # fingerprint names the source mode, and a key's fingerprint is null where the model is a

@@ -11,20 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dbt_helpers import build, query
-from revops_kpis.export_spec import PROJECT_ROOT
+from dbt_helpers import query
 from revops_kpis.forecast import DEFAULT_DRAWS, cornish_fisher_bands, monte_carlo_bands
 
-DEMO = PROJECT_ROOT / "data" / "demo_export"
-SELECTION = [
-    "--select", "+rpt_forecast_backtest_summary", "--exclude", "resource_type:test",
-    "--indirect-selection", "cautious",
-]
 
 
 @pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    return build(DEMO, tmp_path_factory.mktemp("forecast"), selection=SELECTION)
+def demo_build(bi_build):
+    # the suite's shared demo build (conftest.bi_build: a February fiscal year, New York time,
+    # weeks from Sunday); nothing below depends on the calendar
+    return bi_build[0]
 
 
 def test_expected_value_is_won_to_date_plus_sum_of_probability_times_amount(demo_build):

@@ -162,10 +162,10 @@ combined as (
         -- quotas are set per month, quarter and year: a week has none (null, not 0), so
         -- neither attainment nor pace
         {%- for column in ['quota_amount', 'quota_to_date_amount'] %}
-            case
+            cast(case
                 when {{ is_month_period_grain('spine.period_grain') }}
-                    then cast(coalesce(attainment.{{ column }}, 0) as {{ revops_number_type('amount') }})
-            end as {{ column }},
+                    then coalesce(attainment.{{ column }}, 0)
+            end as {{ revops_number_type('amount') }}) as {{ column }},
         {%- endfor %}
         {%- for column in ['quota_carrying_rep_count', 'reps_at_or_above_quota_count'] %}
             case

@@ -515,10 +515,10 @@ combined as (
         coalesce(creations.created_count, 0) as created_count,
         coalesce(coverage_and_slippage.pipeline_at_start_amount, cast(0 as decimal(18, 2))) as pipeline_at_start_amount,
         -- quotas are set per month, quarter and year: none for a week (null, not 0)
-        case
+        cast(case
             when {{ is_month_period_grain('spine.period_grain') }}
-                then cast(coalesce(quota_totals.quota_amount, 0) as {{ revops_number_type('amount') }})
-        end as quota_amount,
+                then coalesce(quota_totals.quota_amount, 0)
+        end as {{ revops_number_type('amount') }}) as quota_amount,
         coalesce(coverage_and_slippage.expected_to_close_count, 0) as expected_to_close_count,
         coalesce(coverage_and_slippage.slipped_count, 0) as slipped_count,
         coalesce(push_counts.close_date_push_count, 0) as close_date_push_count,

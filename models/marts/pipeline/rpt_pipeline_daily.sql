@@ -194,7 +194,7 @@ deltas as (
         1 as deal_delta,
         is_weighted as weighted_deal_delta,
         coalesce(amount, 0) as amount_delta,
-        coalesce(weighted_amount, 0) as weighted_amount_delta
+        coalesce(weighted_amount, cast(0 as decimal(18, 2))) as weighted_amount_delta
     from weighted_pieces
     union all
     select
@@ -205,7 +205,7 @@ deltas as (
         -1 as deal_delta,
         -weighted_pieces.is_weighted as weighted_deal_delta,
         -coalesce(weighted_pieces.amount, 0) as amount_delta,
-        -coalesce(weighted_pieces.weighted_amount, 0) as weighted_amount_delta
+        -coalesce(weighted_pieces.weighted_amount, cast(0 as decimal(18, 2))) as weighted_amount_delta
     from weighted_pieces
     cross join bounds
     where weighted_pieces.to_day < bounds.end_day

@@ -105,13 +105,13 @@ final as (
         commit_amount,
         best_case_amount,
         open_deal_count,
-        forecast_method,
         -- amounts as decimals of cents, as the Python model publishes them
         cast(open_expected_amount as decimal(18, 2)) as open_expected_amount,
         cast(won_to_date_amount + cast(open_expected_amount as decimal(18, 2)) as decimal(18, 2)) as expected_amount,
         cast(won_to_date_amount + cast(p10_open as decimal(18, 2)) as decimal(18, 2)) as p10_amount,
         cast(won_to_date_amount + cast(p50_open as decimal(18, 2)) as decimal(18, 2)) as p50_amount,
-        cast(won_to_date_amount + cast(p90_open as decimal(18, 2)) as decimal(18, 2)) as p90_amount
+        cast(won_to_date_amount + cast(p90_open as decimal(18, 2)) as decimal(18, 2)) as p90_amount,
+        forecast_method
     from forecasts
 )
 
