@@ -165,12 +165,14 @@ def test_without_lead_created_date_lead_kpis_are_unknown(report_run, capsys):
     # both leads are staged (the column is absent, not blank), with no creation time
     assert query(duckdb_path, "select count(*), count(created_at) from marts.fct_leads") == [(2, 0)]
     # lead counts and response time are null (unknown), not zero, at every grain: the periods
-    # are the months January to April 2025, Q1 and Q2, and 2025 (first deal to the as-of time)
+    # are the months January to April 2025, Q1 and Q2, 2025 (first deal to the as-of time) and
+    # 16 Monday weeks, from Dec 30, 2024 (the week holding Wednesday Jan 1) to Apr 14, 2025 (the
+    # week holding the as-of time, Sunday Apr 20): 23 periods, for one team and two reps
     assert query(
         duckdb_path,
         "select grain, count(*), count(lead_count), count(untouched_lead_count), count(median_lead_response_minutes) "
         "from marts.rpt_kpi_tier3_levers group by grain order by grain",
-    ) == [("company", 7, 0, 0, 0), ("rep", 14, 0, 0, 0), ("team", 7, 0, 0, 0)]
+    ) == [("company", 23, 0, 0, 0), ("rep", 46, 0, 0, 0), ("team", 23, 0, 0, 0)]
     assert main(["summary", "--duckdb", str(duckdb_path), "--export", str(work / "export")]) == 0
     assert "The export has no CreatedDate on Lead: lead response time and the lead counts are unknown (null)." in (
         capsys.readouterr().out
