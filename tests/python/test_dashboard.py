@@ -206,12 +206,13 @@ def test_this_quarter_forecast_band_week_by_week(warehouse, current_quarter):
     app = run_page()
     shown = metrics(app)
     trend = next(data for data in chart_frames(app) if "p10_amount" in data)
-    # made at the quarter start, at each Monday (var week_start_day) inside it up to the as-of
-    # date, and at the as-of date
+    # made at the quarter start, at each week start inside it up to the as-of date (the BI
+    # build's weeks start on Sunday, var week_start_day), and at the as-of date
+    assert BI_BUILD_VARS["week_start_day"] == "sunday"
     start, today = current_quarter[0], as_of_local_date(warehouse)
-    mondays = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)
-               if (start + dt.timedelta(days=n)).weekday() == 0]
-    made = sorted({start, *mondays})
+    sundays = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)
+               if (start + dt.timedelta(days=n)).weekday() == 6]
+    made = sorted({start, *sundays})
     assert [value.date() if hasattr(value, "date") else value for value in trend["forecast_date"]] == [*made, today]
     assert list(trend["is_latest"]) == [False] * len(made) + [True]
     # a band: P10 <= P50 <= P90, never below what is already won by then
@@ -660,7 +661,7 @@ def test_week_grain_from_sunday_on_every_page(warehouse):
     current = today - dt.timedelta(days=(today.weekday() + 1) % 7)
     week = current - dt.timedelta(days=7)
     assert BI_BUILD_VARS["week_start_day"] == "sunday" and week.weekday() == 6
-    app = run_page(period_grain="week")
+    app = run_page("pages/tier1_outcomes.py", period_grain="week")
     assert app.selectbox(key="period_week").value == week
     assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, week, current)[2])
     # every page opens at week grain; data quality says it is published by month, quarter, year
