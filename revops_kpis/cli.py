@@ -26,12 +26,12 @@ from revops_kpis.dbt_project import (
     data_quality_breaches,
     failed_only_on_data_quality,
     run_dbt,
+    target_dir,
 )
 from revops_kpis.export_spec import PROJECT_ROOT
 from revops_kpis.warehouse_publish import keep_failed, publish, stage
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
 # `revops-kpis run` exits 0 when everything built and passed (data-quality findings are
 # printed, not failed on), 1 when the export checks, the build or the mart checks failed, 2
 # when the export cannot be read, 3 when only the data-quality thresholds were exceeded and
@@ -61,7 +61,7 @@ def _step(number: int, total: int, text: str) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     from revops_kpis.export_checks import ExportError, format_summary, preflight, validate_export
-    from revops_kpis.mart_checks import DEFAULT_REPORT_DIR as MART_REPORT_DIR, validate_marts
+    from revops_kpis.mart_checks import validate_marts
     from revops_kpis.run_summary import format_run_summary
 
     from revops_kpis.export_prepare import prepare_export
@@ -75,6 +75,9 @@ def command_run(args: argparse.Namespace) -> int:
     loss_reason_field = extra_vars.get("loss_reason_field", "Loss_Reason__c")
     # copies of the files dbt cannot read as they are, beside the warehouse they build
     prepared_dir = duckdb_path.with_name(duckdb_path.stem + ".prepared_export")
+    # the reports go into dbt's target folder (target/, or DBT_TARGET_PATH)
+    export_report_dir = target_dir() / "export_checks"
+    mart_report_dir = target_dir() / "mart_checks"
     started = time.perf_counter()
     total_steps = 3
 
@@ -99,7 +102,7 @@ def command_run(args: argparse.Namespace) -> int:
         else:
             validation = validate_export(
                 export_path,
-                DEFAULT_REPORT_DIR,
+                export_report_dir,
                 encoding=encoding,
                 loss_reason_field=loss_reason_field,
                 progress=lambda message: print(f"  {message}", flush=True),
@@ -149,7 +152,7 @@ def command_run(args: argparse.Namespace) -> int:
             return 1
         result, failed_on_data_quality = exc.result, True
     breaches = data_quality_breaches(result)
-    mart_checks = validate_marts(staged_path, MART_REPORT_DIR)
+    mart_checks = validate_marts(staged_path, mart_report_dir)
     print(mart_checks.summary())
     if mart_checks.success:
         publish(staged_path, duckdb_path)
@@ -160,7 +163,7 @@ def command_run(args: argparse.Namespace) -> int:
     _step(3, total_steps, "Summary")
     print(format_run_summary(summary_path, export_path, checked.missing_optional_objects))
     if not args.skip_export_checks:
-        print(f"Export check report: {DEFAULT_REPORT_DIR / 'export_checks.md'}")
+        print(f"Export check report: {export_report_dir / 'export_checks.md'}")
     if breaches and not failed_on_data_quality:
         print("\nData-quality thresholds exceeded (findings above): published as findings, the run does not "
               "fail on them (--fail-on-data-quality makes it).")

@@ -22,6 +22,14 @@ DATA_QUALITY_THRESHOLD_TAG = "data_quality_threshold"
 _FAILED = {"error", "fail", "runtime error"}
 
 
+def target_dir() -> Path:
+    """dbt's target folder: DBT_TARGET_PATH (dbt's own setting, which dbt reads too) when set,
+    else the project's target/. The run's reports are written there as well, so two runs given
+    two target folders share nothing (the test suite runs in parallel that way)."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    return Path(configured).resolve() if configured else PROJECT_ROOT / "target"
+
+
 class DbtRunError(RuntimeError):
     """A dbt command failed; the message says which nodes failed and why, and `result` is
     dbt's result (for callers that weigh the failures, see failed_only_on_data_quality)."""

@@ -44,7 +44,9 @@ echo "== 4/7 pytest (with the PostgreSQL parity build)"
 if ! scripts/postgres.sh status >/dev/null 2>&1; then
     trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 fi
-"$bin/python" -m pytest tests/python
+# one test file per worker, on every core (PYTEST_WORKERS overrides; 0 runs in this process);
+# the slowest tests are listed at the end
+"$bin/python" -m pytest tests/python -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=30
 
 echo "== 5/7 Great Expectations checks on the demo export"
 "$bin/revops-kpis" check-export --export "$CRM_EXPORT_PATH"

@@ -11,10 +11,12 @@ from pathlib import Path
 from revops_kpis.export_checks._preflight import DEFAULT_CORPORATE_CURRENCY, DEFAULT_LOSS_REASON_FIELD, ExportError
 from revops_kpis.export_checks._report import format_summary
 from revops_kpis.export_checks._suite import validate_export
+from revops_kpis.dbt_project import target_dir
 from revops_kpis.export_spec import PROJECT_ROOT
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "export_checks"
+# the folder name under dbt's target folder (target/, or DBT_TARGET_PATH)
+DEFAULT_REPORT_DIR = Path("export_checks")
 
 
 # --------------------------------------------------------------------------------------------
@@ -31,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="export folder (default: env CRM_EXPORT_PATH, else data/demo_export in the project)",
     )
-    p.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="default: target/export_checks")
+    p.add_argument("--report-dir", type=Path, default=None, help="default: target/export_checks (DBT_TARGET_PATH/export_checks when set)")
     p.add_argument("--encoding", default="auto",
                    help="encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), latin-1, "
                         "cp1252, ... or utf-8 to refuse them")
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         validation = validate_export(
             export,
-            args.report_dir,
+            args.report_dir or target_dir() / DEFAULT_REPORT_DIR,
             encoding=args.encoding,
             mostly=args.mostly,
             sample_rows=args.sample_rows,

@@ -7,11 +7,13 @@ import os
 import sys
 from pathlib import Path
 
+from revops_kpis.dbt_project import target_dir
 from revops_kpis.export_spec import PROJECT_ROOT
 from revops_kpis.mart_checks._suite import MartCheckError, validate_marts
 
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "target" / "mart_checks"
+# the folder name under dbt's target folder (target/, or DBT_TARGET_PATH)
+DEFAULT_REPORT_DIR = Path("mart_checks")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the built DuckDB file (default: env REVOPS_DUCKDB_PATH, else target/revops_kpis.duckdb)",
     )
-    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="default: target/mart_checks")
+    parser.add_argument("--report-dir", type=Path, default=None, help="default: target/mart_checks (DBT_TARGET_PATH/mart_checks when set)")
     parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
     return parser
 
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Checking the marts of {duckdb_path}", flush=True)
     try:
         validation = validate_marts(
-            duckdb_path, args.report_dir, schema=args.schema, progress=lambda message: print(f"  {message}", flush=True)
+            duckdb_path, args.report_dir or target_dir() / DEFAULT_REPORT_DIR, schema=args.schema, progress=lambda message: print(f"  {message}", flush=True)
         )
     except MartCheckError as exc:
         print(f"Mart checks error: {exc}", file=sys.stderr)

@@ -1,6 +1,9 @@
-"""Fixtures shared by test modules."""
+"""Fixtures shared by test modules, and the isolation of parallel test workers."""
 
 from __future__ import annotations
+
+import os
+import tempfile
 
 import pytest
 
@@ -21,3 +24,21 @@ def bi_build(tmp_path_factory):
     holding the build's `target`)."""
     work = tmp_path_factory.mktemp("bi_build")
     return build(DEMO, work, extra_vars=BI_BUILD_VARS, selection=MODELS_ONLY), work
+
+
+def _isolate_parallel_worker() -> None:
+    """Under pytest-xdist (scripts/test.sh runs the suite on every core, one test file per
+    worker), each worker gets its own dbt target and log folders: the CLI's runs build into the
+    project's target/ otherwise (partial-parse state, compiled SQL, the export and mart check
+    reports), and two runs there at once would overwrite each other's files. Everything else a
+    test builds is in its own temporary folder already. Session fixtures (`bi_build`) are built
+    once per worker that needs them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    private = tempfile.mkdtemp(prefix=f"revops_kpis_{worker}_")
+    os.environ["DBT_TARGET_PATH"] = os.path.join(private, "target")
+    os.environ["DBT_LOG_PATH"] = os.path.join(private, "logs")
+
+
+_isolate_parallel_worker()
