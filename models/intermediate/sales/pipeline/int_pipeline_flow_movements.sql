@@ -57,23 +57,7 @@ as_of as (
 
 -- the instants a period is measured at: its start, and its end or the as-of time
 periods_measured as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.period_end,
-        {{ reporting_midnight_utc('periods.period_start') }} as opened_at,
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of
-                then {{ reporting_midnight_utc('periods.period_end') }}
-            else as_of.as_of
-        end as measured_at,
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of then periods.period_end
-            else {{ to_reporting_date('as_of.as_of') }}
-        end as measured_date
-    from periods
-    cross join as_of
-    where {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
+    {{ periods_measured('periods', 'as_of') }}
 ),
 
 -- every instant a deal's scope, amount or owner can change
