@@ -20,32 +20,14 @@ bounds as (
     cross join as_of
 ),
 
-months as (
-    {{ dbt.date_spine('month', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
-),
-
 fiscal_months as (
-    select cast(months.date_month as date) as month_start
-    from months
-    cross join bounds
-    where
-        cast(months.date_month as date) >= bounds.first_year_start
-        and cast(months.date_month as date) <= bounds.last_date
+    {{ date_spine_between('month', 'bounds', 'first_year_start', 'last_date', 'month_start') }}
 ),
 
 -- every day of the calendar: weeks do not start on the first of a month, so they are taken
 -- from the days (about 365 a year, computed, not range-joined)
-days as (
-    {{ dbt.date_spine('day', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
-),
-
 calendar_days as (
-    select cast(days.date_day as date) as day_start
-    from days
-    cross join bounds
-    where
-        cast(days.date_day as date) >= bounds.first_year_start
-        and cast(days.date_day as date) <= bounds.last_date
+    {{ date_spine_between('day', 'bounds', 'first_year_start', 'last_date', 'day_start') }}
 ),
 
 periods as (

@@ -1,11 +1,14 @@
-{#- One row per fiscal period (month, quarter, year) and opportunity open at the period's
+{#- One row per fiscal period (week, month, quarter, year) and opportunity open at the period's
     end (local midnight in the reporting time zone, as period starts), or at the as-of time
-    for the period holding it (whichever is earlier): the deal as it
+    for the period holding it (whichever is earlier: periods_measured): the deal as it
     stood then (stage, expected close date), its owner then, whether its expected close date
     had already passed (past due), and whether nothing had touched it for var stale_deal_days
     days (stale: no interaction on the deal, no stage or field change). The base of the
-    stale and past-due counts of the data-quality mart. Each distinct moment is measured once:
-    month, quarter and year ends coincide. -#}
+    stale and past-due counts of the data-quality mart. A period that ended by the as-of time
+    ends at the next period's start: its open deals are those of int_open_deals_at_dates on
+    that date (the one rule of an open deal, already computed); the running period's are
+    the deals open at the as-of time by the same rule (open_deal_states_at). Each distinct
+    moment is measured once: period ends of several grains coincide. -#}
 
 with periods as (
     select * from {{ ref('int_fiscal_periods') }}
@@ -13,6 +16,10 @@ with periods as (
 
 as_of as (
     select as_of from {{ ref('stg_salesforce__export_as_of') }}
+),
+
+open_deals as (
+    select * from {{ ref('int_open_deals_at_dates') }}
 ),
 
 states as (
@@ -24,11 +31,7 @@ owners as (
 ),
 
 outcomes as (
-    select
-        opportunity_id,
-        closed_at
-    from {{ ref('int_opportunity_outcomes') }}
-    where is_closed
+    select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
 history as (
@@ -54,48 +57,57 @@ interactions as (
 ),
 
 periods_measured as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.period_end,
-        -- a period ends at local midnight in the reporting time zone, as it starts
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of
-                then {{ reporting_midnight_utc('periods.period_end') }}
-            else as_of.as_of
-        end as measured_at,
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of then periods.period_end
-            else {{ to_reporting_date('as_of.as_of') }}
-        end as measured_date
-    from periods
-    cross join as_of
+    {{ periods_measured('periods', 'as_of') }}
 ),
 
 moments as (
-    select distinct measured_at
+    select distinct
+        measured_at,
+        measured_date
     from periods_measured
 ),
 
--- open by its stage then, and not closed yet: a deal whose history lacks the row of its final
--- close (closed by its Opportunity row, at its CloseDate) is closed from its closed_at on
-open_at_moment as (
+-- a period that ended by the as-of time is measured at the next period's start: the deals
+-- open at the start of that date
+open_at_period_ends as (
     select
         moments.measured_at,
+        open_deals.opportunity_id,
+        open_deals.owner_id,
+        open_deals.stage_name,
+        open_deals.close_date as expected_close_date
+    from moments
+    cross join as_of
+    inner join open_deals
+        on
+            moments.measured_date = open_deals.snapshot_date
+            and moments.measured_at = open_deals.snapshot_at
+    where moments.measured_at < as_of.as_of
+),
+
+-- the period still running is measured at the as-of time
+open_at_as_of as (
+    select
+        as_of.as_of as measured_at,
         states.opportunity_id,
         states.stage_name,
         states.close_date as expected_close_date
-    from moments
-    inner join states
-        on
-            moments.measured_at >= states.valid_from
-            and (states.valid_to is null or moments.measured_at < states.valid_to)
-            and not states.is_closed_stage
-    left join outcomes
-        on
-            states.opportunity_id = outcomes.opportunity_id
-            and moments.measured_at >= outcomes.closed_at
-    where outcomes.opportunity_id is null
+    from as_of
+    {{ open_deal_states_at('as_of.as_of') }}
+),
+
+open_at_moment as (
+    select * from open_at_period_ends
+    union all
+    select
+        open_at_as_of.measured_at,
+        open_at_as_of.opportunity_id,
+        owners.owner_id,
+        open_at_as_of.stage_name,
+        open_at_as_of.expected_close_date
+    from open_at_as_of
+    left join owners
+        on {{ owner_at('owners', 'open_at_as_of.opportunity_id', 'open_at_as_of.measured_at') }}
 ),
 
 touches as (
@@ -130,16 +142,6 @@ recent_touches as (
     group by open_at_moment.measured_at, open_at_moment.opportunity_id
 ),
 
-owners_at_moment as (
-    select
-        open_at_moment.measured_at,
-        open_at_moment.opportunity_id,
-        owners.owner_id
-    from open_at_moment
-    left join owners
-        on {{ owner_at('owners', 'open_at_moment.opportunity_id', 'open_at_moment.measured_at') }}
-),
-
 flagged as (
     select
         periods_measured.period_grain,
@@ -148,7 +150,7 @@ flagged as (
         periods_measured.measured_at,
         periods_measured.measured_date,
         open_at_moment.opportunity_id,
-        owners_at_moment.owner_id,
+        open_at_moment.owner_id,
         open_at_moment.stage_name,
         open_at_moment.expected_close_date,
         cast(recent_touches.touch_count_in_stale_window as integer) as touch_count_in_stale_window,
@@ -163,10 +165,6 @@ flagged as (
         on
             open_at_moment.measured_at = recent_touches.measured_at
             and open_at_moment.opportunity_id = recent_touches.opportunity_id
-    inner join owners_at_moment
-        on
-            open_at_moment.measured_at = owners_at_moment.measured_at
-            and open_at_moment.opportunity_id = owners_at_moment.opportunity_id
 )
 
 select * from flagged

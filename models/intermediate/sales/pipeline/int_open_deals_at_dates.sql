@@ -2,9 +2,10 @@
     midnight, snapshot_at): the one rule for "the deals open at the start of a date". The deal
     as it stood then (historized state: stage, amount, close date, forecast category), its
     owner then (owner_at), its amount in the corporate currency at the rate in force on the
-    date, and the times its close date had been pushed so far. A deal whose history lacks the
-    row of its final close (closed by its Opportunity row, at its CloseDate) is not open from
-    its closed_at on. int_pipeline_at_period_start reads the period starts of it. -#}
+    date, and the times its close date had been pushed so far. Open: open_deal_states_at (a
+    deal whose history lacks the row of its final close, closed by its Opportunity row at its
+    CloseDate, is not open from its closed_at on). int_pipeline_at_period_start reads the
+    period starts of it, int_open_deals_at_period_end the period ends. -#}
 
 with dates as (
     select * from {{ ref('int_pipeline_dates') }}
@@ -41,18 +42,7 @@ open_at_start as (
         states.close_date,
         states.forecast_category
     from dates
-    inner join states
-        on
-            dates.snapshot_at >= states.valid_from
-            and dates.snapshot_at < coalesce(states.valid_to, cast('9999-12-31' as {{ dbt.type_timestamp() }}))
-            and not states.is_closed_stage
-    -- a deal whose history lacks the row of its final close (closed by its Opportunity row,
-    -- at its CloseDate) is not pipeline from its closed_at on
-    left join outcomes as closed_before
-        on
-            states.opportunity_id = closed_before.opportunity_id
-            and dates.snapshot_at >= closed_before.closed_at
-    where closed_before.opportunity_id is null
+    {{ open_deal_states_at('dates.snapshot_at') }}
 ),
 
 -- the close date pushes of each deal, each in force until the next one

@@ -31,17 +31,8 @@ bounds as (
     cross join as_of
 ),
 
-days as (
-    {{ dbt.date_spine('day', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
-),
-
 days_in_range as (
-    select cast(days.date_day as date) as calendar_date
-    from days
-    cross join bounds
-    where
-        cast(days.date_day as date) >= bounds.first_creation_date
-        and cast(days.date_day as date) <= bounds.as_of_date
+    {{ date_spine_between('day', 'bounds', 'first_creation_date', 'as_of_date', 'calendar_date') }}
 ),
 
 snapshot_dates as (

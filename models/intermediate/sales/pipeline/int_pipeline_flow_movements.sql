@@ -21,7 +21,11 @@
     converted at the rate of the day it is measured (the next period's start, or the as-of
     date), and fx_revaluation is the difference: opening + inflows - outflows + fx_revaluation
     = closing exactly, per deal, owner and period. count_change and amount_change are signed
-    (an outflow is negative). -#}
+    (an outflow is negative). Each kind of row is one block written by a macro
+    (macros/pipeline/pipeline_flow_rows.sql: pipeline_flow_level, pipeline_flow_movement);
+    the instants are those of periods_measured. -#}
+{%- set new_owner_in_scope =
+    "was_in_scope and is_in_scope and coalesce(previous_owner_id, '') <> coalesce(owner_id, '')" %}
 
 with periods as (
     select * from {{ ref('int_fiscal_periods') }}
@@ -57,23 +61,7 @@ as_of as (
 
 -- the instants a period is measured at: its start, and its end or the as-of time
 periods_measured as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.period_end,
-        {{ reporting_midnight_utc('periods.period_start') }} as opened_at,
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of
-                then {{ reporting_midnight_utc('periods.period_end') }}
-            else as_of.as_of
-        end as measured_at,
-        case
-            when {{ reporting_midnight_utc('periods.period_end') }} < as_of.as_of then periods.period_end
-            else {{ to_reporting_date('as_of.as_of') }}
-        end as measured_date
-    from periods
-    cross join as_of
-    where {{ reporting_midnight_utc('periods.period_start') }} <= as_of.as_of
+    {{ periods_measured('periods', 'as_of') }}
 ),
 
 -- every instant a deal's scope, amount or owner can change
@@ -168,37 +156,9 @@ steps as (
 
 -- levels: the deals in scope at a period's start (opening) and end (closing)
 levels as (
-    select
-        'opening' as component,
-        periods_measured.period_grain,
-        periods_measured.period_start,
-        periods_measured.period_start as rate_date,
-        periods_measured.opened_at as moved_at,
-        steps.*
-    from steps
-    inner join periods_measured
-        on
-            steps.close_date >= periods_measured.period_start
-            and steps.close_date < periods_measured.period_end
-            and steps.changed_at <= periods_measured.opened_at
-            and (steps.next_changed_at is null or steps.next_changed_at > periods_measured.opened_at)
-    where steps.is_open
+    {{ pipeline_flow_level('opening', 'periods_measured.opened_at', 'periods_measured.period_start') }}
     union all
-    select
-        'closing' as component,
-        periods_measured.period_grain,
-        periods_measured.period_start,
-        periods_measured.measured_date as rate_date,
-        periods_measured.measured_at as moved_at,
-        steps.*
-    from steps
-    inner join periods_measured
-        on
-            steps.close_date >= periods_measured.period_start
-            and steps.close_date < periods_measured.period_end
-            and steps.changed_at <= periods_measured.measured_at
-            and (steps.next_changed_at is null or steps.next_changed_at > periods_measured.measured_at)
-    where steps.is_open
+    {{ pipeline_flow_level('closing', 'periods_measured.measured_at', 'periods_measured.measured_date') }}
 ),
 
 levels_valued as (
@@ -303,132 +263,80 @@ scoped_steps as (
 
 movements as (
     -- out of scope
-    select
-        case
+    {{ pipeline_flow_movement(
+        component="case
             when not is_open and is_won then 'won'
             when not is_open then 'lost'
             when close_date is null then 'undated'
             when close_date >= period_end then 'pushed_out'
             else 'pulled_out'
-        end as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        changed_at as moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        previous_owner_id as owner_id,
-        cast(null as {{ dbt.type_string() }}) as counterpart_owner_id,
-        -1 as count_change,
-        -amount_before as amount_change
-    from scoped_steps
-    where was_in_scope and not is_in_scope
+        end",
+        where='was_in_scope and not is_in_scope',
+        owner_id='previous_owner_id',
+        count_change='-1',
+        amount_change='-amount_before'
+    ) }}
     union all
     -- into scope
-    select
-        case
+    {{ pipeline_flow_movement(
+        component="case
             when not had_state then 'created'
             when not was_open then 'reopened'
             else 'pulled_in'
-        end as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        changed_at as moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        owner_id,
-        cast(null as {{ dbt.type_string() }}) as counterpart_owner_id,
-        1 as count_change,
-        amount_after as amount_change
-    from scoped_steps
-    where is_in_scope and not was_in_scope
+        end",
+        where='is_in_scope and not was_in_scope',
+        count_change='1',
+        amount_change='amount_after'
+    ) }}
     union all
     -- a new owner while in scope: out of the old owner's rows, into the new one's
-    select
-        'moved_out' as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        changed_at as moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        previous_owner_id as owner_id,
-        owner_id as counterpart_owner_id,
-        -1 as count_change,
-        -amount_before as amount_change
-    from scoped_steps
-    where was_in_scope and is_in_scope and coalesce(previous_owner_id, '') <> coalesce(owner_id, '')
+    {{ pipeline_flow_movement(
+        component="'moved_out'",
+        where=new_owner_in_scope,
+        owner_id='previous_owner_id',
+        counterpart_owner_id='owner_id',
+        count_change='-1',
+        amount_change='-amount_before'
+    ) }}
     union all
-    select
-        'moved_in' as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        changed_at as moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        owner_id,
-        previous_owner_id as counterpart_owner_id,
-        1 as count_change,
-        amount_before as amount_change
-    from scoped_steps
-    where was_in_scope and is_in_scope and coalesce(previous_owner_id, '') <> coalesce(owner_id, '')
+    {{ pipeline_flow_movement(
+        component="'moved_in'",
+        where=new_owner_in_scope,
+        counterpart_owner_id='previous_owner_id',
+        count_change='1',
+        amount_change='amount_before'
+    ) }}
     union all
     -- a new amount while in scope (for the new owner)
-    select
-        case when amount_after > amount_before then 'increased' else 'decreased' end as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        changed_at as moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        owner_id,
-        cast(null as {{ dbt.type_string() }}) as counterpart_owner_id,
-        0 as count_change,
-        amount_after - amount_before as amount_change
-    from scoped_steps
-    where was_in_scope and is_in_scope and amount_after <> amount_before
+    {{ pipeline_flow_movement(
+        component="case when amount_after > amount_before then 'increased' else 'decreased' end",
+        where='was_in_scope and is_in_scope and amount_after <> amount_before',
+        count_change='0',
+        amount_change='amount_after - amount_before'
+    ) }}
     union all
-    select
-        component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        owner_id,
-        counterpart_owner_id,
-        count_change,
-        amount_change
-    from levels_valued
+    -- the levels
+    {{ pipeline_flow_movement(
+        component='component',
+        where=none,
+        counterpart_owner_id='counterpart_owner_id',
+        moved_at='moved_at',
+        count_change='count_change',
+        amount_change='amount_change',
+        source='levels_valued'
+    ) }}
     union all
     -- the closing at its own day's rate less the closing at the period-start rate
-    select
-        'fx_revaluation' as component,
-        period_grain,
-        period_start,
-        opportunity_id,
-        moved_at,
-        changed_at,
-        change_source,
-        opportunity_history_id,
-        owner_id,
-        counterpart_owner_id,
-        0 as count_change,
-        coalesce(amount_at_level_rate, 0) - coalesce(amount_at_period_start_rate, 0) as amount_change
-    from levels_valued
-    where
-        component = 'closing'
-        and coalesce(amount_at_level_rate, 0) <> coalesce(amount_at_period_start_rate, 0)
+    {{ pipeline_flow_movement(
+        component="'fx_revaluation'",
+        where="component = 'closing'
+        and coalesce(amount_at_level_rate, 0) <> coalesce(amount_at_period_start_rate, 0)",
+        counterpart_owner_id='counterpart_owner_id',
+        moved_at='moved_at',
+        count_change='0',
+        amount_change='coalesce(amount_at_level_rate, 0) - coalesce(amount_at_period_start_rate, 0)',
+        source='levels_valued'
+    ) }}
 ),
 
 final as (
