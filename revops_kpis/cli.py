@@ -8,39 +8,59 @@
     revops-kpis benchmark time builds from 10k to 1M opportunities (see revops_kpis.benchmark)
     revops-kpis dashboard  start the Streamlit dashboard over the marts of a build
     revops-kpis export-parquet --out DIR   every public table of a build as DIR/<table>.parquet
+
+Every command builds or reads the project it is run from: --project-dir, else the current
+directory when it holds this dbt project, else the project installed with the package.
+A foreseeable problem (a missing folder, an export that cannot be read, a DuckDB file another
+process holds, bad --vars, a project dbt cannot parse) is one line and exit code 2; --debug
+shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 import yaml
 
+from revops_kpis import __version__
 from revops_kpis.dbt_project import (
-    DEFAULT_DUCKDB_PATH,
     DbtRunError,
+    LayerProgress,
     data_quality_breaches,
+    dbt_log_file,
+    default_duckdb_path,
     failed_only_on_data_quality,
     run_dbt,
     target_dir,
 )
-from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.export_spec import ProjectNotFound, forget_project_dir, project_dir, use_project_dir
 from revops_kpis.warehouse_publish import keep_failed, publish, stage
 
-DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
 # `revops-kpis run` exits 0 when everything built and passed (data-quality findings are
 # printed, not failed on), 1 when the export checks, the build or the mart checks failed, 2
 # when the export cannot be read, 3 when only the data-quality thresholds were exceeded and
 # --fail-on-data-quality (or var data_quality_test_severity: error) asked to fail on them
 EXIT_DATA_QUALITY = 3
+# a foreseeable problem the user can fix (one line, see UsageError)
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A foreseeable problem: printed as one line saying what and what to do, exit code 2."""
 
 
 def _export_path(value: Path | None) -> Path:
-    return (value or Path(os.environ.get("CRM_EXPORT_PATH") or DEFAULT_EXPORT_PATH)).resolve()
+    return (value or Path(os.environ.get("CRM_EXPORT_PATH") or project_dir() / "data" / "demo_export")).resolve()
+
+
+def _duckdb_path(value: str | Path | None) -> Path:
+    return Path(value).expanduser().resolve() if value else default_duckdb_path()
 
 
 def _parse_vars(text: str | None) -> dict:
@@ -49,9 +69,14 @@ def _parse_vars(text: str | None) -> dict:
     try:
         parsed = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SystemExit(f"error: --vars is not YAML/JSON: {exc}") from None
+        where = getattr(exc, "problem_mark", None)
+        at = f" at column {where.column + 1}" if where is not None else ""
+        raise UsageError(
+            f"--vars is not YAML/JSON ({getattr(exc, 'problem', None) or 'unreadable'}{at}): "
+            "write a mapping, e.g. '{as_of: \"2026-06-30\"}'"
+        ) from exc
     if not isinstance(parsed, dict):
-        raise SystemExit("error: --vars must be a mapping, e.g. '{as_of: \"2026-06-30\"}'")
+        raise UsageError("--vars must be a mapping, e.g. '{as_of: \"2026-06-30\"}'")
     return parsed
 
 
@@ -67,8 +92,15 @@ def command_run(args: argparse.Namespace) -> int:
     from revops_kpis.export_prepare import prepare_export
 
     export_path = _export_path(args.export)
-    duckdb_path = Path(args.duckdb).resolve()
+    duckdb_path = _duckdb_path(args.duckdb)
     extra_vars = _parse_vars(args.vars)
+    if duckdb_path.is_dir():
+        raise UsageError(f"--duckdb {duckdb_path} is a folder: give the DuckDB file to build, e.g. "
+                         f"{duckdb_path / 'revops_kpis.duckdb'}")
+    if not export_path.is_dir():
+        raise UsageError(f"no export folder at {export_path}: give --export the folder of the CSV files")
+    # the warehouse's folder is created when it does not exist yet
+    duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     encoding = args.encoding or extra_vars.get("crm_export_encoding", "auto")
     date_order = args.date_order or extra_vars.get("crm_date_order", "auto")
     number_format = args.number_format or extra_vars.get("crm_number_format", "auto")
@@ -80,6 +112,10 @@ def command_run(args: argparse.Namespace) -> int:
     mart_report_dir = target_dir() / "mart_checks"
     started = time.perf_counter()
     total_steps = 3
+    if not args.verbose:
+        # Great Expectations logs its temporary folders at INFO: not news for a user
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    print(f"Project: {project_dir()}", flush=True)
 
     _step(1, total_steps, f"Checking the export {export_path}")
     try:
@@ -131,7 +167,7 @@ def command_run(args: argparse.Namespace) -> int:
     if not encoding.startswith(("utf-16", "utf-32")):
         extra_vars["crm_export_encoding"] = "utf-8"
 
-    _step(2, total_steps, f"Building the project on DuckDB ({duckdb_path})")
+    _step(2, total_steps, f"Building the project {project_dir()} on DuckDB ({duckdb_path})")
     # dbt's unit tests check the project's own logic on hand-written rows, not the export: the
     # test suite runs them (scripts/test.sh); a user's run builds the models and the data tests
     build_args = ["build", "--exclude", "resource_type:unit_test"] + (["--full-refresh"] if args.full_refresh else [])
@@ -144,7 +180,7 @@ def command_run(args: argparse.Namespace) -> int:
     # still leaves every model built and tested, so the run goes on to the summary
     failed_on_data_quality = False
     try:
-        result = run_dbt(build_args, export_path=export_path, duckdb_path=staged_path, extra_vars=extra_vars)
+        result = _build(build_args, export_path, staged_path, extra_vars, verbose=args.verbose)
     except DbtRunError as exc:
         if not failed_only_on_data_quality(exc.result):
             print(f"\n{exc}", file=sys.stderr)
@@ -161,7 +197,8 @@ def command_run(args: argparse.Namespace) -> int:
         summary_path = keep_failed(staged_path, duckdb_path)
 
     _step(3, total_steps, "Summary")
-    print(format_run_summary(summary_path, export_path, checked.missing_optional_objects))
+    print(format_run_summary(summary_path, export_path, checked.missing_optional_objects,
+                             currency=extra_vars.get("corporate_currency")))
     if not args.skip_export_checks:
         print(f"Export check report: {export_report_dir / 'export_checks.md'}")
     if breaches and not failed_on_data_quality:
@@ -182,6 +219,37 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(build_args: list[str], export_path: Path, duckdb_path: Path, extra_vars: dict, *, verbose: bool):
+    """The dbt build of a run. --verbose: dbt's own output, as dbt prints it. Quiet (the
+    default): dbt parses the project first (to know how many nodes each layer has), then the
+    build prints one line per layer as the layer finishes, and every warning in full; dbt's
+    whole log goes to its file (dbt_log_file())."""
+    if verbose:
+        return run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars)
+    print(f"  dbt's log: {dbt_log_file()} (--verbose shows it here)", flush=True)
+    progress = LayerProgress(lambda line: print(line, flush=True))
+    try:
+        parsed = run_dbt(["parse"], export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars,
+                         silent=True, callbacks=[progress])
+    except DbtRunError as exc:
+        # one line (dbt's message, which names the file); the run then says nothing was published
+        raise DbtRunError(
+            f"error: dbt cannot parse the project {project_dir()}: {_one_line(exc.result.exception or exc)} "
+            f"(fix the file it names; dbt's log: {dbt_log_file()})",
+            exc.result,
+        ) from exc
+    progress.plan(parsed.result, unit_tests="resource_type:unit_test" not in build_args)
+    try:
+        return run_dbt(build_args, export_path=export_path, duckdb_path=duckdb_path, extra_vars=extra_vars,
+                       silent=True, callbacks=[progress], manifest=parsed.result)
+    finally:
+        progress.finish()
+
+
+def _one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
 def _say_not_published(published: Path, failed: Path | None) -> None:
     kept = f" The failed build is kept for inspection at {failed}." if failed else ""
     if published.exists():
@@ -193,7 +261,7 @@ def _say_not_published(published: Path, failed: Path | None) -> None:
 def command_summary(args: argparse.Namespace) -> int:
     from revops_kpis.run_summary import format_run_summary
 
-    duckdb_path = Path(args.duckdb).resolve()
+    duckdb_path = _duckdb_path(args.duckdb)
     if not duckdb_path.exists():
         print(f"error: no build at {duckdb_path}; run `revops-kpis run` first", file=sys.stderr)
         return 2
@@ -214,13 +282,13 @@ def command_generate(argv: list[str]) -> int:
 
 
 def command_dashboard(args: argparse.Namespace, streamlit_args: list[str]) -> int:
-    duckdb_path = Path(args.duckdb).resolve()
+    duckdb_path = _duckdb_path(args.duckdb)
     if not duckdb_path.exists():
         print(f"error: no build at {duckdb_path}; run `revops-kpis run` first "
               "(or `scripts/dashboard.sh`, which builds the demo when the file is missing)", file=sys.stderr)
         return 2
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(project_dir() / "dashboard" / "app.py"),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
         "--server.address", args.address, "--server.port", str(args.port), *streamlit_args,
     ]
@@ -232,7 +300,7 @@ def command_dashboard(args: argparse.Namespace, streamlit_args: list[str]) -> in
 def command_export_parquet(args: argparse.Namespace) -> int:
     from revops_kpis.semantic_layer import PUBLIC_SCHEMA, export_parquet
 
-    duckdb_path = Path(args.duckdb).resolve()
+    duckdb_path = _duckdb_path(args.duckdb)
     if not duckdb_path.exists():
         print(f"error: no build at {duckdb_path}; run `revops-kpis run` first", file=sys.stderr)
         return 2
@@ -248,14 +316,34 @@ def command_benchmark(argv: list[str]) -> int:
     return main(argv)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="revops-kpis", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+_DUCKDB_HELP = "(default: env REVOPS_DUCKDB_PATH, else target/revops_kpis.duckdb in the project)"
+# options every command takes, before or after its name (main() reads them first)
+_COMMON_OPTIONS = {"--project-dir": True, "--debug": False}
 
-    run = commands.add_parser("run", help="check the export, build everything on DuckDB, print a summary")
-    run.add_argument("--export", type=Path, help="export folder (default: env CRM_EXPORT_PATH, else the demo)")
-    run.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
-                     help="DuckDB file to build (default target/revops_kpis.duckdb)")
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project-dir", type=Path, metavar="DIR",
+                        help="the dbt project to build (default: the current directory when it holds this "
+                             "project, else the project installed with the package)")
+    common.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an error instead of the one-line message")
+    return common
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command line's parser and its subcommands' parsers, by name."""
+    common = _common()
+    parser = argparse.ArgumentParser(prog="revops-kpis", description=__doc__.split("\n\n")[0], parents=[common])
+    parser.add_argument("--version", action="version", version=f"revops-kpis {__version__}",
+                        help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[common],
+                              help="check the export, build everything on DuckDB, print a summary")
+    run.add_argument("--export", type=Path,
+                     help="export folder (default: env CRM_EXPORT_PATH, else the project's data/demo_export)")
+    run.add_argument("--duckdb", metavar="FILE", help=f"DuckDB file to build; its folder is created {_DUCKDB_HELP}")
     run.add_argument("--encoding",
                      help="CSV encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), "
                           "latin-1, cp1252, ... or utf-8 to refuse them (var crm_export_encoding)")
@@ -272,23 +360,27 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fail-on-data-quality", action="store_true",
                      help="exit 3 (after the summary) when a rep, team or the company is above a data-quality "
                           "threshold; sets var data_quality_test_severity: error")
+    run.add_argument("--verbose", action="store_true",
+                     help="show dbt's own output (default: one line per layer, warnings and failures in full, "
+                          "dbt's log in its file)")
     run.set_defaults(handler=command_run)
 
-    summary = commands.add_parser("summary", help="print the summary of the last build")
-    summary.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
-    summary.add_argument("--export", type=Path)
+    summary = commands.add_parser("summary", parents=[common], help="print the summary of the last build")
+    summary.add_argument("--duckdb", metavar="FILE", help=f"the build's DuckDB file {_DUCKDB_HELP}")
+    summary.add_argument("--export", type=Path,
+                         help="the export folder the build read, named in the summary (default: env "
+                              "CRM_EXPORT_PATH, else the project's data/demo_export)")
     summary.set_defaults(handler=command_summary)
 
-    parquet = commands.add_parser("export-parquet", help="write every public table of a build as a Parquet file")
+    parquet = commands.add_parser("export-parquet", parents=[common],
+                                  help="write every public table of a build as a Parquet file")
     parquet.add_argument("--out", type=Path, required=True, help="folder for the files (<table>.parquet)")
-    parquet.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
-                         help="the build's DuckDB file (default target/revops_kpis.duckdb)")
+    parquet.add_argument("--duckdb", metavar="FILE", help=f"the build's DuckDB file {_DUCKDB_HELP}")
     parquet.set_defaults(handler=command_export_parquet)
 
     dashboard = commands.add_parser(
-        "dashboard", help="start the Streamlit dashboard (other options go to `streamlit run`)")
-    dashboard.add_argument("--duckdb", default=os.environ.get("REVOPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
-                           help="DuckDB file to read (default target/revops_kpis.duckdb)")
+        "dashboard", parents=[common], help="start the Streamlit dashboard (other options go to `streamlit run`)")
+    dashboard.add_argument("--duckdb", metavar="FILE", help=f"DuckDB file to read {_DUCKDB_HELP}")
     dashboard.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     dashboard.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     dashboard.set_defaults(handler=command_dashboard)
@@ -297,22 +389,92 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("generate", help="write a synthetic export (options: generate --help)", add_help=False)
     commands.add_parser("benchmark", help="time builds at 10k, 100k and 1M opportunities (options: benchmark --help)",
                         add_help=False)
-    return parser
+    return parser, {"run": run, "summary": summary, "export-parquet": parquet, "dashboard": dashboard}
+
+
+_DELEGATED = {"check-export": command_check_export, "generate": command_generate, "benchmark": command_benchmark}
+
+
+def _take_common_options(argv: list[str]) -> tuple[list[str], Path | None, bool]:
+    """--project-dir DIR and --debug wherever they are (before or after the command's name),
+    and the rest of the arguments: the delegated commands' own parsers do not know them."""
+    rest: list[str] = []
+    project: Path | None = None
+    debug = False
+    items = iter(argv)
+    for item in items:
+        if item == "--debug":
+            debug = True
+        elif item == "--project-dir":
+            value = next(items, None)
+            if value is None:
+                raise UsageError("--project-dir needs a folder: --project-dir DIR")
+            project = Path(value)
+        elif item.startswith("--project-dir="):
+            project = Path(item.split("=", 1)[1])
+        else:
+            rest.append(item)
+    return rest, project, debug
+
+
+def _dispatch(argv: list[str]) -> int:
+    rest, project, _ = _take_common_options(argv)
+    command = next((item for item in rest if not item.startswith("-")), None)
+    if command in _DELEGATED and rest and rest[0] == command:
+        use_project_dir(project)
+        return _DELEGATED[command](rest[1:])
+    parser, subcommands = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    use_project_dir(project)
+    if args.command == "dashboard":
+        return command_dashboard(args, unknown)
+    if unknown:
+        # the subcommand's own usage, not the top-level one
+        subcommands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args.handler(args)
+
+
+def _explain(error: BaseException) -> str | None:
+    """One line saying what went wrong and what to do, for the foreseeable problems; None for
+    anything else (a bug: its traceback is shown)."""
+    import duckdb
+
+    if isinstance(error, (UsageError, ProjectNotFound)):
+        return str(error)
+    if isinstance(error, duckdb.IOException) and "lock" in str(error).lower():
+        holder = re.search(r"\(PID (\d+)\)", str(error))
+        by = f" (PID {holder.group(1)})" if holder else ""
+        return (f"the DuckDB file is in use by another process{by}: close it (the dashboard, a BI tool, "
+                "another run) and run again")
+    if isinstance(error, PermissionError):
+        return f"no permission to write or read {error.filename}: choose a folder you can write to"
+    if isinstance(error, IsADirectoryError):
+        return f"{error.filename} is a folder, not a file: give the file's path"
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return f"{error.filename or error}: no such file or folder; check the path"
+    if isinstance(error, OSError) and error.errno is not None:
+        return f"{error.strerror}: {error.filename}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "check-export":
-        return command_check_export(argv[1:])
-    if argv and argv[0] == "generate":
-        return command_generate(argv[1:])
-    if argv and argv[0] == "benchmark":
-        return command_benchmark(argv[1:])
-    if argv and argv[0] == "dashboard":
-        args, streamlit_args = _parser().parse_known_args(argv)
-        return command_dashboard(args, streamlit_args)
-    args = _parser().parse_args(argv)
-    return args.handler(args)
+    debug = "--debug" in argv
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - mapped to one line when foreseeable
+        message = _explain(error)
+        if debug or message is None:
+            raise
+        print(f"error: {message} (--debug shows the traceback)", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        forget_project_dir()
 
 
 if __name__ == "__main__":

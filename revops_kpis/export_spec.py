@@ -15,8 +15,64 @@ from pathlib import Path
 
 import yaml
 
+# The project installed with this package (its parent folder). A command builds the project
+# project_dir() names, which is this one only when nothing else is named (see resolve_project_dir)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SOURCES_FILE = PROJECT_ROOT / "models" / "staging" / "salesforce" / "_salesforce__sources.yml"
+PROJECT_NAME = "revops_kpis"
+_SOURCES_IN_PROJECT = Path("models") / "staging" / "salesforce" / "_salesforce__sources.yml"
+SOURCES_FILE = PROJECT_ROOT / _SOURCES_IN_PROJECT
+_chosen_project_dir: Path | None = None
+
+
+class ProjectNotFound(ValueError):
+    """--project-dir names a folder that does not hold this dbt project."""
+
+
+def is_this_project(folder: Path) -> bool:
+    """Whether a folder holds this dbt project: a dbt_project.yml named revops_kpis."""
+    project_file = Path(folder) / "dbt_project.yml"
+    if not project_file.is_file():
+        return False
+    try:
+        return (yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}).get("name") == PROJECT_NAME
+    except (OSError, yaml.YAMLError, AttributeError):
+        return False
+
+
+def resolve_project_dir(flag: Path | str | None = None) -> Path:
+    """The project a command builds: the folder given (--project-dir), else the current
+    directory when it holds this project, else the project installed with the package.
+    The package's location never decides when a project is given or run from."""
+    if flag is not None:
+        folder = Path(flag).expanduser().resolve()
+        if not is_this_project(folder):
+            raise ProjectNotFound(
+                f"{folder} holds no dbt project named {PROJECT_NAME} (no dbt_project.yml with "
+                f"name: {PROJECT_NAME}); give --project-dir the folder of the project's dbt_project.yml"
+            )
+        return folder
+    cwd = Path.cwd().resolve()
+    return cwd if is_this_project(cwd) else PROJECT_ROOT
+
+
+def use_project_dir(flag: Path | str | None = None) -> Path:
+    """Resolve the project once (resolve_project_dir) and make it the one project_dir() returns
+    for the rest of the process: the command line calls this first."""
+    global _chosen_project_dir
+    _chosen_project_dir = resolve_project_dir(flag)
+    return _chosen_project_dir
+
+
+def forget_project_dir() -> None:
+    """Back to resolving the project on each call (the command line, when a command ends)."""
+    global _chosen_project_dir
+    _chosen_project_dir = None
+
+
+def project_dir() -> Path:
+    """The project dbt builds and every default path (target, demo export, reports, the export
+    contract) is taken from: the one the command line chose, else resolve_project_dir()."""
+    return _chosen_project_dir or resolve_project_dir()
 
 
 def match_key(header: str) -> str:
@@ -67,9 +123,14 @@ class ObjectSpec:
         raise KeyError(f"{self.object_name} has no column {name!r}")
 
 
+def load_spec(sources_file: Path | None = None) -> dict[str, ObjectSpec]:
+    """All objects of the export contract, keyed by Salesforce object name: the sources file
+    of the project being built (project_dir()) unless one is given."""
+    return _load_spec((sources_file or project_dir() / _SOURCES_IN_PROJECT).resolve())
+
+
 @lru_cache(maxsize=None)
-def load_spec(sources_file: Path = SOURCES_FILE) -> dict[str, ObjectSpec]:
-    """All objects of the export contract, keyed by Salesforce object name."""
+def _load_spec(sources_file: Path) -> dict[str, ObjectSpec]:
     doc = yaml.safe_load(sources_file.read_text())
     source = next(s for s in doc["sources"] if s["name"] == "salesforce")
     objects: dict[str, ObjectSpec] = {}

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from revops_kpis.formatting import money, number, rate
+
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return connection.execute(sql).fetchall()
@@ -21,8 +23,11 @@ def _table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str
     return found[0][0] > 0
 
 
-def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: list[str] | None = None) -> str:
-    """Reads the built warehouse file and returns the summary text."""
+def format_run_summary(
+    duckdb_path: Path, export_path: Path, absent_objects: list[str] | None = None, currency: str | None = None
+) -> str:
+    """Reads the built warehouse file and returns the summary text. Amounts are printed in
+    `currency` (the run's var corporate_currency), else in the build's (reporting_currency)."""
     absent = set(absent_objects or [])
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         as_of, as_of_source = _rows(connection, "select as_of, as_of_source from staging.stg_salesforce__export_as_of")[0]
@@ -115,7 +120,7 @@ def format_run_summary(duckdb_path: Path, export_path: Path, absent_objects: lis
         lines.extend(gaps)
     if has_marts:
         lines.append("")
-        lines.extend(format_kpi_summary(duckdb_path))
+        lines.extend(format_kpi_summary(duckdb_path, currency))
         with duckdb.connect(str(duckdb_path), read_only=True) as connection:
             backtest_lines = format_forecast_backtest(connection)
         if backtest_lines:
@@ -166,13 +171,13 @@ def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
             f"  * {len(inferred)} stage(s) in the rows but not in the stage definitions in use, inferred "
             "from the rows and kept (no row is dropped for its stage):"
         )
-        for name, is_closed, is_won, rate, _, opportunity_rows, history_rows, deals in inferred:
+        for name, is_closed, is_won, probability, _, opportunity_rows, history_rows, deals in inferred:
             if is_closed:
                 how = "closed won" if is_won else "closed lost"
-            elif rate is None:
+            elif probability is None:
                 how = "open, after the last defined open stage (no probability recorded)"
             else:
-                how = f"open, placed by its recorded probability of {100 * float(rate):.0f}%"
+                how = f"open, placed by its recorded probability of {100 * float(probability):.0f}%"
             lines.append(
                 f"    {name}: {opportunity_rows:,} opportunity and {history_rows:,} history rows on {deals:,} "
                 f"deal(s); {how}"
@@ -203,9 +208,7 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
         from intermediate.int_currency_rates_dated group by 1 order by 1
         """,
     )
-    reporting = _rows(connection, "select currency_code from intermediate.int_currency_rates_dated "
-                                  "where conversion_rate = 1 and valid_from = date '0001-01-01' "
-                                  "and valid_to = date '9999-12-31' order by 1")
+    reporting = _rows(connection, _REPORTING_CURRENCIES)
     lines: list[str] = []
     if len(deal_currencies) > 1 or len(rates) > 1:
         dated = [code for code, count, all_time in rates if not all_time or count > 1]
@@ -338,8 +341,8 @@ def format_forecast_backtest(connection: duckdb.DuckDBPyConnection) -> list[str]
     ]
     for grain, period_grain, forecasts, model_mape, commit_mape, in_band in rows:
         lines.append(
-            f"  {grain:<9}{period_grain:<9}{forecasts:>10,}{_pct(model_mape):>12}{_pct(commit_mape):>13}"
-            f"{_pct(in_band):>12}"
+            f"  {grain:<9}{period_grain:<9}{forecasts:>10,}{rate(model_mape):>12}{rate(commit_mape):>13}"
+            f"{rate(in_band):>12}"
         )
     return lines
 
@@ -398,39 +401,58 @@ def _complete_retention(connection: duckdb.DuckDBPyConnection) -> dict[str, str]
     start: a rate over a window that is not over, or that the export does not cover, is partial
     and never printed."""
     shown = {}
-    for key, rate, flags in [
+    for key, rate_column, flags in [
         ("logo", "logo_retention_rate", "is_retention_window_complete and is_retention_base_window_complete"),
         ("nrr", "net_revenue_retention_rate", "is_nrr_window_complete and is_nrr_base_window_complete"),
     ]:
         rows = _rows(
             connection,
-            f"select period_start, {rate} from marts.rpt_kpi_tier1_outcomes "
+            f"select period_start, {rate_column} from marts.rpt_kpi_tier1_outcomes "
             f"where grain = 'company' and period_grain = 'quarter' and {flags} "
             "order by period_start desc limit 1",
         )
-        shown[key] = f"{_pct(rows[0][1])} (quarter from {rows[0][0]})" if rows else "n/a (no complete window)"
+        shown[key] = f"{rate(rows[0][1])} (quarter from {rows[0][0]})" if rows else "n/a (no complete window)"
     return shown
 
 
-# Every KPI the summary prints reads "n/a" when it is unknown (null): never 0, never a unit alone.
-def _money(value, unit: str = "") -> str:
-    return "n/a" if value is None else f"{float(value):,.0f}{unit}"
+def reporting_currency(connection: duckdb.DuckDBPyConnection) -> str:
+    """The currency the amounts of a build are in (var corporate_currency): the one currency
+    int_currency_rates_dated converts at 1 over all dates; when the build cannot tell (no
+    such table, or more than one currency at 1), the var's value in the project's
+    dbt_project.yml."""
+    if _table_exists(connection, "intermediate", "int_currency_rates_dated"):
+        found = _rows(connection, _REPORTING_CURRENCIES)
+        if len(found) == 1:
+            return found[0][0]
+    return str(_project_vars().get("corporate_currency", "USD"))
 
 
-def _pct(value) -> str:
-    return "n/a" if value is None else f"{100 * float(value):.1f}%"
+_REPORTING_CURRENCIES = (
+    "select currency_code from intermediate.int_currency_rates_dated "
+    "where conversion_rate = 1 and valid_from = date '0001-01-01' "
+    "and valid_to = date '9999-12-31' order by 1"
+)
 
 
-def _num(value, unit: str = "", digits: int = 1) -> str:
-    return "n/a" if value is None else f"{float(value):,.{digits}f}{unit}"
+def _project_vars() -> dict:
+    import yaml
+
+    from revops_kpis.export_spec import project_dir
+
+    try:
+        return (yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8")) or {}).get(
+            "vars") or {}
+    except (OSError, yaml.YAMLError):
+        return {}
 
 
-def format_kpi_summary(duckdb_path: Path) -> list[str]:
+def format_kpi_summary(duckdb_path: Path, currency: str | None = None) -> list[str]:
     """The company scorecard of the latest complete fiscal quarter (tiers 1-3) and the
     data-quality headline: the manual-skip rate, the reps whose stage data is least
     trustworthy (with the changes their rating rests on) and the data-quality findings."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         as_of_date = _rows(connection, "select cast(as_of as date) from staging.stg_salesforce__export_as_of")[0][0]
+        currency = currency or reporting_currency(connection)
         quarters = _rows(
             connection,
             """
@@ -493,11 +515,11 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     complete = "latest complete quarter" if end <= as_of_date else "quarter in progress"
     lines = [f"Company scorecard, fiscal quarter {start} to {end} ({complete}):"]
     lines.append(
-        f"  Tier 1  bookings {_money(t1[0])}   revenue per rep {_money(t1[1])}"
-        f"   logo retention {retention['logo']}   net revenue retention {retention['nrr']}   renewal rate {_pct(t1[4])}"
+        f"  Tier 1  bookings {money(t1[0], currency)}   revenue per rep {money(t1[1], currency)}"
+        f"   logo retention {retention['logo']}   net revenue retention {retention['nrr']}   renewal rate {rate(t1[4])}"
     )
     lines.append(
-        f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {_pct(t2[2])}   avg deal {_money(t2[3])}"
+        f"  Tier 2  won {t2[0]} / lost {t2[1]}   win rate {rate(t2[2])}   avg deal {money(t2[3], currency)}"
         + (
             f"   ({t2[9]} won deal{'s' if t2[9] != 1 else ''} of unknown amount: left out of every amount and average)"
             if t2[9]
@@ -506,26 +528,26 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
     )
     # attainment is of the full quota; in a quarter still running, the pace says whether it is on track
     pace = (
-        f"; pace {_pct(t2[10])} with {_pct(t2[11])} of the quarter gone" if end > as_of_date else ""
+        f"; pace {rate(t2[10])} with {rate(t2[11])} of the quarter gone" if end > as_of_date else ""
     )
     lines.append(
-        f"          quota attainment {_pct(t2[4])} (median rep {_pct(t2[5])}, {_pct(t2[6])} of reps at 100%+){pace}"
+        f"          quota attainment {rate(t2[4])} (median rep {rate(t2[5])}, {rate(t2[6])} of reps at 100%+){pace}"
     )
     lines.append(
-        f"          commit close rate {_pct(t2[7])}   forecast accuracy {_num(t2[8], '', 2)}"
+        f"          commit close rate {rate(t2[7])}   forecast accuracy {rate(t2[8])}"
     )
     lines.append(
-        f"  Tier 3  lead response {_num(t3[0], ' min', 0)}   sales cycle {_num(t3[1], ' d')}"
-        f"   time in stage {_num(t3[2], ' d')}   stage conversion {_pct(t3[3])}"
+        f"  Tier 3  lead response {number(t3[0], ' min', 0)}   sales cycle {number(t3[1], ' d')}"
+        f"   time in stage {number(t3[2], ' d')}   stage conversion {rate(t3[3])}"
     )
     lines.append(
-        f"          velocity {_money(t3[4], '/day')}   coverage {_num(t3[5], 'x')}   slipped {_pct(t3[6])}"
-        f"   interaction value {_money(t3[7])}   account reach {_pct(t3[8])}   engagement {_pct(t3[9])}"
+        f"          velocity {money(t3[4], currency, '/day')}   coverage {number(t3[5], 'x')}   slipped {rate(t3[6])}"
+        f"   interaction value {money(t3[7], currency)}   account reach {rate(t3[8])}   engagement {rate(t3[9])}"
     )
     if has_quality:
         lines.append(
-            f"Data quality, same quarter: {quality[0]:,} stage changes, manual-skip rate {_pct(quality[1])},"
-            f" batch-logged rate {_pct(quality[2])}; the company is rated {quality[3]} on {quality[4]:,} changes."
+            f"Data quality, same quarter: {quality[0]:,} stage changes, manual-skip rate {rate(quality[1])},"
+            f" batch-logged rate {rate(quality[2])}; the company is rated {quality[3]} on {quality[4]:,} changes."
         )
         if worst:
             lines.append(
@@ -536,8 +558,8 @@ def format_kpi_summary(duckdb_path: Path) -> list[str]:
                  rated_batch_rate) in worst:
                 lines.append(
                     f"    {name} ({team}): {rating} on {rated_on} changes since {since}: manual skips"
-                    f" {_pct(rated_skip_rate)}, batch-logged {_pct(rated_batch_rate)}"
-                    f" (in the quarter {_pct(skip_rate)} and {_pct(batch_rate)} of {transitions})"
+                    f" {rate(rated_skip_rate)}, batch-logged {rate(rated_batch_rate)}"
+                    f" (in the quarter {rate(skip_rate)} and {rate(batch_rate)} of {transitions})"
                 )
         lines.extend(findings)
     return lines
@@ -591,14 +613,14 @@ def format_data_quality_findings(connection: duckdb.DuckDBPyConnection) -> list[
         found = True
         periods = sum(row[9] for row in rows)
         lines.append(
-            f"    {label} rate above {_pct(rows[0][8])}: {len(rows)} rep(s), team(s) or company, in {periods}"
+            f"    {label} rate above {rate(rows[0][8])}: {len(rows)} rep(s), team(s) or company, in {periods}"
             f" period(s) (all in test_failures.{test}):"
         )
-        for grain, name, team, period_grain, period_start, rate, count, changes, _, period_count in (
+        for grain, name, team, period_grain, period_start, window_rate, count, changes, _, period_count in (
                 rows[:_MAX_FINDINGS]):
             who = f"{name} ({team})" if grain == "rep" and team else name
             lines.append(
-                f"      {who}: {_pct(rate)} ({count} of {changes} changes) in the window of the {period_grain}"
+                f"      {who}: {rate(window_rate)} ({count} of {changes} changes) in the window of the {period_grain}"
                 f" starting {period_start}; above in {period_count} period(s)"
             )
         if len(rows) > _MAX_FINDINGS:

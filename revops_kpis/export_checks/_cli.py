@@ -12,7 +12,7 @@ from revops_kpis.export_checks._preflight import DEFAULT_CORPORATE_CURRENCY, DEF
 from revops_kpis.export_checks._report import format_summary
 from revops_kpis.export_checks._suite import validate_export
 from revops_kpis.dbt_project import target_dir
-from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.export_spec import PROJECT_ROOT, project_dir
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
 # the folder name under dbt's target folder (target/, or DBT_TARGET_PATH)
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    export = args.export or Path(os.environ.get("CRM_EXPORT_PATH") or DEFAULT_EXPORT_PATH)
+    export = args.export or Path(os.environ.get("CRM_EXPORT_PATH") or project_dir() / "data" / "demo_export")
     if not 0.0 <= args.mostly <= 1.0:
         print(f"error: --mostly must be between 0 and 1, not {args.mostly}", file=sys.stderr)
         return 2

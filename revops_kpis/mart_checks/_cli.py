@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from revops_kpis.dbt_project import target_dir
+from revops_kpis.dbt_project import default_duckdb_path, target_dir
 from revops_kpis.export_spec import PROJECT_ROOT
 from revops_kpis.mart_checks._suite import MartCheckError, validate_marts
 
@@ -35,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Exit code 0 when every expectation passes, 1 when some fail, 2 when nothing could be read."""
     args = _parser().parse_args(argv)
-    duckdb_path = args.duckdb or Path(os.environ.get("REVOPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
+    duckdb_path = args.duckdb or default_duckdb_path()
     print(f"Checking the marts of {duckdb_path}", flush=True)
     try:
         validation = validate_marts(
