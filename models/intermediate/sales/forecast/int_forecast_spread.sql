@@ -230,8 +230,17 @@ spread_examples as (
         spread_targets.forecast_date,
         spread_targets.is_latest,
         standardised_errors.standardised_error,
-        row_number() over (target_errors order by standardised_errors.standardised_error) as error_rank,
-        count(*) over target_errors as example_count
+        row_number() over (
+            partition by
+                spread_targets.grain, spread_targets.period_grain, spread_targets.period_start,
+                spread_targets.forecast_date, spread_targets.is_latest
+            order by standardised_errors.standardised_error
+        ) as error_rank,
+        count(*) over (
+            partition by
+                spread_targets.grain, spread_targets.period_grain, spread_targets.period_start,
+                spread_targets.forecast_date, spread_targets.is_latest
+        ) as example_count
     from spread_targets
     inner join history_periods
         on
@@ -245,11 +254,6 @@ spread_examples as (
             and spread_targets.period_grain = standardised_errors.period_grain
             and history_periods.history_period_start = standardised_errors.period_start
             and spread_targets.elapsed_quarter = standardised_errors.elapsed_quarter
-    window target_errors as (
-        partition by
-            spread_targets.grain, spread_targets.period_grain, spread_targets.period_start,
-            spread_targets.forecast_date, spread_targets.is_latest
-    )
 ),
 
 -- the q-quantile of n errors sits at position q (n + 1) of their order (kept within 1..n):
