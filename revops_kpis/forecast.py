@@ -33,6 +33,15 @@ Two methods, chosen per scenario (one forecast date for one period) by a documen
   which dominates; it is checked against Monte Carlo on the demo and in the tests.
 
 The expected value is exact in both methods (sum of p x amount).
+
+Bookings from deals not yet created (``extra``, optional): per scenario, each group's amounts
+in H equally likely past outcomes (revops_kpis.forecast_frames passes the new-deal bookings of
+the H periods the forecast learns from). Monte Carlo picks ONE past outcome per draw for the
+whole scenario (the same index for every group, from a stream of its own, so the open-deal
+draws are unchanged) and adds each group's amount in it: teams and the company stay the sums
+of their reps draw by draw, and a busy or quiet past period moves them together.
+Cornish-Fisher adds the empirical distribution's cumulants (mean, central k2..k4) to the
+open deals' (open and new deals independent) and its largest value to the ceiling.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ __all__ = [
     "QUANTILES",
     "cornish_fisher_bands",
     "cornish_fisher_from_cumulants",
+    "empirical_cumulants",
     "forecast_bands",
     "monte_carlo_bands",
     "simulate_totals",
@@ -83,19 +93,32 @@ def simulate_totals(
     seed: int = DEFAULT_SEED,
     scenario_key: str = "",
     chunk_draws: int = DEFAULT_CHUNK_DRAWS,
+    extra: np.ndarray | None = None,
 ) -> np.ndarray:
     """Returns the (group_count, draws) matrix of simulated group totals.
 
     ``amount`` and ``probability`` have one entry per deal; a deal belongs to the groups listed
     by the pairs (membership_deal[i], membership_group[i]) and is drawn once per draw, whatever
     the number of its groups: a team's total in a draw is the sum of its reps' totals in it.
+    ``extra`` (optional, group_count x H): each draw adds column j of it, j uniform in 0..H-1
+    and the same for every group (drawn from its own stream: the deal draws do not change).
     """
     amount = np.asarray(amount, dtype=np.float64)
     probability = np.clip(np.asarray(probability, dtype=np.float64), 0.0, 1.0)
     membership_deal = np.asarray(membership_deal, dtype=np.int64)
     membership_group = np.asarray(membership_group, dtype=np.int64)
     totals = np.zeros((group_count, draws))
-    if amount.size == 0 or group_count == 0:
+    if group_count == 0:
+        return totals
+    if extra is not None and np.asarray(extra).shape[1] > 0:
+        extra = np.asarray(extra, dtype=np.float64)
+        extra_rng = np.random.Generator(
+            np.random.PCG64(_scenario_seed(seed, scenario_key + "|new_deals"))
+        )
+        for start in range(0, draws, chunk_draws):
+            width = min(chunk_draws, draws - start)
+            totals[:, start : start + width] = extra[:, extra_rng.integers(0, extra.shape[1], width)]
+    if amount.size == 0:
         return totals
     rng = np.random.Generator(np.random.PCG64(_scenario_seed(seed, scenario_key)))
     # groups x deals, each membership weighing the deal's amount: totals = weights @ outcomes
@@ -108,7 +131,7 @@ def simulate_totals(
         width = min(chunk_draws, draws - start)
         # deals x width: each deal drawn once per draw
         won = rng.random((amount.size, width), dtype=np.float32) < threshold
-        totals[:, start : start + width] = weights @ won.astype(np.float64)
+        totals[:, start : start + width] += weights @ won.astype(np.float64)
     return totals
 
 
@@ -135,8 +158,10 @@ def cornish_fisher_bands(
     membership_deal: np.ndarray,
     membership_group: np.ndarray,
     group_count: int,
+    extra: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Returns a (group_count, 3) array of P10, P50, P90 from the Cornish-Fisher expansion."""
+    """Returns a (group_count, 3) array of P10, P50, P90 from the Cornish-Fisher expansion
+    (with ``extra``, see simulate_totals: its empirical cumulants added)."""
     amount = np.asarray(amount, dtype=np.float64)
     p = np.clip(np.asarray(probability, dtype=np.float64), 0.0, 1.0)
     membership_deal = np.asarray(membership_deal, dtype=np.int64)
@@ -155,7 +180,20 @@ def cornish_fisher_bands(
     # the certain part (p = 1) and the most the group can book
     floor = group_sum(np.where(pm >= 1.0, a, 0.0))
     ceiling = group_sum(np.where(pm > 0.0, a, 0.0))
+    if extra is not None and np.asarray(extra).shape[1] > 0:
+        e1, e2, e3, e4, e_max = empirical_cumulants(extra)
+        k1, k2, k3, k4, ceiling = k1 + e1, k2 + e2, k3 + e3, k4 + e4, ceiling + e_max
     return cornish_fisher_from_cumulants(k1, k2, k3, k4, floor, ceiling)
+
+
+def empirical_cumulants(values: np.ndarray):
+    """Per row of an (n, H) matrix of H equally likely outcomes: mean, k2, k3, k4 (k2 = m2,
+    k3 = m3, k4 = m4 - 3 m2^2 from the central moments m, divided by H) and the largest value."""
+    values = np.asarray(values, dtype=np.float64)
+    mean = values.mean(axis=1)
+    centred = values - mean[:, None]
+    m2, m3, m4 = ((centred**power).mean(axis=1) for power in (2, 3, 4))
+    return mean, m2, m3, m4 - 3.0 * m2**2, values.max(axis=1)
 
 
 def cornish_fisher_from_cumulants(k1, k2, k3, k4, floor, ceiling) -> np.ndarray:
@@ -192,17 +230,27 @@ def forecast_bands(
     seed: int = DEFAULT_SEED,
     max_monte_carlo_deals: int = DEFAULT_MAX_MONTE_CARLO_DEALS,
     chunk_draws: int = DEFAULT_CHUNK_DRAWS,
+    extra: pd.DataFrame | None = None,
+    extra_index_column: str = "history_rank",
+    extra_count_column: str = "history_period_count",
+    extra_amount_column: str = "new_deal_amount",
 ) -> pd.DataFrame:
     """Per scenario and group: open_deal_count, expected_amount, p10/p50/p90_amount, method.
 
     ``deals``: one row per scenario and deal (scenario_columns + deal_column + amount +
     probability). ``memberships``: one row per scenario, deal and group it counts in
     (scenario_columns + deal_column + group_columns). ``groups`` (optional): scenario_columns +
-    group_columns rows that must appear even without deals (their band is 0). Output rows are
-    sorted by scenario and group keys; the method is 'monte_carlo' or 'cornish_fisher' (or
-    'no_open_deals' for a group without deals).
+    group_columns rows that must appear even without deals (their band is 0). ``extra``
+    (optional): the amounts from deals not yet created, one row per scenario, group and past
+    outcome with a non-zero amount (scenario_columns + group_columns + the outcome's number
+    1..H + H + the amount; missing outcomes are 0): added to the bands as simulate_totals
+    says; expected_amount stays the open deals' (the caller adds the extra mean). Output rows
+    are sorted by scenario and group keys; the method is 'monte_carlo' or 'cornish_fisher' (or
+    'no_open_deals' for a group without deals nor extra amounts).
     """
     keys = scenario_columns + group_columns
+    if extra is not None and len(extra) == 0:
+        extra = None
     deals = deals.sort_values(scenario_columns + [deal_column], kind="mergesort").reset_index(drop=True)
     deals["_deal_row"] = deals.groupby(scenario_columns, sort=False).cumcount()
     members = memberships.merge(
@@ -213,12 +261,28 @@ def forecast_bands(
     )
     members = members.sort_values(keys + [deal_column], kind="mergesort").reset_index(drop=True)
     # group number within its scenario, in key order
-    group_keys = members[keys].drop_duplicates().reset_index(drop=True)
+    key_frames = [members[keys]] + ([extra[keys]] if extra is not None else [])
+    group_keys = (
+        pd.concat(key_frames, ignore_index=True).drop_duplicates()
+        .sort_values(keys, kind="mergesort").reset_index(drop=True)
+    )
     group_keys["_group_row"] = group_keys.groupby(scenario_columns, sort=False).cumcount()
     members = members.merge(group_keys, on=keys, how="left", validate="many_to_one")
+    extra_groups = {}
+    if extra is not None:
+        extra = extra.merge(group_keys, on=keys, how="left", validate="many_to_one")
+        extra_groups = {
+            (key if isinstance(key, tuple) else (key,)): frame
+            for key, frame in extra.groupby(scenario_columns, sort=True)
+        }
+
+    def as_tuple(key):
+        return key if isinstance(key, tuple) else (key,)
 
     results = []
-    member_groups = members.groupby(scenario_columns, sort=True)
+    member_groups = {as_tuple(key): frame for key, frame in members.groupby(scenario_columns, sort=True)}
+    empty_members = members.iloc[0:0]
+    empty_deals = deals.iloc[0:0]
     deal_groups = {
         (key if isinstance(key, tuple) else (key,)): frame
         for key, frame in deals.groupby(scenario_columns, sort=True)
@@ -227,25 +291,34 @@ def forecast_bands(
         (key if isinstance(key, tuple) else (key,)): frame
         for key, frame in group_keys.groupby(scenario_columns, sort=True)
     }
-    for scenario, scenario_members in member_groups:
-        scenario = scenario if isinstance(scenario, tuple) else (scenario,)
-        scenario_deals = deal_groups[scenario]
+    for scenario in sorted(key_groups):
+        scenario_members = member_groups.get(scenario, empty_members)
+        scenario_deals = deal_groups.get(scenario, empty_deals)
         scenario_groups = key_groups[scenario].sort_values("_group_row")
         n_groups = len(scenario_groups)
         amount = scenario_deals[amount_column].to_numpy(dtype=np.float64)
         probability = scenario_deals[probability_column].to_numpy(dtype=np.float64)
         m_deal = scenario_members["_deal_row"].to_numpy()
         m_group = scenario_members["_group_row"].to_numpy()
+        extra_matrix = None
+        if scenario in extra_groups:
+            scenario_extra = extra_groups[scenario]
+            extra_matrix = np.zeros((n_groups, int(scenario_extra[extra_count_column].max())))
+            np.add.at(
+                extra_matrix,
+                (scenario_extra["_group_row"].to_numpy(), scenario_extra[extra_index_column].to_numpy() - 1),
+                scenario_extra[extra_amount_column].to_numpy(dtype=np.float64),
+            )
         if len(scenario_deals) <= max_monte_carlo_deals:
             method = "monte_carlo"
             bands = monte_carlo_bands(
                 amount, probability, m_deal, m_group, n_groups,
                 draws=draws, seed=seed, scenario_key="|".join(map(str, scenario)),
-                chunk_draws=chunk_draws,
+                chunk_draws=chunk_draws, extra=extra_matrix,
             )
         else:
             method = "cornish_fisher"
-            bands = cornish_fisher_bands(amount, probability, m_deal, m_group, n_groups)
+            bands = cornish_fisher_bands(amount, probability, m_deal, m_group, n_groups, extra=extra_matrix)
         expected = np.bincount(
             m_group,
             weights=scenario_members[amount_column].to_numpy(dtype=np.float64)

@@ -4,7 +4,14 @@ probabilities attributed to grains (int_forecast_open_deals) and the cumulants o
 open pipeline (int_forecast_cumulants). Forecasts with at most max_monte_carlo_deals open deals
 are drawn (only their deal rows are read); larger ones take the Cornish-Fisher expansion of
 their cumulants, computed in the warehouse, so their deal rows never leave it. Rows sorted by
-key; the bands come from revops_kpis.forecast."""
+key; the bands come from revops_kpis.forecast.
+
+Optional, the calibration inputs: the new-deal bookings of the past periods each forecast
+learns from (int_forecast_new_deal_bookings: added to the model's band, one past period per
+draw for the whole forecast; its cumulants for the expansion) and the forecast's moments and
+learnt band (int_forecast_spread): the expected value adds the new-deal mean; the published
+P10/P50/P90 are the learnt band where spread_basis = 'learnt', else the model's band (kept in
+model_p10/p50/p90_amount either way)."""
 
 from __future__ import annotations
 
@@ -22,7 +29,8 @@ COLUMNS = [
     "grain", "grain_id", "period_grain", "period_start", "period_end", "forecast_date",
     "is_latest", "won_to_date_count", "won_to_date_amount", "commit_amount", "best_case_amount",
     "open_deal_count", "open_expected_amount", "expected_amount", "p10_amount", "p50_amount",
-    "p90_amount", "forecast_method",
+    "p90_amount", "forecast_method", "new_deal_history_period_count", "new_deal_expected_amount",
+    "model_p10_amount", "model_p50_amount", "model_p90_amount", "spread_basis", "spread_example_count",
 ]
 
 
@@ -47,6 +55,13 @@ SCHEMA = pa.schema(
         ("p50_amount", pa.decimal128(18, 2)),
         ("p90_amount", pa.decimal128(18, 2)),
         ("forecast_method", pa.string()),
+        ("new_deal_history_period_count", pa.int64()),
+        ("new_deal_expected_amount", pa.decimal128(18, 2)),
+        ("model_p10_amount", pa.decimal128(18, 2)),
+        ("model_p50_amount", pa.decimal128(18, 2)),
+        ("model_p90_amount", pa.decimal128(18, 2)),
+        ("spread_basis", pa.string()),
+        ("spread_example_count", pa.int64()),
     ]
 )
 
@@ -80,10 +95,28 @@ def _normalise_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def forecast_table(
-    calls, open_deals, cumulants, *, draws: int, seed: int, max_monte_carlo_deals: int
+    calls, open_deals, cumulants, *, draws: int, seed: int, max_monte_carlo_deals: int,
+    new_deals=None, spread=None,
 ) -> pd.DataFrame:
     calls = _normalise_dates(_frame(calls).copy())
     limit = int(max_monte_carlo_deals)
+    new_deal_rows = None
+    if new_deals is not None:
+        new_deal_rows = _normalise_dates(_frame(new_deals).copy())
+        new_deal_rows = new_deal_rows[
+            KEY + ["history_rank", "history_period_count", "new_deal_amount"]
+        ].astype({"new_deal_amount": np.float64})
+    if spread is not None:
+        spread = _normalise_dates(_frame(spread).copy())
+    large_scenarios = _normalise_dates(
+        _frame(cumulants, f"scenario_open_deal_count > {limit}").copy()
+    )[SCENARIO].drop_duplicates()
+    if new_deal_rows is not None:
+        # the new-deal rows of the drawn forecasts: a forecast is large by its open deals
+        flagged = new_deal_rows.merge(
+            large_scenarios.assign(_large=True), on=SCENARIO, how="left"
+        )
+        new_deal_rows = new_deal_rows[flagged["_large"].isna().to_numpy()]
 
     # small forecasts: drawn, each deal once, summed into its rep, team and company
     members = _normalise_dates(
@@ -103,13 +136,30 @@ def forecast_table(
         draws=draws,
         seed=seed,
         max_monte_carlo_deals=max(limit, 1),
+        extra=new_deal_rows,
     )
 
-    # large forecasts: the expansion of the cumulants
+    # large forecasts: the expansion of the cumulants (+ the new-deal cumulants)
     large = _normalise_dates(_frame(cumulants, f"scenario_open_deal_count > {limit}").copy())
+    if spread is not None:
+        new_moments = spread.merge(large_scenarios, on=SCENARIO, how="inner")[
+            KEY + ["new_deal_expected_amount", "new_deal_k2", "new_deal_k3", "new_deal_k4",
+                   "new_deal_max_amount"]
+        ]
+        large = large.merge(new_moments, on=KEY, how="outer", validate="one_to_one")
+        for column in ["k1", "k2", "k3", "k4", "certain_amount", "possible_amount", "open_deal_count",
+                       "new_deal_expected_amount", "new_deal_k2", "new_deal_k3", "new_deal_k4",
+                       "new_deal_max_amount"]:
+            large[column] = large[column].astype(np.float64).fillna(0.0)
+    else:
+        large = large.assign(new_deal_expected_amount=0.0, new_deal_k2=0.0, new_deal_k3=0.0,
+                             new_deal_k4=0.0, new_deal_max_amount=0.0)
     bands = cornish_fisher_from_cumulants(
-        large["k1"], large["k2"], large["k3"], large["k4"],
-        large["certain_amount"], large["possible_amount"],
+        large["k1"] + large["new_deal_expected_amount"],
+        large["k2"] + large["new_deal_k2"],
+        large["k3"] + large["new_deal_k3"],
+        large["k4"] + large["new_deal_k4"],
+        large["certain_amount"], large["possible_amount"] + large["new_deal_max_amount"],
     )
     expanded = large[KEY].copy()
     expanded["open_deal_count"] = large["open_deal_count"].astype(np.int64)
@@ -124,8 +174,30 @@ def forecast_table(
     out["forecast_method"] = out["forecast_method"].fillna("no_open_deals")
     won = out["won_to_date_amount"].astype(np.float64)
     out["open_expected_amount"] = out["expected_amount"].astype(np.float64).fillna(0.0).round(2)
-    for column in ["expected_amount", "p10_amount", "p50_amount", "p90_amount"]:
-        out[column] = (won + out[column].astype(np.float64).fillna(0.0)).round(2)
+    if spread is not None:
+        out = out.merge(
+            spread[KEY + ["new_deal_history_period_count", "new_deal_expected_amount", "spread_basis",
+                          "spread_example_count", "calibrated_p10_amount", "calibrated_p50_amount",
+                          "calibrated_p90_amount"]],
+            on=KEY, how="left", validate="one_to_one",
+        )
+    else:
+        out = out.assign(new_deal_history_period_count=0, new_deal_expected_amount=0.0,
+                         spread_basis="model", spread_example_count=0, calibrated_p10_amount=np.nan,
+                         calibrated_p50_amount=np.nan, calibrated_p90_amount=np.nan)
+    new_expected = out["new_deal_expected_amount"].astype(np.float64).fillna(0.0)
+    out["new_deal_expected_amount"] = new_expected.round(2)
+    out["new_deal_history_period_count"] = out["new_deal_history_period_count"].fillna(0).astype(np.int64)
+    out["spread_example_count"] = out["spread_example_count"].fillna(0).astype(np.int64)
+    out["spread_basis"] = out["spread_basis"].fillna("model")
+    out["expected_amount"] = (
+        won + out["expected_amount"].astype(np.float64).fillna(0.0) + new_expected
+    ).round(2)
+    learnt = (out["spread_basis"] == "learnt").to_numpy()
+    for column in ["p10_amount", "p50_amount", "p90_amount"]:
+        out["model_" + column] = (won + out[column].astype(np.float64).fillna(0.0)).round(2)
+        calibrated = out["calibrated_" + column].astype(np.float64).round(2)
+        out[column] = np.where(learnt, calibrated, out["model_" + column])
     for column in ["won_to_date_amount", "commit_amount", "best_case_amount"]:
         out[column] = out[column].astype(np.float64)
     out = out.sort_values(KEY, kind="mergesort").reset_index(drop=True)

@@ -66,16 +66,22 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
     "rpt_forecast": {
         "open_expected_amount", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
-        "forecast_method",
+        "forecast_method", "model_p10_amount", "model_p50_amount", "model_p90_amount",
+        "spread_basis", "spread_example_count",
     },
     "rpt_forecast_backtest": {
         "forecast_method", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
         "expected_abs_error_amount", "p50_abs_error_amount", "is_actual_in_band",
-        "expected_abs_pct_error_rate", "p50_abs_pct_error_rate",
+        "expected_abs_pct_error_rate", "p50_abs_pct_error_rate", "model_p10_amount",
+        "model_p90_amount", "is_actual_in_model_band", "spread_basis", "is_scored", "unscored_reason",
     },
     "rpt_forecast_backtest_summary": {
         "expected_abs_pct_error_rate_sum", "p50_abs_pct_error_rate_sum", "in_band_count",
-        "expected_mape_rate", "p50_mape_rate", "in_band_rate",
+        "expected_mape_rate", "p50_mape_rate", "in_band_rate", "model_band_in_band_count",
+        "model_band_in_band_rate", "learnt_forecast_count", "learnt_scored_forecast_count",
+        "learnt_expected_abs_pct_error_rate_sum", "learnt_commit_abs_pct_error_rate_sum",
+        "learnt_in_band_count", "learnt_expected_mape_rate", "learnt_commit_mape_rate",
+        "learnt_in_band_rate",
     },
 }
 # Bookkeeping of incremental models: each engine hashes rows with its own function, the build

@@ -318,14 +318,16 @@ def format_back_dated_closes(connection: duckdb.DuckDBPyConnection) -> list[str]
 def format_forecast_backtest(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """The backtested accuracy of the forecast per grain and period grain, over every forecast
     date of the closed periods (rpt_forecast_backtest_summary): the model's mean absolute
-    percentage error against the Commit call's, and the share of actuals inside P10-P90.
-    Nothing when the table was not built or holds no closed period."""
+    percentage error against the Commit call's, and the share of actuals inside P10-P90; then
+    the scored forecasts (slip rates, new deals and spread learnt from history) and their share
+    inside P10-P90. Nothing when the table was not built or holds no closed period."""
     if not _table_exists(connection, "marts", "rpt_forecast_backtest_summary"):
         return []
     rows = _rows(
         connection,
         """
-        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate
+        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate,
+               learnt_forecast_count, learnt_in_band_rate
         from marts.rpt_forecast_backtest_summary
         where forecast_point = 'all_forecast_dates'
         order by
@@ -337,12 +339,13 @@ def format_forecast_backtest(connection: duckdb.DuckDBPyConnection) -> list[str]
         return []
     lines = [
         "Forecast backtest (closed periods, forecasts at each period and week start; calibrated: about 80% in P10-P90):",
-        f"  {'grain':<9}{'period':<9}{'forecasts':>10}{'model MAPE':>12}{'Commit MAPE':>13}{'in P10-P90':>12}",
+        f"  {'grain':<9}{'period':<9}{'forecasts':>10}{'model MAPE':>12}{'Commit MAPE':>13}{'in P10-P90':>12}"
+        f"{'scored':>8}{'scored in band':>16}",
     ]
-    for grain, period_grain, forecasts, model_mape, commit_mape, in_band in rows:
+    for grain, period_grain, forecasts, model_mape, commit_mape, in_band, scored, scored_in_band in rows:
         lines.append(
             f"  {grain:<9}{period_grain:<9}{forecasts:>10,}{rate(model_mape):>12}{rate(commit_mape):>13}"
-            f"{rate(in_band):>12}"
+            f"{rate(in_band):>12}{scored:>8,}{rate(scored_in_band):>16}"
         )
     return lines
 

@@ -25,7 +25,9 @@ def demo_build(bi_build):
 
 def test_expected_value_is_won_to_date_plus_sum_of_probability_times_amount(demo_build):
     # independent: from the per-deal inputs, the slip rates and the memberships, not from
-    # int_forecast_open_deals
+    # int_forecast_open_deals; the new-deal mean straight from the won deals and the calendar:
+    # over the 12 latest periods of the grain ended by the forecast date, the bookings of deals
+    # created on or after the same days into the period, divided by the number of periods
     mismatches = query(demo_build, """
         with open_value as (
             select
@@ -38,17 +40,53 @@ def test_expected_value_is_won_to_date_plus_sum_of_probability_times_amount(demo
             inner join intermediate.int_rep_grain_memberships as m
                 on coalesce(i.owner_id, '(no owner)') = m.rep_id
             group by all
+        ),
+        forecasts as (
+            select distinct period_grain, period_start, forecast_date, is_latest from marts.rpt_forecast
+        ),
+        past as (
+            select f.*, p.period_start as past_start, p.period_end as past_end,
+                   p.period_start + cast(f.forecast_date - f.period_start as integer) as cutoff,
+                   row_number() over (partition by f.period_grain, f.period_start, f.forecast_date, f.is_latest
+                                      order by p.period_start desc) as recency
+            from forecasts as f
+            inner join intermediate.int_fiscal_periods as p
+                on p.period_grain = f.period_grain and p.period_end <= f.forecast_date
+        ),
+        recent as (select * from past where recency <= 12),
+        past_count as (
+            select period_grain, period_start, forecast_date, is_latest, count(*) as periods
+            from recent group by all
+        ),
+        new_value as (
+            select m.grain, m.grain_id, r.period_grain, r.period_start, r.forecast_date, r.is_latest,
+                   sum(o.amount) as new_amount
+            from recent as r
+            inner join intermediate.int_opportunity_outcomes as o
+                on o.is_won and o.outcome_date >= r.past_start and o.outcome_date < r.past_end
+                and o.created_date >= r.cutoff
+            inner join intermediate.int_rep_grain_memberships as m
+                on coalesce(o.owner_at_close_id, '(no owner)') = m.rep_id
+            group by all
+        ),
+        independent as (
+            select f.*, coalesce(o.open_value, 0) as open_value, coalesce(o.deals, 0) as deals,
+                   coalesce(n.new_amount / c.periods, 0) as new_mean
+            from marts.rpt_forecast as f
+            left join open_value as o using (grain, grain_id, period_grain, period_start, forecast_date, is_latest)
+            left join past_count as c using (period_grain, period_start, forecast_date, is_latest)
+            left join new_value as n using (grain, grain_id, period_grain, period_start, forecast_date, is_latest)
         )
-        select f.grain, f.grain_id, f.period_grain, f.period_start, f.forecast_date,
-               f.expected_amount, f.won_to_date_amount, o.open_value
-        from marts.rpt_forecast as f
-        left join open_value as o
-            using (grain, grain_id, period_grain, period_start, forecast_date, is_latest)
-        where abs(f.expected_amount - f.won_to_date_amount - coalesce(o.open_value, 0)) > 0.011
-           or f.open_deal_count <> coalesce(o.deals, 0)
+        select grain, grain_id, period_grain, period_start, forecast_date,
+               expected_amount, won_to_date_amount, open_value, new_mean
+        from independent
+        where abs(expected_amount - won_to_date_amount - open_value - new_mean) > 0.011
+           or abs(new_deal_expected_amount - new_mean) > 0.006
+           or open_deal_count <> deals
     """)
     assert mismatches == []
     assert query(demo_build, "select count(*) from marts.rpt_forecast where open_deal_count > 0")[0][0] > 100
+    assert query(demo_build, "select count(*) from marts.rpt_forecast where new_deal_expected_amount > 0")[0][0] > 100
 
 
 def test_won_to_date_and_actuals_are_the_bookings(demo_build):
@@ -141,7 +179,10 @@ def test_cornish_fisher_agrees_with_monte_carlo_on_the_demo(demo_build):
 def test_backtest_summary_adds_up(demo_build):
     rows = query(demo_build, """
         select s.grain, s.period_grain, s.forecast_count, s.in_band_count,
-               count(b.grain), sum(case when b.is_actual_in_band then 1 else 0 end)
+               s.learnt_forecast_count, s.learnt_in_band_count,
+               count(b.grain), sum(case when b.is_actual_in_band then 1 else 0 end),
+               sum(case when b.is_scored then 1 else 0 end),
+               sum(case when b.is_scored and b.is_actual_in_band then 1 else 0 end)
         from marts.rpt_forecast_backtest_summary as s
         inner join marts.rpt_forecast_backtest as b
             on s.grain = b.grain and s.period_grain = b.period_grain
@@ -149,8 +190,14 @@ def test_backtest_summary_adds_up(demo_build):
         group by all
     """)
     assert rows
-    for _, _, forecasts, in_band, counted, counted_in_band in rows:
-        assert (forecasts, in_band) == (counted, counted_in_band)
+    for _, _, forecasts, in_band, learnt, learnt_in_band, *counted in rows:
+        assert (forecasts, in_band, learnt, learnt_in_band) == tuple(counted)
+    # a forecast is scored only when its slip rates, new deals and spread were learnt
+    assert query(demo_build, """
+        select count(*) from marts.rpt_forecast_backtest as b
+        inner join intermediate.int_forecast_slip_rates as s using (period_grain, forecast_date)
+        where b.is_scored and (s.rate_basis = 'close_date_rule' or b.spread_basis <> 'learnt')
+    """)[0][0] == 0
 
 
 def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_build):
@@ -189,14 +236,15 @@ def test_run_summary_reports_the_backtest_per_grain(demo_build):
     with duckdb.connect(str(demo_build), read_only=True) as connection:
         lines = format_forecast_backtest(connection)
     summary = query(demo_build, """
-        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate
+        select grain, period_grain, forecast_count, expected_mape_rate, commit_mape_rate, in_band_rate,
+               learnt_forecast_count, learnt_in_band_rate
         from marts.rpt_forecast_backtest_summary where forecast_point = 'all_forecast_dates'
     """)
     assert lines[0].startswith("Forecast backtest")
     assert len(lines) == 2 + len(summary)
-    for grain, period_grain, forecasts, model, commit, in_band in summary:
+    for grain, period_grain, forecasts, model, commit, in_band, scored, scored_in_band in summary:
         line = next(line for line in lines[2:] if line.split()[:2] == [grain, period_grain])
         expected = [f"{forecasts:,}"] + [
             "n/a" if value is None else f"{100 * value:.1f}%" for value in (model, commit, in_band)
-        ]
+        ] + [f"{scored:,}", "n/a" if scored_in_band is None else f"{100 * scored_in_band:.1f}%"]
         assert line.split()[2:] == expected

@@ -1,7 +1,9 @@
 """The forecast engine: the distribution of the sum of independent Bernoulli(p) x amount per
 group. Hand-enumerated cases (two and three deals, zero deals, p = 0 and 1), team totals drawn
 from the same draws as their reps, seed stability of P10/P90 at the default number of draws,
-and the Cornish-Fisher approximation against Monte Carlo on a large group."""
+the Cornish-Fisher approximation against Monte Carlo on a large group, and the bookings of
+deals not yet created added to the draws (one past period per draw for every group) and to the
+cumulants, enumerated by hand."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from revops_kpis.forecast import (
     DEFAULT_DRAWS,
     cornish_fisher_bands,
+    empirical_cumulants,
     forecast_bands,
     monte_carlo_bands,
     simulate_totals,
@@ -151,3 +154,61 @@ def test_cornish_fisher_agrees_with_monte_carlo_on_a_large_group():
     mc = monte_carlo_bands(amount, p, index, group, 1)[0]
     cf = cornish_fisher_bands(amount, p, index, group, 1)[0]
     np.testing.assert_allclose(cf, mc, rtol=0.01)
+
+
+def _extra(rows, count):
+    """rows: (grain, grain_id, past period number 1..count, amount) -> new-deal rows."""
+    return pd.DataFrame(
+        [{"forecast_date": "2026-01-05", "grain": g, "grain_id": i, "history_rank": r,
+          "history_period_count": count, "new_deal_amount": a} for g, i, r, a in rows]
+    )
+
+
+def test_new_deal_bookings_added_to_the_draws_enumerated_by_hand():
+    # one open deal: 100 at p = 0.4 for rep r1 (team m1). New deals in 3 past periods, equally
+    # likely: period 1: r1 40; period 2: r2 60; period 3: nothing (no rows). m1 = r1 + r2.
+    # r1: open 0 (0.6) / 100 (0.4) x new 40 (1/3) / 0 (2/3): 0: 0.4, 40: 0.2, 100: 0.2667,
+    #     140: 0.1333 -> cdf 0.4, 0.6, 0.8667, 1: P10 = 0, P50 = 40, P90 = 140.
+    # r2: new only, 0 (2/3) / 60 (1/3): P10 = 0, P50 = 0, P90 = 60.
+    # m1: the SAME past period for both reps: 40, 60 or 0, plus the open deal: 0, 40, 60 (0.2
+    #     each), 100, 140, 160 (0.1333 each) -> cdf 0.2, 0.4, 0.6, 0.733, 0.867, 1: P10 = 0,
+    #     P50 = 60, P90 = 160 (had r1 and r2 drawn their periods apart, m1 could book 200).
+    deals, members = _frames([("A", 100.0, 0.4, [("rep", "r1"), ("team", "m1")])])
+    extra = _extra([("rep", "r1", 1, 40.0), ("team", "m1", 1, 40.0),
+                    ("rep", "r2", 2, 60.0), ("team", "m1", 2, 60.0)], 3)
+    out = forecast_bands(deals, members, scenario_columns=SCENARIO, group_columns=GROUP,
+                         extra=extra, draws=20_000)
+    r1, r2, m1 = (_band(out, *key) for key in [("rep", "r1"), ("rep", "r2"), ("team", "m1")])
+    assert (r1.p10_amount, r1.p50_amount, r1.p90_amount) == (0.0, 40.0, 140.0)
+    assert (r2.p10_amount, r2.p50_amount, r2.p90_amount) == (0.0, 0.0, 60.0)
+    assert (m1.p10_amount, m1.p50_amount, m1.p90_amount) == (0.0, 60.0, 160.0)
+    # expected_amount stays the open deals' (the caller adds the new-deal mean)
+    assert (r1.expected_amount, r2.expected_amount, m1.expected_amount) == pytest.approx((40.0, 0.0, 40.0))
+    assert (r1.open_deal_count, r2.open_deal_count) == (1, 0)
+
+
+def test_team_totals_equal_their_reps_draw_by_draw_with_new_deals():
+    amount = np.array([100.0, 250.0])
+    p = np.array([0.4, 0.7])
+    # groups: 0 = r1 (deal 0), 1 = r2 (deal 1), 2 = team (both)
+    extra = np.array([[10.0, 0.0, 30.0], [0.0, 20.0, 5.0], [10.0, 20.0, 35.0]])
+    totals = simulate_totals(amount, p, np.array([0, 1, 0, 1]), np.array([0, 1, 2, 2]), 3,
+                             draws=5_000, extra=extra)
+    np.testing.assert_allclose(totals[2], totals[0] + totals[1])
+    # the open-deal draws are those without new deals: the new deals come from their own stream
+    plain = simulate_totals(amount, p, np.array([0, 1, 0, 1]), np.array([0, 1, 2, 2]), 3, draws=5_000)
+    assert set(np.unique(totals[0] - plain[0])) <= {0.0, 10.0, 30.0}
+
+
+def test_new_deal_cumulants_added_to_the_expansion_by_hand():
+    # no open deal; new deals 0, 30, 60 equally likely: mean 30, k2 = (900 + 0 + 900) / 3 = 600,
+    # k3 = 0, m4 = (810000 + 810000) / 3 = 540000, k4 = 540000 - 3 x 600^2 = -540000
+    mean, k2, k3, k4, largest = empirical_cumulants(np.array([[0.0, 30.0, 60.0]]))
+    assert (mean[0], k2[0], k3[0], k4[0], largest[0]) == pytest.approx((30.0, 600.0, 0.0, -540000.0, 60.0))
+    # the expansion: g1 = 0, g2 = -540000 / 600^2 = -1.5; z = 1.2815515655: w = z + (z^3 - 3z)
+    # x g2 / 24 = 1.2815516 + (2.1048 - 3.8447) x -1.5 / 24 = 1.2815516 + 0.1087 = 1.3903;
+    # P90 = 30 + 1.3903 x sqrt(600) = 30 + 34.054 = 64.05, clipped to the largest, 60
+    bands = cornish_fisher_bands(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64),
+                                 np.zeros(0, dtype=np.int64), 1, extra=np.array([[0.0, 30.0, 60.0]]))
+    assert bands[0, 1] == pytest.approx(30.0)
+    assert bands[0, 2] == pytest.approx(60.0)

@@ -8,6 +8,11 @@ summed into its rep, team and company (so P50s do not add up), or, for a forecas
 open deals than max_monte_carlo_deals, the Cornish-Fisher expansion of the cumulants computed in
 the warehouse (int_forecast_cumulants): only the deal rows of the drawn forecasts are read.
 
+The bookings of deals not yet created are added as past outcomes (int_forecast_new_deal_bookings:
+one past period per draw for the whole forecast; their cumulants for the expansion), and the
+published P10/P50/P90 are the band learnt from the errors of earlier forecasts
+(int_forecast_spread) where it was learnt, else the model's (model_p10/p50/p90_amount).
+
 Settings arrive through config(meta=...) in the model's YAML (Python models cannot read dbt
 vars): draws, seed, max_monte_carlo_deals. Amounts are published as decimals of cents.
 """
@@ -22,6 +27,8 @@ def model(dbt, session):
         calls=dbt.ref("int_forecast_calls"),
         open_deals=dbt.ref("int_forecast_open_deals"),
         cumulants=dbt.ref("int_forecast_cumulants"),
+        new_deals=dbt.ref("int_forecast_new_deal_bookings"),
+        spread=dbt.ref("int_forecast_spread"),
         draws=int(meta["draws"]),
         seed=int(meta["seed"]),
         max_monte_carlo_deals=int(meta["max_monte_carlo_deals"]),
