@@ -13,6 +13,19 @@ slip_rates as (
     select * from {{ ref('int_forecast_slip_rates') }}
 ),
 
+-- the open deals of each whole forecast (Monte Carlo or the cumulant expansion): a grouped
+-- count joined back, not a window over partitions of up to a few hundred thousand rows
+scenario_sizes as (
+    select
+        period_grain,
+        period_start,
+        forecast_date,
+        is_latest,
+        count(*) as scenario_open_deal_count
+    from inputs
+    group by period_grain, period_start, forecast_date, is_latest
+),
+
 probabilities as (
     select
         inputs.period_grain,
@@ -29,13 +42,16 @@ probabilities as (
         inputs.win_probability,
         slip_rates.in_period_rate,
         slip_rates.rate_basis,
+        scenario_sizes.scenario_open_deal_count,
         coalesce(inputs.amount, cast(0 as decimal(18, 2))) as amount,
-        coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability,
-        -- the open deals of the whole forecast: Monte Carlo or the cumulant expansion
-        count(*) over (
-            partition by inputs.period_grain, inputs.period_start, inputs.forecast_date, inputs.is_latest
-        ) as scenario_open_deal_count
+        coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability
     from inputs
+    inner join scenario_sizes
+        on
+            inputs.period_grain = scenario_sizes.period_grain
+            and inputs.period_start = scenario_sizes.period_start
+            and inputs.forecast_date = scenario_sizes.forecast_date
+            and inputs.is_latest = scenario_sizes.is_latest
     inner join slip_rates
         on
             inputs.period_grain = slip_rates.period_grain
