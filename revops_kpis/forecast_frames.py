@@ -2,9 +2,10 @@
 grain, period and forecast date (int_forecast_calls), the open deals with their in-period win
 probabilities attributed to grains (int_forecast_open_deals) and the cumulants of each group's
 open pipeline (int_forecast_cumulants). Forecasts with at most max_monte_carlo_deals open deals
-are drawn (only their deal rows are read); larger ones take the Cornish-Fisher expansion of
-their cumulants, computed in the warehouse, so their deal rows never leave it. Rows sorted by
-key; the bands come from revops_kpis.forecast.
+are drawn (only their deal rows are read; int_forecast_open_deals holds no others at the
+same limit); larger ones take the Cornish-Fisher expansion of their cumulants, computed in the
+warehouse, so their deal rows never leave it. Rows sorted by key; the bands come from
+revops_kpis.forecast.
 
 Optional, the calibration inputs: the new-deal bookings of the past periods each forecast
 learns from (int_forecast_new_deal_bookings: added to the model's band, one past period per

@@ -62,6 +62,7 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     # (the Python model draws where the SQL stand-in expands cumulants); won to date, the
     # Commit and Best Case calls and the deal counts do not depend on the model
     "int_forecast_deal_inputs": {"win_probability"},
+    "int_forecast_deal_probabilities": {"win_probability", "in_period_win_probability"},
     "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
     "rpt_forecast": {

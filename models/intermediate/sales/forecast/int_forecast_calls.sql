@@ -4,8 +4,9 @@
     int_opportunity_outcomes by outcome date, credited to the owner at close, at the rate of the
     outcome date; at the as-of moment every win so far), and the open Commit and Best Case
     pipeline expected in the period (forecast category then, close date in the period, owner at
-    the forecast date): Commit call = won to date + open Commit, Best Case call = Commit call +
-    open Best Case. -#}
+    the forecast date; int_forecast_deal_probabilities): Commit call = won to date + open
+    Commit, Best Case call = Commit call + open Best Case. Summed per owner, then rolled up to
+    rep, team and company (attribute_to_grains). -#}
 
 with forecast_dates as (
     select * from {{ ref('int_forecast_dates') }}
@@ -19,8 +20,8 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
-open_deals as (
-    select * from {{ ref('int_forecast_open_deals') }}
+deal_probabilities as (
+    select * from {{ ref('int_forecast_deal_probabilities') }}
 ),
 
 spine as (
@@ -44,37 +45,37 @@ won_deals as (
     where is_won
 ),
 
-won_attributed as (
-    {{ attribute_to_grains('won_deals', 'owner_at_close_id') }}
-),
-
-won_to_date as (
+-- per owner at close: the wins of the period before the forecast date (at the as-of moment,
+-- every win so far)
+won_by_owner as (
     select
-        spine.grain,
-        spine.grain_id,
-        spine.period_grain,
-        spine.period_start,
-        spine.forecast_date,
-        spine.is_latest,
+        won_deals.owner_at_close_id as owner_id,
+        forecast_dates.period_grain,
+        forecast_dates.period_start,
+        forecast_dates.forecast_date,
+        forecast_dates.is_latest,
         count(*) as won_to_date_count,
-        sum(won_attributed.amount) as won_to_date_amount
-    from spine
-    inner join won_attributed
+        sum(won_deals.amount) as won_to_date_amount
+    from forecast_dates
+    inner join won_deals
         on
-            spine.grain = won_attributed.grain
-            and spine.grain_id = won_attributed.grain_id
-            and spine.period_start <= won_attributed.outcome_date
+            forecast_dates.period_start <= won_deals.outcome_date
             and (
-                spine.forecast_date > won_attributed.outcome_date
-                or (spine.is_latest and spine.forecast_date = won_attributed.outcome_date)
+                forecast_dates.forecast_date > won_deals.outcome_date
+                or (forecast_dates.is_latest and forecast_dates.forecast_date = won_deals.outcome_date)
             )
-    group by spine.grain, spine.grain_id, spine.period_grain, spine.period_start, spine.forecast_date, spine.is_latest
+    group by
+        won_deals.owner_at_close_id,
+        forecast_dates.period_grain,
+        forecast_dates.period_start,
+        forecast_dates.forecast_date,
+        forecast_dates.is_latest
 ),
 
-calls_open as (
+-- per owner at the forecast date: the open Commit and Best Case deals closing in the period
+open_by_owner as (
     select
-        grain,
-        grain_id,
+        owner_id,
         period_grain,
         period_start,
         forecast_date,
@@ -97,7 +98,54 @@ calls_open as (
                 else 0
             end
         ) as open_best_case_amount
-    from open_deals
+    from deal_probabilities
+    group by owner_id, period_grain, period_start, forecast_date, is_latest
+),
+
+owner_sums as (
+    select
+        owner_id,
+        period_grain,
+        period_start,
+        forecast_date,
+        is_latest,
+        won_to_date_count,
+        won_to_date_amount,
+        cast(0 as decimal(18, 2)) as open_commit_amount,
+        cast(0 as decimal(18, 2)) as open_best_case_amount
+    from won_by_owner
+    union all
+    select
+        owner_id,
+        period_grain,
+        period_start,
+        forecast_date,
+        is_latest,
+        cast(0 as {{ dbt.type_bigint() }}) as won_to_date_count,
+        cast(0 as decimal(18, 2)) as won_to_date_amount,
+        open_commit_amount,
+        open_best_case_amount
+    from open_by_owner
+),
+
+-- the owners' sums rolled up to rep, team and company
+attributed as (
+    {{ attribute_to_grains('owner_sums', 'owner_id') }}
+),
+
+grain_sums as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        forecast_date,
+        is_latest,
+        cast(sum(won_to_date_count) as {{ dbt.type_bigint() }}) as won_to_date_count,
+        sum(won_to_date_amount) as won_to_date_amount,
+        sum(open_commit_amount) as open_commit_amount,
+        sum(open_best_case_amount) as open_best_case_amount
+    from attributed
     group by grain, grain_id, period_grain, period_start, forecast_date, is_latest
 ),
 
@@ -110,21 +158,16 @@ calls as (
         spine.period_end,
         spine.forecast_date,
         spine.is_latest,
-        coalesce(won_to_date.won_to_date_count, 0) as won_to_date_count,
-        coalesce(won_to_date.won_to_date_amount, cast(0 as decimal(18, 2))) as won_to_date_amount,
-        coalesce(calls_open.open_commit_amount, cast(0 as decimal(18, 2))) as open_commit_amount,
-        coalesce(calls_open.open_best_case_amount, cast(0 as decimal(18, 2))) as open_best_case_amount
+        coalesce(grain_sums.won_to_date_count, 0) as won_to_date_count,
+        coalesce(grain_sums.won_to_date_amount, cast(0 as decimal(18, 2))) as won_to_date_amount,
+        coalesce(grain_sums.open_commit_amount, cast(0 as decimal(18, 2))) as open_commit_amount,
+        coalesce(grain_sums.open_best_case_amount, cast(0 as decimal(18, 2))) as open_best_case_amount
     from spine
-    left join won_to_date
+    left join grain_sums
         on
-            spine.grain = won_to_date.grain and spine.grain_id = won_to_date.grain_id
-            and spine.period_grain = won_to_date.period_grain and spine.period_start = won_to_date.period_start
-            and spine.forecast_date = won_to_date.forecast_date and spine.is_latest = won_to_date.is_latest
-    left join calls_open
-        on
-            spine.grain = calls_open.grain and spine.grain_id = calls_open.grain_id
-            and spine.period_grain = calls_open.period_grain and spine.period_start = calls_open.period_start
-            and spine.forecast_date = calls_open.forecast_date and spine.is_latest = calls_open.is_latest
+            spine.grain = grain_sums.grain and spine.grain_id = grain_sums.grain_id
+            and spine.period_grain = grain_sums.period_grain and spine.period_start = grain_sums.period_start
+            and spine.forecast_date = grain_sums.forecast_date and spine.is_latest = grain_sums.is_latest
 ),
 
 final as (

@@ -1,50 +1,39 @@
-{#- One row per forecast (period, forecast date), open deal and grain it counts in (its owner
-    at the forecast date, that owner's team, the company; attribute_to_grains): the deal's
-    amount in the corporate currency and its probability of closing won inside the period =
-    its win probability then x the slip rate of its profile (int_forecast_slip_rates). The
-    deals the forecast engine draws. -#}
+{#- One row per forecast (period, forecast date) small enough to be drawn (at most var
+    forecast_max_monte_carlo_deals open deals), open deal and grain it counts in (its owner at
+    the forecast date, that owner's team, the company; attribute_to_grains): the deal rows of
+    int_forecast_deal_probabilities (amount, in-period win probability). The deals the
+    forecast engine draws; larger forecasts are expanded from int_forecast_cumulants and have
+    no rows here. -#}
 
-with inputs as (
-    select * from {{ ref('int_forecast_deal_inputs') }}
+with deal_probabilities as (
+    select * from {{ ref('int_forecast_deal_probabilities') }}
 ),
 
-slip_rates as (
-    select * from {{ ref('int_forecast_slip_rates') }}
-),
-
-probabilities as (
+deals as (
     select
-        inputs.period_grain,
-        inputs.period_start,
-        inputs.period_end,
-        inputs.forecast_date,
-        inputs.is_latest,
-        inputs.opportunity_id,
-        inputs.owner_id,
-        inputs.forecast_category,
-        inputs.close_date,
-        inputs.close_date_position,
-        inputs.push_bucket,
-        inputs.win_probability,
-        slip_rates.in_period_rate,
-        slip_rates.rate_basis,
-        coalesce(inputs.amount, cast(0 as decimal(18, 2))) as amount,
-        coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability,
-        -- the open deals of the whole forecast: Monte Carlo or the cumulant expansion
-        count(*) over (
-            partition by inputs.period_grain, inputs.period_start, inputs.forecast_date, inputs.is_latest
-        ) as scenario_open_deal_count
-    from inputs
-    inner join slip_rates
-        on
-            inputs.period_grain = slip_rates.period_grain
-            and inputs.forecast_date = slip_rates.forecast_date
-            and inputs.push_bucket = slip_rates.push_bucket
-            and inputs.close_date_position = slip_rates.close_date_position
+        period_grain,
+        period_start,
+        period_end,
+        forecast_date,
+        is_latest,
+        opportunity_id,
+        owner_id,
+        forecast_category,
+        close_date,
+        close_date_position,
+        push_bucket,
+        win_probability,
+        in_period_rate,
+        rate_basis,
+        amount,
+        in_period_win_probability,
+        scenario_open_deal_count
+    from deal_probabilities
+    where scenario_open_deal_count <= {{ var('forecast_max_monte_carlo_deals') }}
 ),
 
 attributed as (
-    {{ attribute_to_grains('probabilities', 'owner_id') }}
+    {{ attribute_to_grains('deals', 'owner_id') }}
 )
 
 select * from attributed
