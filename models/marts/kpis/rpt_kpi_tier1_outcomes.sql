@@ -11,7 +11,9 @@
     won_count and in won_unknown_amount_count, never in an amount; net revenue retention
     leaves out the accounts with such a deal in the 24 months it looks at
     (nrr_unknown_amount_account_count), at every grain alike, so its numerator and
-    denominator cover the same accounts. Definitions: docs blocks kpi_*. -#}
+    denominator cover the same accounts. Each figure comes from its model in
+    intermediate/sales/outcomes (int_outcome_*); this model lays them on the spine, zero-fills
+    them and computes the ratios. Definitions: docs blocks kpi_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -25,344 +27,37 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
-memberships as (
-    select * from {{ ref('int_rep_grain_memberships') }}
-),
-
-quotas as (
-    select * from {{ ref('int_quota_by_period') }}
-),
-
 spend as (
     select * from {{ ref('sales_marketing_spend') }}
 ),
 
-periods as (
-    select * from {{ ref('int_fiscal_periods') }}
+bookings as (
+    select * from {{ ref('int_outcome_bookings') }}
+),
+
+renewals as (
+    select * from {{ ref('int_outcome_renewals') }}
+),
+
+new_customers as (
+    select * from {{ ref('int_outcome_new_customers') }}
+),
+
+quota_reps as (
+    select * from {{ ref('int_outcome_quota_reps') }}
+),
+
+retention as (
+    select * from {{ ref('int_outcome_logo_retention') }}
+),
+
+nrr_current as (
+    select * from {{ ref('int_outcome_net_revenue_retention') }}
 ),
 
 -- the first deal's creation: the export covers no window that starts before it
 data_start as (
     select min(created_date) as first_created_date from outcomes
-),
-
-won_deals as (
-    select * from outcomes
-    where is_won
-),
-
-closed_deals as (
-    select * from outcomes
-    where is_closed
-),
-
-won_attributed as (
-    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'outcome_date') }}
-),
-
-closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
-),
-
-bookings as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        count(*) as won_count,
-        sum(amount) as bookings_amount,
-        sum(case when amount is null then 1 else 0 end) as won_unknown_amount_count
-    from won_attributed
-    group by grain, grain_id, period_grain, period_start
-),
-
-renewals as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        sum(case when is_won then 1 else 0 end) as renewal_won_count,
-        count(*) as renewal_closed_count
-    from closed_attributed
-    where is_renewal
-    group by grain, grain_id, period_grain, period_start
-),
-
-first_wins as (
-    select
-        account_id,
-        min(closed_at) as first_won_at
-    from won_deals
-    group by account_id
-),
-
-new_customer_deals as (
-    select
-        won_deals.*,
-        row_number() over (
-            partition by won_deals.account_id
-            order by won_deals.outcome_date, won_deals.closed_at, won_deals.opportunity_id
-        ) as win_number
-    from won_deals
-    inner join first_wins
-        on won_deals.account_id = first_wins.account_id
-),
-
-first_win_deals as (
-    select * from new_customer_deals
-    where win_number = 1
-),
-
-new_customers_attributed as (
-    {{ attribute_to_grains_and_periods('first_win_deals', 'owner_at_close_id', 'outcome_date') }}
-),
-
-new_customers as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        count(*) as new_customer_count
-    from new_customers_attributed
-    group by grain, grain_id, period_grain, period_start
-),
-
-quota_attributed as (
-    {{ attribute_to_grains('quotas', 'owner_id') }}
-),
-
-quota_reps as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        count(distinct owner_id) as quota_carrying_rep_count
-    from quota_attributed
-    where quota_amount > 0
-    group by grain, grain_id, period_grain, period_start
-),
-
-won_by_grain as (
-    select
-        memberships.grain,
-        memberships.grain_id,
-        won_deals.account_id,
-        won_deals.outcome_date,
-        won_deals.amount
-    from won_deals
-    inner join memberships
-        on coalesce(won_deals.owner_at_close_id, '{{ no_owner_rep_id() }}') = memberships.rep_id
-),
-
--- retention and net revenue retention look at 12-month windows: computed for the month,
--- quarter and year rows only; a window sliding by a week repeats its month's figure almost
--- unchanged at 52 times the rows, so week rows leave them null
-retention_periods as (
-    select * from spine
-    where {{ is_month_period_grain('period_grain') }}
-),
-
-nrr_periods as (
-    select * from periods
-    where {{ is_month_period_grain('period_grain') }}
-),
-
--- accounts the grain won in the 12 months before the period start ...
-retention_base as (
-    select distinct
-        spine.grain,
-        spine.grain_id,
-        spine.period_grain,
-        spine.period_start,
-        won_by_grain.account_id
-    from retention_periods as spine
-    inner join won_by_grain
-        on
-            spine.grain = won_by_grain.grain
-            and spine.grain_id = won_by_grain.grain_id
-            and won_by_grain.outcome_date >= cast({{ dbt.dateadd('month', -12, 'spine.period_start') }} as date)
-            and spine.period_start > won_by_grain.outcome_date
-),
-
--- ... and whether each bought again (from anyone) in the 12 months from the period start
-retention as (
-    select
-        retention_base.grain,
-        retention_base.grain_id,
-        retention_base.period_grain,
-        retention_base.period_start,
-        count(*) as retention_base_account_count,
-        sum(case when exists (
-            select 1 from won_deals
-            where
-                won_deals.account_id = retention_base.account_id
-                and won_deals.outcome_date >= retention_base.period_start
-                and won_deals.outcome_date < cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date)
-        ) then 1 else 0 end) as retained_account_count
-    from retention_base
-    group by retention_base.grain, retention_base.grain_id, retention_base.period_grain, retention_base.period_start
-),
-
--- net revenue retention, per period: each base account's bookings by each owner at close in
--- the 12 months before the 12 months ending with the period (its prior bookings) ...
-nrr_prior_by_owner as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.period_end,
-        won_deals.account_id,
-        won_deals.owner_at_close_id,
-        sum(won_deals.amount) as prior_bookings_amount,
-        count(*) as prior_won_count
-    from nrr_periods as periods
-    inner join won_deals
-        on
-            won_deals.outcome_date >= cast({{ dbt.dateadd('month', -24, 'periods.period_end') }} as date)
-            and won_deals.outcome_date < cast({{ dbt.dateadd('month', -12, 'periods.period_end') }} as date)
-    group by
-        periods.period_grain, periods.period_start, periods.period_end,
-        won_deals.account_id, won_deals.owner_at_close_id
-),
-
--- ... each base account's prior bookings from all owners ...
-nrr_account_prior as (
-    select
-        period_grain,
-        period_start,
-        period_end,
-        account_id,
-        sum(prior_bookings_amount) as account_prior_bookings_amount,
-        sum(prior_won_count) as account_prior_won_count
-    from nrr_prior_by_owner
-    group by period_grain, period_start, period_end, account_id
-),
-
--- ... its bookings (from anyone) in the 12 months ending with the period ...
-nrr_account_current as (
-    select
-        nrr_account_prior.period_grain,
-        nrr_account_prior.period_start,
-        nrr_account_prior.period_end,
-        nrr_account_prior.account_id,
-        nrr_account_prior.account_prior_bookings_amount,
-        nrr_account_prior.account_prior_won_count,
-        coalesce(sum(current_wins.amount), cast(0 as decimal(18, 2))) as account_current_bookings_amount
-    from nrr_account_prior
-    left join won_deals as current_wins
-        on
-            nrr_account_prior.account_id = current_wins.account_id
-            and current_wins.outcome_date
-            >= cast({{ dbt.dateadd('month', -12, 'nrr_account_prior.period_end') }} as date)
-            and nrr_account_prior.period_end > current_wins.outcome_date
-    group by
-        nrr_account_prior.period_grain, nrr_account_prior.period_start, nrr_account_prior.period_end,
-        nrr_account_prior.account_id, nrr_account_prior.account_prior_bookings_amount,
-        nrr_account_prior.account_prior_won_count
-),
-
--- ... and whether any of its won deals (from anyone) in the 24 months has an unknown amount:
--- then it is left out of both sides of net revenue retention, at every grain
-nrr_accounts_checked as (
-    select
-        nrr_account_current.*,
-        case when exists (
-            select 1 from won_deals
-            where
-                won_deals.account_id = nrr_account_current.account_id
-                and won_deals.amount is null
-                and won_deals.outcome_date
-                >= cast({{ dbt.dateadd('month', -24, 'nrr_account_current.period_end') }} as date)
-                and won_deals.outcome_date < nrr_account_current.period_end
-        ) then 1 else 0 end as has_unknown_amount
-    from nrr_account_current
-),
-
--- an account's current bookings are shared among the owners who booked it before, in
--- proportion to their prior bookings of it (of their prior won deals when those add up to 0),
--- in whole cents: each owner gets the cents below their exact share, and the cents left go one
--- each to the largest remainders (then by owner id), so the shares add up to the account's
--- current bookings exactly and rep rows add up to team and company rows
-nrr_owner_shares as (
-    select
-        nrr_prior_by_owner.period_grain,
-        nrr_prior_by_owner.period_start,
-        nrr_prior_by_owner.account_id,
-        nrr_prior_by_owner.owner_at_close_id,
-        nrr_prior_by_owner.prior_bookings_amount,
-        nrr_accounts_checked.has_unknown_amount,
-        cast(nrr_accounts_checked.account_current_bookings_amount * 100 as {{ type_double() }})
-        * case
-            when nrr_accounts_checked.account_prior_bookings_amount <> 0
-                then
-                    cast(nrr_prior_by_owner.prior_bookings_amount as {{ type_double() }})
-                    / nrr_accounts_checked.account_prior_bookings_amount
-            else
-                cast(nrr_prior_by_owner.prior_won_count as {{ type_double() }})
-                / nrr_accounts_checked.account_prior_won_count
-        end as exact_share_cents,
-        cast(round(nrr_accounts_checked.account_current_bookings_amount * 100) as bigint) as account_current_cents
-    from nrr_prior_by_owner
-    inner join nrr_accounts_checked
-        on
-            nrr_prior_by_owner.period_grain = nrr_accounts_checked.period_grain
-            and nrr_prior_by_owner.period_start = nrr_accounts_checked.period_start
-            and nrr_prior_by_owner.account_id = nrr_accounts_checked.account_id
-),
-
-nrr_owner_share_floors as (
-    select
-        *,
-        floor(exact_share_cents) as floor_share_cents,
-        exact_share_cents - floor(exact_share_cents) as remainder_share_cents
-    from nrr_owner_shares
-),
-
-nrr_owner_share_ranks as (
-    select
-        *,
-        account_current_cents - sum(floor_share_cents) over (
-            partition by period_grain, period_start, account_id
-        ) as cents_left,
-        row_number() over (
-            partition by period_grain, period_start, account_id
-            order by remainder_share_cents desc, owner_at_close_id asc
-        ) as remainder_rank
-    from nrr_owner_share_floors
-),
-
-nrr_owner_allocated as (
-    select
-        period_grain,
-        period_start,
-        account_id,
-        owner_at_close_id,
-        has_unknown_amount,
-        prior_bookings_amount,
-        cast(
-            (floor_share_cents + case when remainder_rank <= cents_left then 1 else 0 end) / 100 as decimal(18, 2)
-        ) as current_bookings_amount
-    from nrr_owner_share_ranks
-),
-
-nrr_attributed as (
-    {{ attribute_to_grains('nrr_owner_allocated', 'owner_at_close_id') }}
-),
-
-nrr_current as (
-    select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        sum(case when has_unknown_amount = 0 then prior_bookings_amount end) as nrr_prior_bookings_amount,
-        sum(case when has_unknown_amount = 0 then current_bookings_amount end) as nrr_current_bookings_amount,
-        count(distinct case when has_unknown_amount = 1 then account_id end) as nrr_unknown_amount_account_count
-    from nrr_attributed
-    group by grain, grain_id, period_grain, period_start
 ),
 
 spend_by_period as (
@@ -398,7 +93,7 @@ combined as (
         -- needs OpportunityLineItem (list and sales prices), which the export contract does not read yet
         cast(null as decimal(18, 2)) as list_price_amount,
         cast(null as decimal(18, 2)) as sales_price_amount,
-        -- the 12-month retention windows: null at week grain (see retention_periods)
+        -- the 12-month retention windows: null at week grain (see int_outcome_logo_retention)
         {%- set has_retention = is_month_period_grain('spine.period_grain') %}
         case when {{ has_retention }} then coalesce(retention.retention_base_account_count, 0) end
             as retention_base_account_count,
