@@ -42,6 +42,8 @@ RATE_RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "expected_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
     "p50_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
     "commit_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
+    "learnt_expected_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
+    "learnt_commit_mape_rate": (0.0, None, "a mean absolute percentage error: above 1 when misses exceed the actuals"),
 }
 
 # Amounts that are changes, not money held: (reason).
