@@ -145,6 +145,7 @@ def _largest_company_forecast(demo_build, with_won_to_date=False):
         from intermediate.int_forecast_open_deals
         where grain = 'company' and period_grain = '{scenario[0]}' and period_start = '{scenario[1]}'
           and forecast_date = '{scenario[2]}' and is_latest = {scenario[3]}
+        order by opportunity_id
     """)
     amount = np.array([d[0] for d in deals])
     p = np.array([d[1] for d in deals])
@@ -155,12 +156,16 @@ def _largest_company_forecast(demo_build, with_won_to_date=False):
 
 def test_monte_carlo_on_the_demo_is_stable_between_seeds(demo_build):
     # the published P10 and P90 (won to date + the open pipeline's percentiles) of the demo's
-    # largest company forecast move less than 0.5% between three seeds at the default draws
+    # largest company forecast move less than 0.5% between twenty seeds at the default draws;
+    # the deals in the order the engine draws them (forecast_bands sorts by opportunity id).
+    # The distribution is lumpy (a few large deals), so a percentile jumps between sums of
+    # deals: the margin is thin (20 seeds: P90 within 0.41%; 3 seeds on another deal order
+    # reached 0.51%)
     amount, p, won = _largest_company_forecast(demo_build, with_won_to_date=True)
     index = np.arange(amount.size)
     group = np.zeros(amount.size, dtype=np.int64)
     runs = won + np.array([monte_carlo_bands(amount, p, index, group, 1, seed=seed, draws=DEFAULT_DRAWS)[0]
-                           for seed in (11, 12, 13)])
+                           for seed in range(11, 31)])
     spread = np.ptp(runs, axis=0) / runs.mean(axis=0)
     assert spread[0] < 0.005 and spread[2] < 0.005, spread
 
