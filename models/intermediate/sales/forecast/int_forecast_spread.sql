@@ -181,8 +181,11 @@ forecast_moments as (
         r3 - 3 * m1 * r2 + 2 * m1 * m1 * m1 as new_deal_k3,
         (r4 - 4 * m1 * r3 + 6 * m1 * m1 * r2 - 3 * m1 * m1 * m1 * m1)
         - 3 * (r2 - m1 * m1) * (r2 - m1 * m1) as new_deal_k4,
-        won_to_date_amount + open_k1 + m1 as model_expected_amount,
-        sqrt(greatest(open_k2 + r2 - m1 * m1, 0)) as model_standard_deviation
+        -- to the cent: the double sums under them (cumulants, power sums) can differ in their
+        -- last bits with the order rows are added in (a full and an incremental build), and
+        -- the learnt band must not
+        round(won_to_date_amount + open_k1 + m1, 2) as model_expected_amount,
+        round(sqrt(greatest(open_k2 + r2 - m1 * m1, 0)), 2) as model_standard_deviation
     from new_deal_moments
 ),
 
@@ -193,8 +196,11 @@ standardised_errors as (
         forecast_moments.period_grain,
         forecast_moments.period_start,
         forecast_moments.elapsed_quarter,
-        (coalesce(actuals.actual_amount, 0) - forecast_moments.model_expected_amount)
-        / forecast_moments.model_standard_deviation as standardised_error
+        round(
+            (round(coalesce(actuals.actual_amount, 0), 2) - forecast_moments.model_expected_amount)
+            / forecast_moments.model_standard_deviation,
+            9
+        ) as standardised_error
     from forecast_moments
     cross join as_of
     left join actuals

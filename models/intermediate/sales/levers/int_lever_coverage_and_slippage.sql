@@ -94,8 +94,8 @@ lever_parts as (
         expected_to_close_count,
         slipped_count,
         pipeline_unknown_amount_count,
-        null as quota_amount,
-        null as close_date_push_count
+        cast(null as decimal(18, 2)) as quota_amount,
+        cast(null as {{ dbt.type_bigint() }}) as close_date_push_count
     from coverage_and_slippage
     union all
     select
@@ -103,12 +103,12 @@ lever_parts as (
         grain_id,
         period_grain,
         period_start,
-        null as pipeline_at_start_amount,
-        null as expected_to_close_count,
-        null as slipped_count,
-        null as pipeline_unknown_amount_count,
+        cast(null as decimal(18, 2)) as pipeline_at_start_amount,
+        cast(null as {{ dbt.type_bigint() }}) as expected_to_close_count,
+        cast(null as {{ dbt.type_bigint() }}) as slipped_count,
+        cast(null as {{ dbt.type_bigint() }}) as pipeline_unknown_amount_count,
         quota_amount,
-        null as close_date_push_count
+        cast(null as {{ dbt.type_bigint() }}) as close_date_push_count
     from quota_totals
     union all
     select
@@ -116,11 +116,11 @@ lever_parts as (
         grain_id,
         period_grain,
         period_start,
-        null as pipeline_at_start_amount,
-        null as expected_to_close_count,
-        null as slipped_count,
-        null as pipeline_unknown_amount_count,
-        null as quota_amount,
+        cast(null as decimal(18, 2)) as pipeline_at_start_amount,
+        cast(null as {{ dbt.type_bigint() }}) as expected_to_close_count,
+        cast(null as {{ dbt.type_bigint() }}) as slipped_count,
+        cast(null as {{ dbt.type_bigint() }}) as pipeline_unknown_amount_count,
+        cast(null as decimal(18, 2)) as quota_amount,
         close_date_push_count
     from push_counts
 ),
