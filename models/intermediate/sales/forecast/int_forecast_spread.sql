@@ -117,7 +117,8 @@ actuals as (
         grain_id,
         period_grain,
         period_start,
-        sum(cast(amount as {{ type_double() }})) as actual_amount
+        -- exact: a decimal sum does not depend on the order rows are added in
+        cast(sum(amount) as {{ type_double() }}) as actual_amount
     from won_by_period
     group by grain, grain_id, period_grain, period_start
 ),
@@ -181,11 +182,15 @@ forecast_moments as (
         r3 - 3 * m1 * r2 + 2 * m1 * m1 * m1 as new_deal_k3,
         (r4 - 4 * m1 * r3 + 6 * m1 * m1 * r2 - 3 * m1 * m1 * m1 * m1)
         - 3 * (r2 - m1 * m1) * (r2 - m1 * m1) as new_deal_k4,
-        -- to the cent: the double sums under them (cumulants, power sums) can differ in their
-        -- last bits with the order rows are added in (a full and an incremental build), and
-        -- the learnt band must not
-        round(won_to_date_amount + open_k1 + m1, 2) as model_expected_amount,
-        round(sqrt(greatest(open_k2 + r2 - m1 * m1, 0)), 2) as model_standard_deviation
+        -- to the cent (publish_decimal): the double sums under them (cumulants, power sums)
+        -- can differ in their last bits with the order rows are added in (a full and an
+        -- incremental build), and the learnt band must not
+        cast(
+            {{ publish_decimal('won_to_date_amount + open_k1 + m1', 'amount') }} as {{ type_double() }}
+        ) as model_expected_amount,
+        cast(
+            {{ publish_decimal('sqrt(greatest(open_k2 + r2 - m1 * m1, 0))', 'amount') }} as {{ type_double() }}
+        ) as model_standard_deviation
     from new_deal_moments
 ),
 
@@ -196,11 +201,11 @@ standardised_errors as (
         forecast_moments.period_grain,
         forecast_moments.period_start,
         forecast_moments.elapsed_quarter,
-        round(
-            (round(coalesce(actuals.actual_amount, 0), 2) - forecast_moments.model_expected_amount)
-            / forecast_moments.model_standard_deviation,
-            9
-        ) as standardised_error
+        {{ publish_round(
+            '(coalesce(actuals.actual_amount, 0) - forecast_moments.model_expected_amount)'
+            ~ ' / forecast_moments.model_standard_deviation',
+            'rate'
+        ) }} as standardised_error
     from forecast_moments
     cross join as_of
     left join actuals
