@@ -50,6 +50,7 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
         "probability_method",
     },
     "fct_opportunity_probabilities": {"win_probability", "weighted_amount", "probability_method"},
+    "int_lever_interaction_value": {"interaction_value_sum_amount", "positive_interaction_count"},
     "rpt_kpi_tier3_levers": {
         "interaction_value_sum_amount", "avg_interaction_value_amount", "positive_interaction_count",
         "positive_interaction_rate",
@@ -65,6 +66,12 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "int_forecast_deal_probabilities": {"win_probability", "in_period_win_probability"},
     "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
+    # the learnt band: the errors it learns from are the model's; the new-deal history is not
+    "int_forecast_spread": {
+        "model_expected_amount", "model_standard_deviation", "spread_example_count", "spread_p10_z",
+        "spread_p50_z", "spread_p90_z", "spread_basis", "calibrated_p10_amount", "calibrated_p50_amount",
+        "calibrated_p90_amount",
+    },
     "rpt_forecast": {
         "open_expected_amount", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
         "forecast_method", "model_p10_amount", "model_p50_amount", "model_p90_amount",

@@ -177,7 +177,7 @@ forecast_moments as (
     select
         *,
         -- published to the cent here, so every engine's rpt_forecast shows the same cents
-        cast(m1 as decimal(18, 2)) as new_deal_expected_amount,
+        {{ publish_decimal('m1', 'amount') }} as new_deal_expected_amount,
         r2 - m1 * m1 as new_deal_k2,
         r3 - 3 * m1 * r2 + 2 * m1 * m1 * m1 as new_deal_k3,
         (r4 - 4 * m1 * r3 + 6 * m1 * m1 * r2 - 3 * m1 * m1 * m1 * m1)
