@@ -85,7 +85,7 @@ def _frame(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | N
 
 
 def as_of(connection) -> dt.datetime:
-    return connection.execute("select as_of from staging.stg_salesforce__export_as_of").fetchall()[0][0]
+    return connection.execute("select as_of from staging.stg_crm__export_as_of").fetchall()[0][0]
 
 
 def periods(connection, period_grain: str) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def periods(connection, period_grain: str) -> pd.DataFrame:
         """
         select period_start, period_end, period_end <= cast(as_of.as_of as date) as is_complete
         from marts.rpt_kpi_tier2_diagnostics
-        cross join staging.stg_salesforce__export_as_of as as_of
+        cross join staging.stg_crm__export_as_of as as_of
         where grain = 'company' and period_grain = ?
         order by period_start desc
         """,

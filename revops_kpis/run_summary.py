@@ -30,20 +30,20 @@ def format_run_summary(
     `currency` (the run's var corporate_currency), else in the build's (reporting_currency)."""
     absent = set(absent_objects or [])
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        as_of, as_of_source = _rows(connection, "select as_of, as_of_source from staging.stg_salesforce__export_as_of")[0]
+        as_of, as_of_source = _rows(connection, "select as_of, as_of_source from staging.stg_crm__export_as_of")[0]
         accounting = _rows(
             connection,
             """
             select object_name, raw_row_count, staged_row_count, deleted_row_count,
                    duplicate_row_count, quarantined_row_count
-            from staging.stg_salesforce__row_accounting
+            from staging.stg_crm__row_accounting
             """,
         )
         reasons = _rows(
             connection,
             """
             select object_name, quarantine_reason, count(*) as row_count
-            from staging.stg_salesforce__quarantine
+            from staging.stg_crm__quarantine
             group by object_name, quarantine_reason
             order by object_name, row_count desc, quarantine_reason
             """,
@@ -52,7 +52,7 @@ def format_run_summary(
             connection,
             """
             select stage_name, is_closed, is_won, funnel_source
-            from staging.stg_salesforce__stage_funnel
+            from staging.stg_crm__stage_funnel
             order by stage_order
             """,
         )
@@ -61,16 +61,16 @@ def format_run_summary(
             """
             with stage_rows as (
                 select stage_name, opportunity_id, 1 as opportunity_row, 0 as history_row
-                from staging.stg_salesforce__opportunities
+                from staging.stg_crm__opportunities
                 union all
                 select stage_name, opportunity_id, 0 as opportunity_row, 1 as history_row
-                from staging.stg_salesforce__opportunity_history
+                from staging.stg_crm__opportunity_history
             )
             select
                 funnel.stage_name, funnel.is_closed, funnel.is_won, funnel.default_probability_rate,
                 funnel.is_skippable, coalesce(sum(stage_rows.opportunity_row), 0),
                 coalesce(sum(stage_rows.history_row), 0), count(distinct stage_rows.opportunity_id)
-            from staging.stg_salesforce__stage_funnel as funnel
+            from staging.stg_crm__stage_funnel as funnel
             left join stage_rows on funnel.stage_name = stage_rows.stage_name
             where funnel.is_inferred_stage
             group by all
@@ -128,8 +128,9 @@ def format_run_summary(
             lines.extend(backtest_lines)
     lines.append("")
     lines.append(f"Results: {duckdb_path}")
+    lines.append("  staging.stg_crm__*                 the CRM's clean objects in one shape, whichever CRM it is")
     lines.append("  staging.stg_salesforce__*          clean objects, one view per Salesforce object")
-    lines.append("  staging.stg_salesforce__quarantine rows that could not be cleaned (keys and reasons)")
+    lines.append("  staging.stg_crm__quarantine        rows that could not be cleaned (keys and reasons)")
     if has_marts:
         lines.append("  marts.rpt_kpi_tier1_outcomes, rpt_kpi_tier2_diagnostics, rpt_kpi_tier3_levers,")
         lines.append("  marts.rpt_rep_scorecard, rpt_stage_conversion, rpt_time_in_stage, rpt_loss_reasons")
@@ -199,7 +200,7 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
         return []
     deal_currencies = _rows(
         connection,
-        "select currency_code, count(*) from staging.stg_salesforce__opportunities group by 1 order by 2 desc, 1",
+        "select currency_code, count(*) from staging.stg_crm__opportunities group by 1 order by 2 desc, 1",
     )
     rates = _rows(
         connection,
@@ -245,7 +246,7 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
         connection,
         """
         select quotas.currency_code, count(*)
-        from staging.stg_salesforce__forecasting_quotas as quotas
+        from staging.stg_crm__quotas as quotas
         left join intermediate.int_currency_rates_dated as rates
             on quotas.currency_code = rates.currency_code
             and quotas.start_date >= rates.valid_from and quotas.start_date < rates.valid_to
@@ -276,7 +277,7 @@ def format_currency_summary(connection: duckdb.DuckDBPyConnection) -> list[str]:
             lines.append(
                 f"  {total:,} quota rows ({_by_currency(unconverted_quotas)}): left out of quota_amount"
             )
-        has_currency_types = _rows(connection, "select count(*) from staging.stg_salesforce__currency_types")[0][0] > 0
+        has_currency_types = _rows(connection, "select count(*) from staging.stg_crm__currency_types")[0][0] > 0
         lines.append(
             "  Fix: check those records' currency codes (and the var corporate_currency); if the org has "
             "the currency, export CurrencyType again with it."
@@ -357,9 +358,9 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
     is absent), no users, leads without creation times."""
     lines: list[str] = []
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        if _table_exists(connection, "staging", "stg_salesforce__opportunities"):
+        if _table_exists(connection, "staging", "stg_crm__opportunities"):
             deals, owned = _rows(
-                connection, "select count(*), count(owner_id) from staging.stg_salesforce__opportunities"
+                connection, "select count(*), count(owner_id) from staging.stg_crm__opportunities"
             )[0]
             if deals > 0 and owned == 0:
                 spans_owned = 0
@@ -377,10 +378,10 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
                         "The export has no OwnerId on Opportunity: rep and team rows hold only the deals whose "
                         "owner changed (OpportunityFieldHistory names the new owner); the company rows count every deal."
                     )
-        if _table_exists(connection, "staging", "stg_salesforce__row_accounting"):
+        if _table_exists(connection, "staging", "stg_crm__row_accounting"):
             users = _rows(
                 connection,
-                "select coalesce(sum(staged_row_count), 0) from staging.stg_salesforce__row_accounting "
+                "select coalesce(sum(staged_row_count), 0) from staging.stg_crm__row_accounting "
                 "where object_name = 'User'",
             )[0][0]
             if users == 0:
@@ -389,8 +390,8 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
                     "'unassigned' (No manager), and automation users are only those listed in the seed "
                     "automation_users or the var automation_user_ids."
                 )
-        if _table_exists(connection, "staging", "stg_salesforce__leads"):
-            leads, dated = _rows(connection, "select count(*), count(created_at) from staging.stg_salesforce__leads")[0]
+        if _table_exists(connection, "staging", "stg_crm__leads"):
+            leads, dated = _rows(connection, "select count(*), count(created_at) from staging.stg_crm__leads")[0]
             if leads > 0 and dated == 0:
                 lines.append(
                     "The export has no CreatedDate on Lead: lead response time and the lead counts are unknown (null)."
@@ -454,7 +455,7 @@ def format_kpi_summary(duckdb_path: Path, currency: str | None = None) -> list[s
     data-quality headline: the manual-skip rate, the reps whose stage data is least
     trustworthy (with the changes their rating rests on) and the data-quality findings."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        as_of_date = _rows(connection, "select cast(as_of as date) from staging.stg_salesforce__export_as_of")[0][0]
+        as_of_date = _rows(connection, "select cast(as_of as date) from staging.stg_crm__export_as_of")[0][0]
         currency = currency or reporting_currency(connection)
         quarters = _rows(
             connection,

@@ -21,7 +21,7 @@
             coalesce(rows_to_cut.{{ timestamp_column }} <= as_of.as_of, {{ 'true' if keep_undated else 'false' }})
                 as _is_up_to_as_of
         from {{ relation }} as rows_to_cut
-        cross join {{ ref('stg_salesforce__export_as_of') }} as as_of
+        cross join {{ ref('stg_crm__export_as_of') }} as as_of
     ) as rows_dated
     where rows_dated._is_up_to_as_of
 {%- endmacro %}

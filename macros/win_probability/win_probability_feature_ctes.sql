@@ -49,7 +49,7 @@ feature_push_steps as (
 
 feature_open_stage_count as (
     select count(*) as open_stages
-    from {{ ref('stg_salesforce__stage_funnel') }}
+    from {{ ref('stg_crm__stage_funnel') }}
     where not is_closed
 ),
 

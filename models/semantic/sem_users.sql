@@ -9,7 +9,7 @@ with reps as (
 ),
 
 users as (
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('stg_crm__users') }}
 ),
 
 user_memberships as (

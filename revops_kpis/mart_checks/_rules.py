@@ -78,19 +78,19 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
 ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
     "dim_opportunities": (
         "staged opportunities created by the as-of time",
-        "select count(*) from staging.stg_salesforce__opportunities as o "
-        "cross join staging.stg_salesforce__export_as_of as a where o.created_at <= a.as_of",
+        "select count(*) from staging.stg_crm__opportunities as o "
+        "cross join staging.stg_crm__export_as_of as a where o.created_at <= a.as_of",
     ),
     "dim_accounts": (
         "staged accounts created by the as-of time (or undated)",
-        "select count(*) from staging.stg_salesforce__accounts as o "
-        "cross join staging.stg_salesforce__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
+        "select count(*) from staging.stg_crm__accounts as o "
+        "cross join staging.stg_crm__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
     ),
     "dim_reps": ("reps identified (int_reps_identified)", "select count(*) from intermediate.int_reps_identified"),
     "fct_leads": (
         "staged leads created by the as-of time (or undated)",
-        "select count(*) from staging.stg_salesforce__leads as o "
-        "cross join staging.stg_salesforce__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
+        "select count(*) from staging.stg_crm__leads as o "
+        "cross join staging.stg_crm__export_as_of as a where o.created_at is null or o.created_at <= a.as_of",
     ),
     "fct_interactions": (
         "interactions that happened by the as-of time (int_interactions_unified)",
@@ -104,9 +104,9 @@ ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
     ),
     "fct_stage_entries": (
         "staged opportunities created by the as-of time x funnel stages",
-        "select (select count(*) from staging.stg_salesforce__opportunities as o "
-        "cross join staging.stg_salesforce__export_as_of as a where o.created_at <= a.as_of) "
-        "* (select count(*) from staging.stg_salesforce__stage_funnel)",
+        "select (select count(*) from staging.stg_crm__opportunities as o "
+        "cross join staging.stg_crm__export_as_of as a where o.created_at <= a.as_of) "
+        "* (select count(*) from staging.stg_crm__stage_funnel)",
     ),
     "dq_stage_progression": (
         "flags raised on int_stage_transitions (one row per transition and flag)",

@@ -77,7 +77,7 @@ def accounting(duckdb_path: Path) -> dict[str, tuple[int, int, int, int, int]]:
     rows = query(
         duckdb_path,
         "select object_name, raw_row_count, staged_row_count, deleted_row_count, duplicate_row_count, "
-        "quarantined_row_count from staging.stg_salesforce__row_accounting",
+        "quarantined_row_count from staging.stg_crm__row_accounting",
     )
     return {row[0]: tuple(row[1:]) for row in rows}
 
@@ -86,6 +86,6 @@ def quarantine(duckdb_path: Path) -> set[tuple]:
     return set(
         query(
             duckdb_path,
-            "select object_name, raw_key, raw_row_number, quarantine_reason from staging.stg_salesforce__quarantine",
+            "select object_name, raw_key, raw_row_number, quarantine_reason from staging.stg_crm__quarantine",
         )
     )

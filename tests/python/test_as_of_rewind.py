@@ -70,16 +70,16 @@ def test_the_comparison_sees_the_future(warehouses):
     full, past = warehouses
     with duckdb.connect(str(full), read_only=True) as con:
         (later_leads,) = con.execute(
-            "select count(*) from staging.stg_salesforce__leads where created_at > ?", [AS_OF]).fetchone()
+            "select count(*) from staging.stg_crm__leads where created_at > ?", [AS_OF]).fetchone()
         (later_owner_changes,) = con.execute(
-            "select count(*) from staging.stg_salesforce__opportunity_field_history "
+            "select count(*) from staging.stg_crm__opportunity_field_history "
             "where lower(field_name) in ('owner', 'ownerid') and changed_at > ?", [AS_OF]).fetchone()
         (closed_later,) = con.execute(
-            "select count(*) from staging.stg_salesforce__opportunities as o "
+            "select count(*) from staging.stg_crm__opportunities as o "
             "inner join intermediate.int_opportunity_outcomes as outcomes using (opportunity_id) "
             "where o.is_closed and not outcomes.is_closed").fetchone()
     assert later_leads > 0 and later_owner_changes > 0 and closed_later > 0
     with duckdb.connect(str(past), read_only=True) as con:
         (rewound_later_leads,) = con.execute(
-            "select count(*) from staging.stg_salesforce__leads where created_at > ?", [AS_OF]).fetchone()
+            "select count(*) from staging.stg_crm__leads where created_at > ?", [AS_OF]).fetchone()
     assert rewound_later_leads == 0

@@ -42,5 +42,5 @@ def test_marts_publish_names_with_contact_details_masked(warehouse):
 
 def test_staging_keeps_the_text_as_exported(warehouse):
     assert query(
-        warehouse, "select account_name from staging.stg_salesforce__accounts where account_id = '001000000000002AAA'"
+        warehouse, "select account_name from staging.stg_crm__accounts where account_id = '001000000000002AAA'"
     ) == [("Globex (procurement: jane.roe@globex.com)",)]

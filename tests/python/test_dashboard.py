@@ -54,7 +54,7 @@ def one(warehouse, text: str, parameters: list | None = None):
 
 
 def as_of_local_date(warehouse) -> dt.date:
-    as_of = one(warehouse, "select as_of from staging.stg_salesforce__export_as_of")
+    as_of = one(warehouse, "select as_of from staging.stg_crm__export_as_of")
     return as_of.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date()
 
 
@@ -358,7 +358,7 @@ def test_unknown_kpis_read_n_a_not_zero(warehouse):
     """)
     first_end = months_before(first, -3)
     assert won_lost(warehouse, first, first_end) == (0, 0, 0)
-    assert one(warehouse, "select count(*) from staging.stg_salesforce__forecasting_quotas where start_date < ?",
+    assert one(warehouse, "select count(*) from staging.stg_crm__quotas where start_date < ?",
                [first_end]) == 0
     app = run_page("pages/tier2_diagnostics.py", period_quarter=first)
     shown = metrics(app)

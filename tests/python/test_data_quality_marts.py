@@ -125,7 +125,7 @@ def dq_build(dq_export, tmp_path_factory):
 
 
 def test_as_of_is_unchanged_by_the_added_deals(dq_build):
-    as_of = query(dq_build, "select as_of from staging.stg_salesforce__export_as_of")
+    as_of = query(dq_build, "select as_of from staging.stg_crm__export_as_of")
     assert as_of == [(dt.datetime(2025, 3, 1, 11, 0),)]
 
 

@@ -39,7 +39,7 @@ def _append_history_row(export: Path, **changes: str) -> int:
 
 
 def _as_of(duckdb_path: Path) -> tuple:
-    return query(duckdb_path, "select as_of, as_of_source, as_of_derived_from from staging.stg_salesforce__export_as_of")[0]
+    return query(duckdb_path, "select as_of, as_of_source, as_of_derived_from from staging.stg_crm__export_as_of")[0]
 
 
 def _company_rows(duckdb_path: Path) -> list[tuple]:

@@ -157,7 +157,7 @@ def test_a_3_mb_value_is_read_by_the_checks_and_by_dbt(tmp_path):
     assert accounting(duckdb_path)["Opportunity"] == SMALL_OPPORTUNITY
     lengths = query(
         duckdb_path,
-        "select max(length(opportunity_name)) from staging.stg_salesforce__opportunities",
+        "select max(length(opportunity_name)) from staging.stg_crm__opportunities",
     )
     assert lengths == [(3_000_000,)]
 
@@ -212,6 +212,6 @@ def test_windows_1252_characters_reach_the_warehouse(tmp_path):
             export, tmp_path / encoding / "work",
             extra_vars={"crm_export_files": files, "crm_export_encoding": "utf-8"},
         )
-        names = query(duckdb_path, "select account_name from staging.stg_salesforce__accounts order by account_id")
+        names = query(duckdb_path, "select account_name from staging.stg_crm__accounts order by account_id")
         assert names == [("Acme, Inc.",), (name,)]
         assert accounting(duckdb_path)["Account"] == SMALL_ACCOUNT

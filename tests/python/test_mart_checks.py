@@ -70,8 +70,8 @@ def test_demo_marts_pass_and_every_table_is_checked(demo_build, demo_validation)
 def test_dim_opportunities_rows_match_the_staged_opportunities(demo_validation, demo_build):
     with duckdb.connect(str(demo_build), read_only=True) as connection:
         staged = connection.execute(
-            "select count(*) from staging.stg_salesforce__opportunities as o "
-            "cross join staging.stg_salesforce__export_as_of as a where o.created_at <= a.as_of"
+            "select count(*) from staging.stg_crm__opportunities as o "
+            "cross join staging.stg_crm__export_as_of as a where o.created_at <= a.as_of"
         ).fetchall()[0][0]
     (count_check,) = [o for o in demo_validation.table("dim_opportunities").outcomes
                       if o.expectation_type == "expect_table_row_count_to_equal"]

@@ -175,7 +175,7 @@ def test_lower_case_and_padded_currency_codes_give_the_same_totals(tmp_path):
     tier2 = _tier2(duckdb_path)
     assert tier2["all"] == (6, 1, Decimal("26400.00"), pytest.approx(5280.0), 2, 1, Decimal("4000.00"), 0.75)
     assert tier2[RAVI] == (3, 1, Decimal("9600.00"), pytest.approx(4800.0), 1, 1, Decimal("0.00"), 0.75)
-    codes = {row[0] for row in query(duckdb_path, "select currency_code from staging.stg_salesforce__opportunities")}
+    codes = {row[0] for row in query(duckdb_path, "select currency_code from staging.stg_crm__opportunities")}
     assert codes == {"USD", "EUR", "GBP", "JPY", "CHF", "SEK"}
     rates = dict(query(duckdb_path, "select currency_code, conversion_rate from intermediate.int_currency_rates_dated"))
     assert rates == pytest.approx({"EUR": 1.0, "USD": 1.25, "GBP": 0.625, "JPY": 156.25, "CHF": 1.125})

@@ -250,9 +250,9 @@ def test_locale_reports_build_without_quarantine(runs, variant):
     code, out, duckdb_path = runs[variant]
     assert code == 0, out
     assert "numbers in `Amount` read as European (decimal comma" in out
-    staged = dict(query(duckdb_path, "select object_name, staged_row_count from staging.stg_salesforce__row_accounting"))
+    staged = dict(query(duckdb_path, "select object_name, staged_row_count from staging.stg_crm__row_accounting"))
     assert staged["Opportunity"] == 6 and staged["OpportunityHistory"] == 19
-    assert query(duckdb_path, "select count(*) from staging.stg_salesforce__quarantine") == [(0,)]
+    assert query(duckdb_path, "select count(*) from staging.stg_crm__quarantine") == [(0,)]
     amounts = dict(query(duckdb_path, "select opportunity_id, amount from marts.dim_opportunities"))
     assert amounts == _fixture_amounts(variant)
     assert sum(amounts.values()) == Decimal("53500.00")  # 10,000 + 5,000 + 20,000 + 8,000 + 7,500 + 3,000
@@ -291,6 +291,6 @@ def test_dbt_run_directly_reads_the_copies_check_export_prints(tmp_path, capsys)
     duckdb_path = build(REAL_TOOLS / "report_de", tmp_path / "work", extra_vars={
         **printed, "crm_export_timezone": "Europe/Berlin", "as_of": "2025-07-01T00:00:00Z",
     })
-    assert query(duckdb_path, "select count(*) from staging.stg_salesforce__quarantine") == [(0,)]
-    amounts = dict(query(duckdb_path, "select opportunity_id, amount from staging.stg_salesforce__opportunities"))
+    assert query(duckdb_path, "select count(*) from staging.stg_crm__quarantine") == [(0,)]
+    amounts = dict(query(duckdb_path, "select opportunity_id, amount from staging.stg_crm__opportunities"))
     assert amounts == _fixture_amounts("report_de")

@@ -31,7 +31,7 @@ def utc_midnight(day: dt.date) -> dt.datetime:
 class Deals:
     def __init__(self, path):
         with duckdb.connect(str(path), read_only=True) as con:
-            self.as_of = con.execute("select as_of from staging.stg_salesforce__export_as_of").fetchall()[0][0]
+            self.as_of = con.execute("select as_of from staging.stg_crm__export_as_of").fetchall()[0][0]
             self.states = collections.defaultdict(list)
             for opp, *state in con.execute("""
                 select opportunity_id, valid_from, history_sequence, is_closed_stage, is_won_stage, amount, close_date

@@ -122,12 +122,12 @@ def test_a_stage_in_no_definition_is_kept_not_quarantined(tmp_path):
     assert accounting(duckdb_path)["OpportunityHistory"] == (5, 5, 0, 0, 0)
     assert query(
         duckdb_path,
-        "select opportunity_history_id, stage_name from staging.stg_salesforce__opportunity_history "
+        "select opportunity_history_id, stage_name from staging.stg_crm__opportunity_history "
         "where opportunity_history_id = '008000000000005AAA'",
     ) == [("008000000000005AAA", "Discovery Call")]
     assert query(
         duckdb_path,
-        "select funnel_source, is_inferred_stage from staging.stg_salesforce__stage_funnel "
+        "select funnel_source, is_inferred_stage from staging.stg_crm__stage_funnel "
         "where stage_name = 'Discovery Call'",
     ) == [("inferred", True)]
 

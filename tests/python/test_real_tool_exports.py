@@ -78,10 +78,10 @@ def runs(tmp_path_factory):
 def test_builds_on_the_first_run_without_quarantine(runs, variant):
     code, out, duckdb_path = runs[variant]
     assert code == 0, out
-    accounting = dict(query(duckdb_path, "select object_name, staged_row_count from staging.stg_salesforce__row_accounting"))
+    accounting = dict(query(duckdb_path, "select object_name, staged_row_count from staging.stg_crm__row_accounting"))
     assert accounting["Opportunity"] == 6 and accounting["OpportunityHistory"] == 19
     assert accounting["User"] == 3 and accounting["Account"] == 3
-    assert query(duckdb_path, "select count(*) from staging.stg_salesforce__quarantine") == [(0,)]
+    assert query(duckdb_path, "select count(*) from staging.stg_crm__quarantine") == [(0,)]
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -170,7 +170,7 @@ def test_the_report_footer_is_dropped_and_no_row_lost(runs):
     from dbt_helpers import split_report_footer
 
     _code, out, duckdb_path = runs["report_us"]
-    raw = dict(query(duckdb_path, "select object_name, raw_row_count from staging.stg_salesforce__row_accounting"))
+    raw = dict(query(duckdb_path, "select object_name, raw_row_count from staging.stg_crm__row_accounting"))
     for name in ("User", "Account", "Opportunity", "OpportunityHistory"):
         with (REAL_TOOLS / "report_us" / f"{name}.csv").open(newline="", encoding="latin-1") as handle:
             rows, footer = split_report_footer(list(csv.reader(handle)))

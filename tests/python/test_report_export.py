@@ -124,7 +124,7 @@ def unowned_run(tmp_path_factory):
 def test_report_export_builds_with_the_export_checks(report_run):
     exit_code, duckdb_path, _ = report_run
     assert exit_code == 0
-    assert query(duckdb_path, "select cast(as_of as varchar) from staging.stg_salesforce__export_as_of") == [
+    assert query(duckdb_path, "select cast(as_of as varchar) from staging.stg_crm__export_as_of") == [
         ("2025-04-20 10:00:00",)
     ]
 
@@ -133,7 +133,7 @@ def test_event_times_are_derived_from_activity_datetime_and_duration(report_run)
     _, duckdb_path, _ = report_run
     rows = query(
         duckdb_path,
-        "select event_id, started_at, ended_at from staging.stg_salesforce__events order by event_id",
+        "select event_id, started_at, ended_at from staging.stg_crm__events order by event_id",
     )
     assert rows == [
         # ActivityDateTime + 45 minutes
@@ -216,7 +216,7 @@ def test_without_opportunity_owner_only_company_rows_carry_deals(unowned_run, ca
     # no deal was quarantined for its blank owner: the column is absent, not blank
     assert query(
         duckdb_path,
-        "select staged_row_count, quarantined_row_count from staging.stg_salesforce__row_accounting "
+        "select staged_row_count, quarantined_row_count from staging.stg_crm__row_accounting "
         "where object_name = 'Opportunity'",
     ) == [(5, 0)]
     # the company rows are those of the export with owners, computed by hand above
@@ -238,7 +238,7 @@ def test_users_with_first_and_last_name_but_no_name(tmp_path):
     duckdb_path = build(
         export, tmp_path / "work", selection=["--select", "+dim_reps", "--indirect-selection", "cautious"]
     )
-    assert query(duckdb_path, "select user_id, user_name from staging.stg_salesforce__users order by user_id") == [
+    assert query(duckdb_path, "select user_id, user_name from staging.stg_crm__users order by user_id") == [
         (RITA, "Rita Repetto"),
         (SAM, "Sam Seller"),
         (MONA, "Mona Manager"),

@@ -245,17 +245,17 @@ def test_excel_zero_dates_are_blank_and_counted(anomalies):
     # task 1's CompletedDateTime (kept, blank)
     zero_dates = dict(query(
         duckdb_path,
-        "select object_name, excel_zero_date_row_count from staging.stg_salesforce__row_accounting "
+        "select object_name, excel_zero_date_row_count from staging.stg_crm__row_accounting "
         "where excel_zero_date_row_count > 0",
     ))
     assert zero_dates == {"Opportunity": 1, "OpportunityHistory": 1, "Task": 1}
     assert query(
         duckdb_path,
-        "select close_date from staging.stg_salesforce__opportunity_history "
+        "select close_date from staging.stg_crm__opportunity_history "
         "where opportunity_history_id = '008000000000001AAA'",
     ) == [(None,)]
     assert query(
-        duckdb_path, "select completed_at from staging.stg_salesforce__tasks where task_id = '00T000000000001AAA'"
+        duckdb_path, "select completed_at from staging.stg_crm__tasks where task_id = '00T000000000001AAA'"
     ) == [(None,)]
     assert query(
         duckdb_path,
@@ -268,7 +268,7 @@ def test_history_before_creation_is_moved_to_the_creation_and_flagged(anomalies)
     rows = query(
         duckdb_path,
         "select opportunity_history_id, cast(changed_at as varchar), cast(recorded_changed_at as varchar), "
-        f"is_before_creation from staging.stg_salesforce__opportunity_history where opportunity_id = '{A}' "
+        f"is_before_creation from staging.stg_crm__opportunity_history where opportunity_id = '{A}' "
         "order by opportunity_history_id",
     )
     assert rows == [
@@ -277,14 +277,14 @@ def test_history_before_creation_is_moved_to_the_creation_and_flagged(anomalies)
     ]
     assert query(
         duckdb_path,
-        "select cast(changed_at as varchar), is_before_creation from staging.stg_salesforce__opportunity_field_history "
+        "select cast(changed_at as varchar), is_before_creation from staging.stg_crm__opportunity_field_history "
         f"where opportunity_id = '{A}'",
     ) == [("2025-01-12 10:00:00", True)]
     # one creation, entered at the deal's creation, no negative time in a stage
     assert query(
         duckdb_path,
         "select count(*) filter (where history_sequence = 1), min(changed_at) = "
-        f"(select created_at from staging.stg_salesforce__opportunities where opportunity_id = '{A}') "
+        f"(select created_at from staging.stg_crm__opportunities where opportunity_id = '{A}') "
         f"from intermediate.int_opportunity_history_sequenced where opportunity_id = '{A}'",
     ) == [(1, True)]
     assert query(

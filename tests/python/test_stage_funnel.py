@@ -13,7 +13,7 @@ from test_quarantine_reasons import clean_export
 
 FUNNEL_SQL = (
     "select stage_name, stage_order, is_closed, is_won, funnel_source "
-    "from staging.stg_salesforce__stage_funnel order by stage_order"
+    "from staging.stg_crm__stage_funnel order by stage_order"
 )
 
 
@@ -93,19 +93,19 @@ def test_stage_definitions_win_over_the_seed_and_match_labels(tmp_path):
     ]
     assert query(
         duckdb_path,
-        "select stage_name from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000005AAA'",
+        "select stage_name from staging.stg_crm__opportunity_history where opportunity_history_id = '008000000000005AAA'",
     ) == [("Qualification",)]
     assert quarantine(duckdb_path) == set()
     assert query(
         duckdb_path,
-        "select stage_name from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000003AAA'",
+        "select stage_name from staging.stg_crm__opportunity_history where opportunity_history_id = '008000000000003AAA'",
     ) == [("Needs Analysis",)]
     assert query(
         duckdb_path,
-        "select stage_name from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000009AAA'",
+        "select stage_name from staging.stg_crm__opportunity_history where opportunity_history_id = '008000000000009AAA'",
     ) == [("Old Stage",)]
     assert query(
-        duckdb_path, "select is_active from staging.stg_salesforce__stage_funnel where stage_name = 'Old Stage'"
+        duckdb_path, "select is_active from staging.stg_crm__stage_funnel where stage_name = 'Old Stage'"
     ) == [(False,)]
     # ... and a retired stage is not one to skip. Deal 1, won straight from Prospecting, passed
     # Needs Analysis (inferred: never a skip), Qualification and Old Stage: it skipped only
@@ -165,7 +165,7 @@ def test_default_stages_and_a_custom_stage_lose_no_row(tmp_path):
     assert query(
         duckdb_path,
         "select stage_name, stage_order, is_closed, is_won, funnel_source, is_skippable "
-        "from staging.stg_salesforce__stage_funnel order by stage_order",
+        "from staging.stg_crm__stage_funnel order by stage_order",
     ) == [
         ("Prospecting", 1, False, False, "seed", True),
         ("Qualification", 2, False, False, "seed", True),

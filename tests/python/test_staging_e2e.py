@@ -73,7 +73,7 @@ def test_small_export_values_are_cleaned(small_build):
     opportunities = query(
         small_build,
         "select opportunity_id, stage_name, amount, created_at, close_date, is_won, lead_source, "
-        "probability_rate, currency_code from staging.stg_salesforce__opportunities order by opportunity_id",
+        "probability_rate, currency_code from staging.stg_crm__opportunities order by opportunity_id",
     )
     assert opportunities == [
         # created 2025-01-20T08:30:00+01:00 -> 07:30 UTC; blank IsDeleted is not deleted
@@ -91,11 +91,11 @@ def test_small_export_values_are_cleaned(small_build):
     history = query(
         small_build,
         "select opportunity_history_id, opportunity_id, stage_name, recorded_stage_name "
-        "from staging.stg_salesforce__opportunity_history where opportunity_history_id = '008000000000002AAA'",
+        "from staging.stg_crm__opportunity_history where opportunity_history_id = '008000000000002AAA'",
     )
     # the 15-character OpportunityId 0065g00000AbcdE is the 18-character 0065g00000AbcdEAAR
     assert history == [("008000000000002AAA", "0065g00000AbcdEAAR", "Closed Won", "closed  WON")]
-    users = dict(query(small_build, "select user_id, is_automation_user from staging.stg_salesforce__users"))
+    users = dict(query(small_build, "select user_id, is_automation_user from staging.stg_crm__users"))
     assert users == {
         "005000000000001AAA": False,
         "005000000000002AAA": False,
@@ -103,13 +103,13 @@ def test_small_export_values_are_cleaned(small_build):
         "005000000000004AAA": True,  # UserType CloudIntegrationUser
     }
     # quoted field with a comma and doubled quotes survives
-    subjects = query(small_build, "select subject from staging.stg_salesforce__tasks")
+    subjects = query(small_build, "select subject from staging.stg_crm__tasks")
     assert subjects == [('Call with "Globex", re: rollout',)]
 
 
 def test_small_export_as_of_is_latest_recorded_event(small_build):
     # latest staged event: history row 4, 2025-03-01T11:00Z (the 2025-02-06 opportunity is quarantined)
-    assert query(small_build, "select as_of, as_of_source from staging.stg_salesforce__export_as_of") == [
+    assert query(small_build, "select as_of, as_of_source from staging.stg_crm__export_as_of") == [
         (dt.datetime(2025, 3, 1, 11, 0), "export")
     ]
 
@@ -123,7 +123,7 @@ def test_small_export_funnel_is_the_seed_stages_it_uses_and_one_inferred(small_b
     assert query(
         small_build,
         "select stage_name, stage_order, is_closed, is_won, funnel_source, is_inferred_stage, is_skippable "
-        "from staging.stg_salesforce__stage_funnel order by stage_order",
+        "from staging.stg_crm__stage_funnel order by stage_order",
     ) == [
         ("Prospecting", 1, False, False, "seed", False, True),
         ("Stage X", 2, False, False, "inferred", True, False),
@@ -135,7 +135,7 @@ def test_small_export_funnel_is_the_seed_stages_it_uses_and_one_inferred(small_b
 
 def test_as_of_var_reaches_the_model(tmp_path):
     duckdb_path = build(FIXTURES / "small", tmp_path, extra_vars={"as_of": "2025-06-01T00:00:00+02:00"})
-    assert query(duckdb_path, "select as_of, as_of_source from staging.stg_salesforce__export_as_of") == [
+    assert query(duckdb_path, "select as_of, as_of_source from staging.stg_crm__export_as_of") == [
         (dt.datetime(2025, 5, 31, 22, 0), "var")
     ]
 
@@ -175,7 +175,7 @@ def test_latin1_export_with_the_encoding_var(tmp_path):
     write_rows(export / "Account.csv", header, rows, encoding="latin-1")
     assert "é".encode("latin-1") in (export / "Account.csv").read_bytes()
     duckdb_path = build(export, tmp_path / "work", extra_vars={"crm_export_encoding": "latin-1"})
-    names = query(duckdb_path, "select account_name from staging.stg_salesforce__accounts order by account_id")
+    names = query(duckdb_path, "select account_name from staging.stg_crm__accounts order by account_id")
     assert names == [("Acme, Inc.",), ("Société Générale",)]
 
 
@@ -189,7 +189,7 @@ def test_a_header_written_twice_is_read_at_its_first_copy(tmp_path):
         writer.writerow(header + ["Name", "name"])
         writer.writerows([[row[h] for h in header] + ["junk 1", "junk 2"] for row in rows])
     duckdb_path = build(export, tmp_path / "work")
-    names = query(duckdb_path, "select account_name from staging.stg_salesforce__accounts order by account_id")
+    names = query(duckdb_path, "select account_name from staging.stg_crm__accounts order by account_id")
     assert names == [("Acme, Inc.",), ("Globex",)]
 
 

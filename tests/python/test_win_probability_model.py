@@ -36,7 +36,7 @@ def test_model_is_fitted_with_the_default_settings(fitted_build):
     assert {row[4] for row in rows} == {"logistic_regression"}
     assert {(row[5], row[6]) for row in rows} == {(50, 1.0)}
     # the demo export's closed deals, counted straight from the staged opportunities
-    closed = query(fitted_build, "select count(*) from staging.stg_salesforce__opportunities where is_closed")[0][0]
+    closed = query(fitted_build, "select count(*) from staging.stg_crm__opportunities where is_closed")[0][0]
     assert 0 < rows[0][7] <= closed
 
 
@@ -102,21 +102,21 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
         duckdb_path,
         "with last_rows as (select opportunity_id, stage_name, row_number() over (partition by opportunity_id "
         "order by changed_at desc, opportunity_history_id desc) as recency "
-        "from staging.stg_salesforce__opportunity_history), "
+        "from staging.stg_crm__opportunity_history), "
         "final_stages as (select o.opportunity_id, coalesce(h.stage_name, o.stage_name) as stage_name "
-        "from staging.stg_salesforce__opportunities as o "
+        "from staging.stg_crm__opportunities as o "
         "left join last_rows as h on o.opportunity_id = h.opportunity_id and h.recency = 1), "
         "outcomes as (select d.opportunity_id, "
         "case when f.is_closed then f.is_won else coalesce(o.is_won, false) end as is_won "
         "from final_stages as d "
-        "inner join staging.stg_salesforce__stage_funnel as f on d.stage_name = f.stage_name "
-        "inner join staging.stg_salesforce__opportunities as o on d.opportunity_id = o.opportunity_id "
+        "inner join staging.stg_crm__stage_funnel as f on d.stage_name = f.stage_name "
+        "inner join staging.stg_crm__opportunities as o on d.opportunity_id = o.opportunity_id "
         "where f.is_closed or coalesce(o.is_closed, false)) "
         "select sum(case when outcomes.is_won then 1 else 0 end), count(*) from outcomes "
-        "inner join staging.stg_salesforce__opportunities as o on outcomes.opportunity_id = o.opportunity_id "
-        f"where exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        "inner join staging.stg_crm__opportunities as o on outcomes.opportunity_id = o.opportunity_id "
+        f"where exists (select 1 from staging.stg_crm__opportunity_history as h "
         f"where h.opportunity_id = o.opportunity_id and h.stage_name = '{stage}') "
-        f"or (o.stage_name = '{stage}' and not exists (select 1 from staging.stg_salesforce__opportunity_history as h "
+        f"or (o.stage_name = '{stage}' and not exists (select 1 from staging.stg_crm__opportunity_history as h "
         "where h.opportunity_id = o.opportunity_id))",
     )[0]
     assert (stage, won, closed) == ("Stage X", 1, 3)

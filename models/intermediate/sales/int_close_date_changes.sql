@@ -4,7 +4,7 @@
     date is in a later fiscal week, month, quarter or year, the period it moved out of is given. -#}
 
 with field_history as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_field_history'), 'changed_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunity_field_history'), 'changed_at') }}
 ),
 
 sequenced as (

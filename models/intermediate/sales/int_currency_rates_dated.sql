@@ -19,11 +19,11 @@
     single-currency export needs neither object. -#}
 
 with dated_rates as (
-    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+    select * from {{ ref('stg_crm__dated_conversion_rates') }}
 ),
 
 currency_types as (
-    select * from {{ ref('stg_salesforce__currency_types') }}
+    select * from {{ ref('stg_crm__currency_types') }}
 ),
 
 -- the currency Salesforce's rates are quoted in

@@ -10,31 +10,31 @@
     is blank and are not carried further. -#}
 
 with tasks as (
-    select * from {{ ref('stg_salesforce__tasks') }}
+    select * from {{ ref('stg_crm__tasks') }}
 ),
 
 events as (
-    select * from {{ ref('stg_salesforce__events') }}
+    select * from {{ ref('stg_crm__events') }}
 ),
 
 opportunities as (
     select
         opportunity_id,
         account_id
-    from {{ ref('stg_salesforce__opportunities') }}
+    from {{ ref('stg_crm__opportunities') }}
 ),
 
 -- the accounts of the Account export and those named on deals (an export without Account,
 -- like a report export, still links an interaction logged on a deal's account)
 accounts as (
-    select account_id from {{ ref('stg_salesforce__accounts') }}
+    select account_id from {{ ref('stg_crm__accounts') }}
     union
     select account_id from opportunities
     where account_id is not null
 ),
 
 leads as (
-    select lead_id from {{ ref('stg_salesforce__leads') }}
+    select lead_id from {{ ref('stg_crm__leads') }}
 ),
 
 states as (
@@ -42,7 +42,7 @@ states as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 task_interactions as (

@@ -5,7 +5,7 @@
     creation), in minutes; leads never touched are kept with nulls and is_untouched. -#}
 
 with leads as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__leads'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__leads'), 'created_at', keep_undated=true) }}
 ),
 
 interactions as (

@@ -15,7 +15,7 @@ with periods as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 open_deals as (
@@ -45,7 +45,7 @@ field_changes as (
     select
         opportunity_id,
         changed_at
-    from {{ ref('stg_salesforce__opportunity_field_history') }}
+    from {{ ref('stg_crm__opportunity_field_history') }}
 ),
 
 interactions as (

@@ -1,19 +1,20 @@
 {#- One row per saved change of an opportunity up to the as-of time, in order
     (history_sequence 1 = first), with the stage's place in the funnel. A deal with no history
     row at all gets one row at its creation, in its current stage and with its current values
-    (is_inferred_from_deal). Deals created after the as-of time do not exist yet.
+    (is_inferred_from_deal, counted as a manual change). Deals created after the as-of time do
+    not exist yet.
     Rows with identical timestamps are ordered by their id (Salesforce ids grow over time). -#}
 
 with history as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunity_history'), 'changed_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunity_history'), 'changed_at') }}
 ),
 
 opportunities as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 recorded as (
@@ -27,6 +28,7 @@ recorded as (
         close_date,
         probability_rate,
         forecast_category,
+        change_source,
         false as is_inferred_from_deal
     from history
 ),
@@ -42,6 +44,7 @@ inferred as (
         opportunities.close_date,
         opportunities.probability_rate,
         opportunities.forecast_category,
+        'manual' as change_source,
         true as is_inferred_from_deal
     from opportunities
     where not exists (

@@ -37,7 +37,7 @@ transitions as (
 ),
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('stg_crm__opportunities') }}
 ),
 
 owners as (
@@ -49,18 +49,18 @@ rates as (
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 -- deals whose stage history goes on after the as-of time: their Opportunity row shows a later
 -- state than the as-of time's, so it cannot close them (the history up to as_of decides)
 changed_after_as_of as (
     select distinct history.opportunity_id
-    from {{ ref('stg_salesforce__opportunity_history') }} as history
+    from {{ ref('stg_crm__opportunity_history') }} as history
     cross join as_of
     where history.changed_at > as_of.as_of
 ),

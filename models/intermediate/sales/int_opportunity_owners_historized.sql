@@ -7,11 +7,11 @@
     has its owner of then, not the one the export shows now. -#}
 
 with opportunities_created as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 owner_changes as (
@@ -21,7 +21,7 @@ owner_changes as (
         field_history_id,
         {{ salesforce_id18('old_value') }} as previous_owner_id,
         {{ salesforce_id18('new_value') }} as new_owner_id
-    from {{ ref('stg_salesforce__opportunity_field_history') }}
+    from {{ ref('stg_crm__opportunity_field_history') }}
     where
         changed_at is not null
         and lower(field_name) in ('owner', 'ownerid')

@@ -20,7 +20,7 @@ outcomes as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 -- the deals open at each period's start (int_open_deals_at_dates: the one rule of an open deal

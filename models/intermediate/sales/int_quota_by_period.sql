@@ -13,7 +13,7 @@
 {%- set months_per_quota = {'month': 1, 'quarter': 3, 'year': 12}[var('quota_period_grain')] %}
 
 with quotas as (
-    select * from {{ ref('stg_salesforce__forecasting_quotas') }}
+    select * from {{ ref('stg_crm__quotas') }}
 ),
 
 rates as (

@@ -17,17 +17,17 @@ leads as (
 ),
 
 accounts as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
 ),
 
 unowned_records as (
     select opportunity_id as record_id from {{ ref('int_opportunity_owners_historized') }}
     where owner_id is null
     union all
-    select task_id as record_id from {{ ref('stg_salesforce__tasks') }}
+    select task_id as record_id from {{ ref('stg_crm__tasks') }}
     where owner_id is null
     union all
-    select event_id as record_id from {{ ref('stg_salesforce__events') }}
+    select event_id as record_id from {{ ref('stg_crm__events') }}
     where owner_id is null
     union all
     select lead_id as record_id from leads

@@ -1,9 +1,10 @@
 {#- One row per rep: every user who owned a deal by the as-of time (every ownership span),
     carries a quota or owns a lead created by then (a queue holding leads is no rep), with
-    their team (their manager) and whether they carry a quota. -#}
+    their team (stg_crm__users.team_id: in Salesforce their manager's) and whether they carry
+    a quota. -#}
 
 with users as (
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('stg_crm__users') }}
 ),
 
 owners as (
@@ -11,7 +12,7 @@ owners as (
 ),
 
 quotas as (
-    select * from {{ ref('stg_salesforce__forecasting_quotas') }}
+    select * from {{ ref('stg_crm__quotas') }}
 ),
 
 -- leads created by the as-of time, owned by a user (a queue is not a rep)
@@ -36,16 +37,14 @@ reps as (
         owner_ids.user_id as rep_id,
         users.title,
         coalesce(users.user_name, owner_ids.user_id) as rep_name,
-        coalesce(users.manager_id, 'unassigned') as team_id,
-        coalesce(managers.user_name, 'No manager') as team_name,
+        coalesce(users.team_id, 'unassigned') as team_id,
+        coalesce(users.team_name, 'No manager') as team_name,
         coalesce(users.is_active, false) as is_active,
         quota_carriers.user_id is not null as is_quota_carrying,
         coalesce(users.is_automation_user, false) as is_automation_user
     from owner_ids
     left join users
         on owner_ids.user_id = users.user_id
-    left join users as managers
-        on users.manager_id = managers.user_id
     left join quota_carriers
         on owner_ids.user_id = quota_carriers.user_id
     where owner_ids.user_id is not null

@@ -8,11 +8,11 @@ with transitions as (
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 opportunities as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__opportunities'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
 ),
 
 first_entries as (

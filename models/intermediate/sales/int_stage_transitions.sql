@@ -9,11 +9,7 @@ with sequenced as (
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
-),
-
-users as (
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 interactions as (
@@ -35,6 +31,7 @@ stage_changes as (
         opportunity_history_id,
         changed_at,
         changed_by_user_id,
+        change_source,
         is_inferred_from_deal,
         stage_name as to_stage_name,
         stage_order as to_stage_order,
@@ -70,7 +67,7 @@ first_entries as (
 ),
 
 -- the open stages a move can skip (an inferred stage placed among defined ones cannot: see
--- is_skippable in stg_salesforce__stage_funnel)
+-- is_skippable in stg_crm__stage_funnel)
 open_stages as (
     select
         stage_name,
@@ -133,7 +130,7 @@ classified as (
         cast(coalesce(skipped_stages.skipped_stage_count, 0) as integer) as skipped_stage_count,
         skipped_stages.skipped_stage_names,
         transitions.is_inferred_from_deal,
-        case when coalesce(users.is_automation_user, false) then 'automated' else 'manual' end as change_source,
+        transitions.change_source,
         case
             when transitions.transition_number = 1 then 'created'
             when transitions.from_is_closed and not transitions.to_is_closed then 'reopen'
@@ -148,8 +145,6 @@ classified as (
         on
             transitions.opportunity_id = skipped_stages.opportunity_id
             and transitions.transition_number = skipped_stages.transition_number
-    left join users
-        on transitions.changed_by_user_id = users.user_id
 ),
 
 batch_neighbours as (

@@ -16,15 +16,15 @@ reps as (
 ),
 
 users as (
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('stg_crm__users') }}
 ),
 
 tasks as (
-    select * from {{ ref('stg_salesforce__tasks') }}
+    select * from {{ ref('stg_crm__tasks') }}
 ),
 
 events as (
-    select * from {{ ref('stg_salesforce__events') }}
+    select * from {{ ref('stg_crm__events') }}
 ),
 
 -- every user, and every interaction owner the User export lacks
@@ -43,7 +43,8 @@ teams as (
 non_rep_users as (
     select
         user_ids.user_id,
-        coalesce(users.manager_id, 'unassigned') as manager_team_id
+        users.led_team_id,
+        coalesce(users.team_id, 'unassigned') as member_team_id
     from user_ids
     left join users
         on user_ids.user_id = users.user_id
@@ -58,9 +59,9 @@ non_rep_teams as (
         coalesce(led_teams.team_id, manager_teams.team_id) as team_id
     from non_rep_users
     left join teams as led_teams
-        on non_rep_users.user_id = led_teams.team_id
+        on non_rep_users.led_team_id = led_teams.team_id
     left join teams as manager_teams
-        on non_rep_users.manager_team_id = manager_teams.team_id
+        on non_rep_users.member_team_id = manager_teams.team_id
 ),
 
 memberships as (

@@ -40,31 +40,31 @@ open_deals as (
 ),
 
 quarantine as (
-    select * from {{ ref('stg_salesforce__quarantine') }}
+    select * from {{ ref('stg_crm__quarantine') }}
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 staged_opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('stg_crm__opportunities') }}
 ),
 
 staged_history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select * from {{ ref('stg_crm__opportunity_history') }}
 ),
 
 staged_field_history as (
-    select * from {{ ref('stg_salesforce__opportunity_field_history') }}
+    select * from {{ ref('stg_crm__opportunity_field_history') }}
 ),
 
 row_accounting as (
-    select * from {{ ref('stg_salesforce__row_accounting') }}
+    select * from {{ ref('stg_crm__row_accounting') }}
 ),
 
 unconverted_closed_deals as (

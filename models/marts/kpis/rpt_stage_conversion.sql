@@ -15,7 +15,7 @@ with spine as (
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 transitions as (
@@ -27,7 +27,7 @@ owners as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 open_stages as (

@@ -7,7 +7,7 @@ with spine as (
 ),
 
 funnel as (
-    select * from {{ ref('stg_salesforce__stage_funnel') }}
+    select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
 visits as (

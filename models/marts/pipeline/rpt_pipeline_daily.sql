@@ -37,11 +37,11 @@ probabilities as (
 ),
 
 opportunities as (
-    select created_at from {{ ref('stg_salesforce__opportunities') }}
+    select created_at from {{ ref('stg_crm__opportunities') }}
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 bounds as (

@@ -3,7 +3,7 @@
     bookings to date). -#}
 
 with accounts as (
-    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
 ),
 
 outcomes as (

@@ -1,5 +1,7 @@
 {#- A change saved before the deal's creation is moved to the creation moment and flagged
-    (is_before_creation, macro not_before_creation). -#}
+    (is_before_creation, macro not_before_creation). The change source is the saving user's:
+    automated for an automation user (stg_salesforce__users.is_automation_user), else manual
+    (Salesforce records no import source on history rows). -#}
 
 with history_rows as (
     select * from {{ ref('stg_salesforce__opportunity_history_rows') }}
@@ -10,6 +12,12 @@ opportunities as (
         opportunity_id,
         created_at
     from {{ ref('stg_salesforce__opportunities') }}
+),
+
+automation_users as (
+    select user_id
+    from {{ ref('stg_salesforce__users') }}
+    where is_automation_user
 ),
 
 staged as (
@@ -25,10 +33,13 @@ staged as (
         history_rows.amount,
         history_rows.close_date,
         history_rows.forecast_category,
-        history_rows.probability / 100.0 as probability_rate
+        history_rows.probability / 100.0 as probability_rate,
+        case when automation_users.user_id is not null then 'automated' else 'manual' end as change_source
     from history_rows
     left join opportunities
         on history_rows.opportunity_id = opportunities.opportunity_id
+    left join automation_users
+        on history_rows.created_by_id = automation_users.user_id
     where history_rows.row_status = 'staged'
 )
 

@@ -59,10 +59,23 @@ listed_only as (
     where staged.user_id is null
 ),
 
-users as (
+unioned as (
     select * from staged
     union all
     select * from listed_only
+),
+
+-- a Salesforce team is a manager's direct reports: its id is the manager's user id and its
+-- name the manager's; every user would lead the team of the users who report to them
+users as (
+    select
+        unioned.*,
+        unioned.manager_id as team_id,
+        managers.user_name as team_name,
+        unioned.user_id as led_team_id
+    from unioned
+    left join unioned as managers
+        on unioned.manager_id = managers.user_id
 )
 
 select * from users

@@ -13,7 +13,7 @@ pipeline_dates as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 week_starts as (

@@ -32,7 +32,7 @@ close_date_changes as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 deals_at_dates as (

@@ -44,7 +44,7 @@ outcomes as (
 ),
 
 as_of as (
-    select {{ to_reporting_date('as_of') }} as as_of_date from {{ ref('stg_salesforce__export_as_of') }}
+    select {{ to_reporting_date('as_of') }} as as_of_date from {{ ref('stg_crm__export_as_of') }}
 ),
 
 calls as (

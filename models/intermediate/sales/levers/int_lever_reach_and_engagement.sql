@@ -9,7 +9,7 @@
 
 with accounts as (
     -- accounts created by the as-of time (or not dated by the export)
-    {{ rows_up_to_as_of(ref('stg_salesforce__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
 ),
 
 interactions as (
@@ -25,7 +25,7 @@ states as (
 ),
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('stg_crm__opportunities') }}
 ),
 
 account_owners as (

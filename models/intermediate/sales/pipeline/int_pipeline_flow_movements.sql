@@ -56,7 +56,7 @@ rates as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 -- the instants a period is measured at: its start, and its end or the as-of time

@@ -39,7 +39,7 @@ states as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 -- every touch on the deal counts towards the touches before a moment, also one logged before

@@ -36,7 +36,7 @@ states as (
 ),
 
 as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 -- the touches on each deal before its creation and up to the as-of time
