@@ -1720,18 +1720,8 @@ class _Writer:
             self.pq.close()
 
 
-def generate_export(
-    out_dir,
-    opportunities: int = 600,
-    seed: int = 42,
-    fmt: str = "csv",
-    inject_bad_rows: bool = True,
-    end_date: str | dt.date = "2026-09-30",
-    *,
-    progress: Callable[[str], None] | None = None,
-) -> dict:
-    """Write a Salesforce export folder and return its manifest (also written to
-    `<out_dir>/_manifest.json`). See the module docstring for the rules."""
+def check_params(opportunities, seed, fmt: str, end_date: str | dt.date) -> dt.date:
+    """Validate the export parameters (ValueError with a one-line message); the end date as a date."""
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
     if isinstance(opportunities, bool) or not isinstance(opportunities, (int, np.integer)) or opportunities < MIN_OPPORTUNITIES:
@@ -1745,18 +1735,48 @@ def generate_export(
             raise ValueError(f"end_date must be YYYY-MM-DD, not {end_date!r}") from None
     if not dt.date(2000, 1, 1) <= end_date <= dt.date(2200, 12, 31):
         raise ValueError(f"end_date out of range (2000-2200): {end_date}")
+    return end_date
+
+
+def output_folder(out_dir) -> Path:
+    """The output folder, created when missing (ValueError when the path is a file)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ValueError(f"output path {out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    say = progress or (lambda msg: None)
-    t_start = time.perf_counter()
-    t0 = time.perf_counter()
+    return out
+
+
+def build_model(opportunities: int, seed: int, end_date: dt.date, inject_bad_rows: bool) -> tuple[_Model, np.ndarray]:
+    """The business of an export and the deal the bad rows give a conflicting duplicate (none
+    without bad rows; its history, field history and activities are detached). Every
+    rendering of one (opportunities, seed, end_date, inject_bad_rows) is the same business."""
     mdl = _build(int(opportunities), int(seed), end_date)
-    say(f"{'(model)':<24} {'':>12} {time.perf_counter() - t0:8.2f} s")
     conflict = _boring_deals(mdl)[:1] if inject_bad_rows else np.zeros(0, np.int64)
     if conflict.size:
         _detach_deal(mdl, conflict)
+    return mdl, conflict
+
+
+def generate_export(
+    out_dir,
+    opportunities: int = 600,
+    seed: int = 42,
+    fmt: str = "csv",
+    inject_bad_rows: bool = True,
+    end_date: str | dt.date = "2026-09-30",
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Write a Salesforce export folder and return its manifest (also written to
+    `<out_dir>/_manifest.json`). See the module docstring for the rules."""
+    end_date = check_params(opportunities, seed, fmt, end_date)
+    out = output_folder(out_dir)
+    say = progress or (lambda msg: None)
+    t_start = time.perf_counter()
+    t0 = time.perf_counter()
+    mdl, conflict = build_model(opportunities, seed, end_date, inject_bad_rows)
+    say(f"{'(model)':<24} {'':>12} {time.perf_counter() - t0:8.2f} s")
     r = _Renderer(mdl)
     bad, bad_counts, custom_counts = _bad_rows(mdl, r, inject_bad_rows, conflict)
     ext = "csv" if fmt == "csv" else "parquet"
@@ -1835,17 +1855,28 @@ def _iso_date(text: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m revops_kpis.generator",
-        description="Generate a deterministic, realistic Salesforce export folder (one file per object).",
+        description="Generate a deterministic, realistic CRM export folder: Salesforce objects (one file per "
+        "object) or, with --crm hubspot, the same business as the Fivetran HubSpot tables (one file per table).",
+    )
+    parser.add_argument(
+        "--crm",
+        choices=("salesforce", "hubspot"),
+        default="salesforce",
+        help="the CRM the export is written for (default salesforce); one seed and size give the same business in both",
     )
     parser.add_argument("--out", required=True, help="output folder (created if missing)")
     parser.add_argument("--opportunities", type=_positive_int(MIN_OPPORTUNITIES), default=600, help="scale: number of opportunities (default 600)")
     parser.add_argument("--seed", type=_positive_int(0), default=42, help="random seed (default 42)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
-    parser.add_argument("--no-bad-rows", action="store_true", help="do not inject bad input rows")
+    parser.add_argument("--no-bad-rows", action="store_true", help="do not inject bad input rows (HubSpot: no deleted deal; the deal Salesforce would quarantine stays live)")
     parser.add_argument("--end-date", type=_iso_date, default=dt.date(2026, 9, 30), help="last day of the export (default 2026-09-30)")
     args = parser.parse_args(argv)
+    if args.crm == "hubspot":
+        from revops_kpis.generator_hubspot import generate_export_hubspot as write
+    else:
+        write = generate_export
     try:
-        generate_export(
+        write(
             args.out,
             opportunities=args.opportunities,
             seed=args.seed,
