@@ -4,7 +4,8 @@
                           (--fail-on-data-quality: exit 3 when data-quality thresholds are exceeded)
     revops-kpis summary   print the summary of the last build again
     revops-kpis check-export   only the export checks (preflight + Great Expectations)
-    revops-kpis generate  write a synthetic export (see revops_kpis.generator)
+    revops-kpis generate  write a synthetic export: Salesforce, or --crm hubspot the same business as
+                          Fivetran HubSpot tables (see revops_kpis.generator, generator_hubspot)
     revops-kpis benchmark time builds from 10k to 1M opportunities (see revops_kpis.benchmark)
     revops-kpis dashboard  start the Streamlit dashboard over the marts of a build
     revops-kpis export-parquet --out DIR   every public table of a build as DIR/<table>.parquet
@@ -386,7 +387,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     dashboard.set_defaults(handler=command_dashboard)
 
     commands.add_parser("check-export", help="only the export checks (options: check-export --help)", add_help=False)
-    commands.add_parser("generate", help="write a synthetic export (options: generate --help)", add_help=False)
+    commands.add_parser("generate", help="write a synthetic export, Salesforce or (--crm hubspot) HubSpot "
+                        "(options: generate --help)", add_help=False)
     commands.add_parser("benchmark", help="time builds at 10k, 100k and 1M opportunities (options: benchmark --help)",
                         add_help=False)
     return parser, {"run": run, "summary": summary, "export-parquet": parquet, "dashboard": dashboard}
