@@ -73,7 +73,6 @@ import datetime as dt
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -314,7 +313,7 @@ class _HubSpotRenderer:
 
     # -- deal history --------------------------------------------------------------------
     def _history(self) -> None:
-        a, K = self.a, self.K
+        a = self.a
         h = a["hist"]
         order = np.lexsort((h["step"], h["deal"]))  # each deal's changes in order
         deal, t, stage = h["deal"][order], h["t"][order], h["stage"][order]
