@@ -64,7 +64,9 @@ history values ISO `...T00:00:00Z`, about 2% legacy epoch milliseconds); boolean
 `true` / `false` (about 5% `TRUE` / `FALSE`). Bad rows: with inject_bad_rows the deal the
 Salesforce export makes ambiguous (a conflicting duplicate, quarantined there) is written
 here as a deleted deal (`is_deleted` true) without history, so both exports describe
-the same live deals; the Salesforce export's other injected rows have no HubSpot twin.
+the same live deals, and two calls are logged twice with the copy deleted
+(`_fivetran_deleted` true on the engagement and its call row; its associations stay), as
+the Salesforce export has deleted task copies; its other injected rows have no HubSpot twin.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ PORTAL_ID = 4_815_162
 PIPELINE_ID = "default"
 INTEGRATION_APP_ID = "1204433"
 FORM_ID = "3f1c9a2e-7b4d-4e1a-9c55-0d2f6a8b1e77"
+DELETED_CALLS = 2  # with bad rows: calls logged twice, the copy deleted
 
 # the demo org's stages as HubSpot stage ids (the default pipeline's words, one custom
 # stage with a numeric id), in the order of generator.DEMO_STAGES
@@ -167,7 +170,7 @@ TABLES: dict[str, list[str]] = {
     ],
     "contact_property_history": ["contact_id", "name", "value", "timestamp", "source", "source_id", "_fivetran_synced"],
     "deal_contact": ["deal_id", "contact_id", "type_id", "category", "_fivetran_synced"],
-    "engagement": ["id", "type", "portal_id", "_fivetran_synced"],
+    "engagement": ["id", "type", "portal_id", "_fivetran_deleted", "_fivetran_synced"],
     "engagement_call": _ENG + ["property_hs_call_duration", "property_hs_call_title", "property_hs_call_status", "property_hs_call_direction", "_fivetran_synced"],
     "engagement_email": _ENG + ["property_hs_email_subject", "property_hs_email_direction", "property_hs_email_status", "_fivetran_synced"],
     "engagement_meeting": _ENG + [
@@ -252,12 +255,13 @@ def _usd_cents(cents: np.ndarray, rate_micro: np.ndarray) -> np.ndarray:
 class _HubSpotRenderer:
     """Row frames (numpy, one per table) and their rendering to string columns."""
 
-    def __init__(self, mdl: g._Model, deleted_deals: np.ndarray):
+    def __init__(self, mdl: g._Model, deleted_deals: np.ndarray, deleted_calls: int = 0):
         self.m = mdl
         self.a = mdl.arrays
         self.cos = g._Cosmetic(mdl.seed)
         self.sf = g._Renderer(mdl)  # Salesforce texts reused as they are (subjects, names)
         self.deleted_deals = np.asarray(deleted_deals, np.int64)
+        self.deleted_calls = deleted_calls
         self.K = mdl.stages.k
         a = self.a
         # users: persons have an owner and a user; automation users have neither
@@ -548,6 +552,13 @@ class _HubSpotRenderer:
             "who": np.concatenate([task["who"], event["who"]]).astype(np.int64),
         }
         e["id"] = np.where(e["src"] == 0, TASK_ENGAGEMENT_ID0, EVENT_ENGAGEMENT_ID0) + e["row"]
+        e["deleted"] = np.zeros(nt + ne, bool)
+        # with bad rows: a few calls logged twice and the copy deleted (_fivetran_deleted), with
+        # the copy's associations (the Salesforce export's deleted tasks; new ids after the tasks')
+        donors = np.flatnonzero(e["type"] == 0)[: self.deleted_calls]
+        e = {k: np.concatenate([v, v[donors]]) for k, v in e.items()}
+        e["id"][nt + ne :] = TASK_ENGAGEMENT_ID0 + nt + np.arange(donors.size)
+        e["deleted"][nt + ne :] = True
         self.eng = e
         self.frames["engagement"] = (e["id"].size, self._engagement)
         for code, table in enumerate(("engagement_call", "engagement_email", "engagement_meeting", "engagement_task")):
@@ -573,6 +584,7 @@ class _HubSpotRenderer:
             "id": _ints(e["id"][i]),
             "type": g._pick(e["type"][i], ENGAGEMENT_TYPES),
             "portal_id": _const(str(PORTAL_ID), i.size),
+            "_fivetran_deleted": _bool(e["deleted"][i], self.u("engagement", "_fivetran_deleted", i)),
             "_fivetran_synced": self.synced("engagement", i),
         }
 
@@ -596,7 +608,7 @@ class _HubSpotRenderer:
             "property_hs_createdate": _ts(created, self.u(table, "hs_createdate", rows)),
             "property_hubspot_owner_id": self.owner_id(uid),
             "property_hubspot_team_id": _ints(TEAM_ID0 + team, valid=team >= 0),
-            "_fivetran_deleted": _bool(np.zeros(n, bool), self.u(table, "_fivetran_deleted", rows)),
+            "_fivetran_deleted": _bool(e["deleted"][rows], self.u(table, "_fivetran_deleted", rows)),
             "_fivetran_synced": self.synced(table, rows),
         }
         # subjects (and call durations) as the Salesforce rendering writes them
@@ -821,7 +833,7 @@ def generate_export_hubspot(
     say = progress or (lambda msg: None)
     t_start = t0 = time.perf_counter()
     mdl, conflict = g.build_model(opportunities, seed, end_date, inject_bad_rows)
-    r = _HubSpotRenderer(mdl, conflict)
+    r = _HubSpotRenderer(mdl, conflict, DELETED_CALLS if inject_bad_rows else 0)
     r.small_tables()
     say(f"{'(model)':<28} {'':>12} {time.perf_counter() - t0:8.2f} s")
     ext = "csv" if fmt == "csv" else "parquet"
@@ -834,6 +846,7 @@ def generate_export_hubspot(
         "files": {},
         "rows": {},
         "deleted_deals": int(conflict.size),
+        "deleted_engagements": int(r.eng["deleted"].sum()),
     }
 
     def warn(msg):

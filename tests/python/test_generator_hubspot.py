@@ -60,7 +60,7 @@ CONTRACT = {
                 "property_hs_lifecyclestage_lead_date", "property_hs_lead_status", "property_email", "property_firstname",
                 "property_lastname", "_fivetran_deleted", "_fivetran_synced"],
     "contact_property_history": ["contact_id", "name", "value", "timestamp", "source", "source_id"],
-    "engagement": ["id", "type", "portal_id", "_fivetran_synced"],
+    "engagement": ["id", "type", "portal_id", "_fivetran_deleted", "_fivetran_synced"],
     "engagement_call": _ENGAGEMENT + ["property_hs_call_duration", "property_hs_call_title", "property_hs_call_status",
                                       "property_hs_call_direction"],
     "engagement_email": _ENGAGEMENT + ["property_hs_email_subject", "property_hs_email_direction",
@@ -323,20 +323,28 @@ def _sf_channel(task: dict) -> str:
 def test_same_activities_by_type_and_call_durations(sf, hsd):
     done = [t for t in sf["Task"] if t["Status"] == "Completed"]
     sf_types = Counter(_sf_channel(t) for t in done) + Counter(meeting=len(sf["Event"]))
+    engagements = [e for e in hsd["engagement"] if not BOOLS[e["_fivetran_deleted"]]]
     hs_types = Counter({"CALL": "call", "EMAIL": "email", "MEETING": "meeting", "TASK": "other"}[e["type"]]
-                       for e in hsd["engagement"])
+                       for e in engagements)
     open_tasks = [t for t in hsd["engagement_task"] if t["property_hs_task_status"] == "NOT_STARTED"]
     hs_types["other"] -= len(open_tasks)
     assert hs_types == sf_types
     assert len(open_tasks) == sum(t["Status"] == "Not Started" for t in sf["Task"]) > 0
     # call durations: milliseconds, the Salesforce seconds x 1000
     sf_seconds = Counter(int(t["CallDurationInSeconds"]) for t in done if not blank(t["CallDurationInSeconds"]))
-    hs_ms = [int(c["property_hs_call_duration"]) for c in hsd["engagement_call"] if c["property_hs_call_duration"]]
+    hs_ms = [int(c["property_hs_call_duration"]) for c in hsd["engagement_call"]
+             if c["property_hs_call_duration"] and not BOOLS[c["_fivetran_deleted"]]]
     assert all(ms % 1000 == 0 for ms in hs_ms)
     assert Counter(ms // 1000 for ms in hs_ms) == sf_seconds
-    # every engagement is in exactly one per-type table of its type
-    per_type = Counter(r["type"] for t in ("call", "email", "meeting", "task") for r in hsd[f"engagement_{t}"])
-    assert per_type == Counter(e["type"] for e in hsd["engagement"])
+    # every engagement is in exactly one per-type table of its type, deleted or not in both
+    per_type = Counter((r["engagement_id"], r["type"], BOOLS[r["_fivetran_deleted"]])
+                       for t in ("call", "email", "meeting", "task") for r in hsd[f"engagement_{t}"])
+    assert per_type == Counter((e["id"], e["type"], BOOLS[e["_fivetran_deleted"]]) for e in hsd["engagement"])
+    assert set(per_type.values()) == {1}
+    # deleted copies: two calls, their associations kept (drop them through the engagement)
+    deleted = {e["id"] for e in hsd["engagement"] if BOOLS[e["_fivetran_deleted"]]}
+    assert len(deleted) == 2 and {e["type"] for e in hsd["engagement"] if e["id"] in deleted} == {"CALL"}
+    assert deleted <= {r["engagement_id"] for r in hsd["engagement_contact"] + hsd["engagement_company"]}
 
 
 def test_same_leads_and_their_first_touch_links(sf, hsd):
