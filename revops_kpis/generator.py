@@ -1868,7 +1868,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--opportunities", type=_positive_int(MIN_OPPORTUNITIES), default=600, help="scale: number of opportunities (default 600)")
     parser.add_argument("--seed", type=_positive_int(0), default=42, help="random seed (default 42)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
-    parser.add_argument("--no-bad-rows", action="store_true", help="do not inject bad input rows (HubSpot: no deleted deal; the deal Salesforce would quarantine stays live)")
+    parser.add_argument("--no-bad-rows", action="store_true", help="do not inject bad input rows (HubSpot: no deleted rows; the deal Salesforce would quarantine stays live)")
     parser.add_argument("--end-date", type=_iso_date, default=dt.date(2026, 9, 30), help="last day of the export (default 2026-09-30)")
     args = parser.parse_args(argv)
     if args.crm == "hubspot":
