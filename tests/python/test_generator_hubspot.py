@@ -3,8 +3,8 @@
 Everything is computed from the written CSV files with plain Python (csv, decimal), not from
 the generator's internals: the committed demo exports data/demo_export (Salesforce) and
 data/demo_export_hubspot (HubSpot, the same seed and size) must describe the same business,
-the HubSpot tables must carry the contract's columns (shared/HUBSPOT_CONTRACT.md, restated
-below), and the contract's traps must be present. No dbt build.
+the HubSpot tables must carry the columns of the HubSpot input contract (the Fivetran tables
+and columns the project reads, restated below), and the contract's traps must be present. No dbt build.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from revops_kpis import generator_hubspot as hs  # noqa: E402
 SF_DIR = PROJECT_ROOT / "data" / "demo_export"
 HS_DIR = PROJECT_ROOT / "data" / "demo_export_hubspot"
 
-# the contract's tables and columns (HUBSPOT_CONTRACT.md section 2 and 4)
+# the HubSpot input contract: the Fivetran tables and the project-owned files, with their columns
 _ENGAGEMENT = ["engagement_id", "type", "property_hs_timestamp", "property_hs_createdate", "property_hubspot_owner_id",
                "property_hubspot_team_id", "_fivetran_deleted", "_fivetran_synced"]
 CONTRACT = {
