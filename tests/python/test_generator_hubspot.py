@@ -363,6 +363,24 @@ def test_same_leads_and_their_first_touch_links(sf, hsd):
     lead_ids = {c["id"] for c in leads}
     hs_touched = {r["contact_id"] for r in hsd["engagement_contact"] if r["contact_id"] in lead_ids}
     assert len(hs_touched) == len(sf_touched) > 200
+    # lead response: created -> first touch, the same seconds (Salesforce: the earliest completed
+    # task or event naming the lead; HubSpot: the earliest CALL / EMAIL / MEETING linked to it)
+    sf_created = {r["Id"]: sf_ts(r["CreatedDate"]) for r in sf["Lead"]}
+    sf_first = {}
+    for t in [t for t in sf["Task"] if t["Status"] == "Completed"] + sf["Event"]:
+        if t["WhoId"] in sf_created:
+            at = sf_ts(t.get("CompletedDateTime") or t.get("StartDateTime"))
+            sf_first[t["WhoId"]] = min(at, sf_first.get(t["WhoId"], at))
+    when = {r["engagement_id"]: hs_ts(r["property_hs_timestamp"]) for t in ("call", "email", "meeting")
+            for r in hsd[f"engagement_{t}"] if not BOOLS[r["_fivetran_deleted"]]}
+    hs_created = {c["id"]: hs_ts(c["property_createdate"]) for c in leads}
+    hs_first = {}
+    for r in hsd["engagement_contact"]:
+        if r["contact_id"] in hs_created and r["engagement_id"] in when:
+            at = when[r["engagement_id"]]
+            hs_first[r["contact_id"]] = min(at, hs_first.get(r["contact_id"], at))
+    assert Counter((hs_first[c] - hs_created[c]).total_seconds() for c in hs_first) == Counter(
+        (sf_first[k] - sf_created[k]).total_seconds() for k in sf_first)
 
 
 def test_same_quota_total(sf, hsd):
