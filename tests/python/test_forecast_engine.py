@@ -14,6 +14,7 @@ import pytest
 from revops_kpis.forecast import (
     DEFAULT_DRAWS,
     cornish_fisher_bands,
+    draw_quantiles,
     empirical_cumulants,
     forecast_bands,
     monte_carlo_bands,
@@ -143,6 +144,16 @@ def test_p10_and_p90_move_less_than_half_a_percent_between_seeds(n_deals):
         values = np.array([run[q] for run in runs])
         assert np.ptp(values) / values.mean() < 0.005, (n_deals, q, values)
     assert DEFAULT_DRAWS == 50_000
+
+
+@pytest.mark.parametrize("draws", [1, 2, 3, 10, 999, 1_000, 49_999, 50_000])
+def test_draw_quantiles_equal_numpy_inverted_cdf(draws):
+    # the in-place partition picks the same draws as numpy's quantile (inverted_cdf), ties and
+    # repeated values included
+    rng = np.random.default_rng(7)
+    totals = np.round(rng.gamma(2.0, 1_000.0, size=(4, draws)), -2)
+    expected = np.quantile(totals, (0.10, 0.50, 0.90), axis=1, method="inverted_cdf").T
+    np.testing.assert_array_equal(draw_quantiles(totals.copy()), expected)
 
 
 def test_cornish_fisher_agrees_with_monte_carlo_on_a_large_group():
