@@ -31,8 +31,12 @@ personal one: a malformed row (a missing field) shifts values one column left, a
 address would then show up as a "bad id" in the neighbouring column. Columns outside the contract
 are dropped right after reading and never reach GX or the report.
 
-Modules: `_preflight` (files, headers, decode pass), `_suite` (frames, GX suite, results),
-`_report` (Markdown / JSON / terminal summary), `_cli` (command line).
+Modules, each importing only those before it: `_preflight` (files, headers, decode pass),
+`_frames` (the all-string frames GX reads), `_currency` (currencies without a rate),
+`_results` (outcomes per object, the export's validation and its terminal summary), `_report`
+(Markdown / JSON), `_suite` (the GX suite per object, `validate_export`), `_cli` (command line).
+The result classes, report writing, GX plumbing and command-line frame they build on are the
+shared checks core, `revops_kpis.checks`.
 
 Command line: `python -m revops_kpis.export_checks [--export PATH] [--report-dir DIR]
 [--encoding ENC] [--mostly F] [--allow-bad-rows N] [--sample-rows N]`; exit code 0 when all expectations pass, 1 when some fail, 2 when
@@ -48,16 +52,10 @@ from revops_kpis.export_checks._preflight import (
     inspect_export,
     preflight,
 )
+from revops_kpis.export_checks._currency import currency_coverage_warnings
 from revops_kpis.export_checks._report import format_summary
-from revops_kpis.export_checks._suite import (
-    TYPE_REGEXES,
-    ExpectationOutcome,
-    ExportValidation,
-    ObjectValidation,
-    currency_coverage_warnings,
-    effective_mostly,
-    validate_export,
-)
+from revops_kpis.export_checks._results import ExpectationOutcome, ExportValidation, ObjectValidation
+from revops_kpis.export_checks._suite import TYPE_REGEXES, effective_mostly, validate_export
 
 __all__ = [
     "DEFAULT_EXPORT_PATH",

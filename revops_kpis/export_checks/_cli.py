@@ -8,10 +8,10 @@ import os
 import sys
 from pathlib import Path
 
+from revops_kpis.checks.cli import add_report_dir_option, print_progress, report_dir, run_checks
 from revops_kpis.export_checks._preflight import DEFAULT_CORPORATE_CURRENCY, DEFAULT_LOSS_REASON_FIELD, ExportError
-from revops_kpis.export_checks._report import format_summary
+from revops_kpis.export_checks._results import ExportValidation
 from revops_kpis.export_checks._suite import validate_export
-from revops_kpis.dbt_project import target_dir
 from revops_kpis.export_spec import PROJECT_ROOT, project_dir
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="export folder (default: env CRM_EXPORT_PATH, else data/demo_export in the project)",
     )
-    p.add_argument("--report-dir", type=Path, default=None, help="default: target/export_checks (DBT_TARGET_PATH/export_checks when set)")
+    add_report_dir_option(p, DEFAULT_REPORT_DIR)
     p.add_argument("--encoding", default="auto",
                    help="encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), latin-1, "
                         "cp1252, ... or utf-8 to refuse them")
@@ -71,33 +71,38 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample_rows < 1:
         print(f"error: --sample-rows must be positive, not {args.sample_rows}", file=sys.stderr)
         return 2
-    print(f"Checking CRM export {export}", flush=True)
-    try:
-        validation = validate_export(
+
+    def check() -> ExportValidation:
+        return validate_export(
             export,
-            args.report_dir or target_dir() / DEFAULT_REPORT_DIR,
+            report_dir(args.report_dir, DEFAULT_REPORT_DIR),
             encoding=args.encoding,
             mostly=args.mostly,
             sample_rows=args.sample_rows,
             allow_bad_rows=args.allow_bad_rows,
             loss_reason_field=args.loss_reason_field,
             corporate_currency=args.corporate_currency,
-            progress=lambda msg: print(f"  {msg}", flush=True),
+            progress=print_progress,
             date_order=args.date_order,
             number_format=args.number_format,
         )
-    except ExportError as exc:
-        print(f"Export error:\n\n{exc}", file=sys.stderr)
-        return 2
-    print(format_summary(validation))
-    if validation.success and validation.export_files:
-        # dbt run directly reads the export where it is: these vars make it read the copies
-        # the checks converted (UTF-8, ISO dates, plain numbers), as `revops-kpis run` does
-        dbt_vars: dict = {"crm_export_files": validation.export_files}
-        if not args.encoding.lower().startswith(("utf-16", "utf-32")):
-            dbt_vars["crm_export_encoding"] = "utf-8"
-        print(
-            "  converted copies for dbt run directly: dbt build --vars "
-            f"'{json.dumps(dbt_vars, ensure_ascii=False)}'"
-        )
-    return 0 if validation.success else 1
+
+    def print_dbt_vars(validation: ExportValidation) -> None:
+        if validation.success and validation.export_files:
+            # dbt run directly reads the export where it is: these vars make it read the copies
+            # the checks converted (UTF-8, ISO dates, plain numbers), as `revops-kpis run` does
+            dbt_vars: dict = {"crm_export_files": validation.export_files}
+            if not args.encoding.lower().startswith(("utf-16", "utf-32")):
+                dbt_vars["crm_export_encoding"] = "utf-8"
+            print(
+                "  converted copies for dbt run directly: dbt build --vars "
+                f"'{json.dumps(dbt_vars, ensure_ascii=False)}'"
+            )
+
+    return run_checks(
+        f"Checking CRM export {export}",
+        check,
+        ExportError,
+        lambda exc: f"Export error:\n\n{exc}",
+        after=print_dbt_vars,
+    )

@@ -1,29 +1,11 @@
-"""Reports: `export_checks.md`, `export_checks.json` and the terminal summary."""
+"""Reports: `export_checks.md` and `export_checks.json` (the terminal summary is
+`ExportValidation.summary()`)."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from revops_kpis.export_checks._suite import (
-        ExpectationOutcome,
-        ExportValidation,
-        ObjectValidation,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Reports
-# --------------------------------------------------------------------------------------------
-def _md(text: Any) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ")
-
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.2f}%" if value else "0%"
+from revops_kpis.checks.reports import md
+from revops_kpis.checks.reports import write_reports as _write_pair
+from revops_kpis.export_checks._results import ExpectationOutcome, ExportValidation, ObjectValidation, percent
 
 
 def _rows_note(o: ObjectValidation) -> str:
@@ -41,13 +23,13 @@ def _details(o: ExpectationOutcome, personal: bool) -> str:
     if o.unexpected_count:
         parts.append(f"{o.unexpected_count:,} unexpected")
         if o.sample_values:
-            parts.append("e.g. " + ", ".join(f"'{_md(v)}'" for v in o.sample_values))
+            parts.append("e.g. " + ", ".join(f"'{md(v)}'" for v in o.sample_values))
         if o.sample_rows:
             parts.append("rows " + ", ".join(map(str, o.sample_rows)))
         if personal:
             parts.append("values withheld (personal data)")
     if o.exception:
-        parts.append(_md(o.exception))
+        parts.append(md(o.exception))
     return "; ".join(parts) or ""
 
 
@@ -61,7 +43,7 @@ def _markdown(v: ExportValidation) -> str:
         f"**Result: {'PASSED' if v.success else 'FAILED'}** - {len(v.objects)} objects, "
         f"{v.rows_validated:,} rows validated, {total - len(failed)}/{total} expectations passed.",
         "",
-        f"- Export: `{_md(v.export_path)}` (encoding {v.encoding})",
+        f"- Export: `{md(v.export_path)}` (encoding {v.encoding})",
         f"- Tolerance: value checks pass when at least {v.mostly:.0%} of non-null values are "
         f"valid (`mostly` = {v.mostly})"
         + (
@@ -78,21 +60,21 @@ def _markdown(v: ExportValidation) -> str:
     if pf.missing_optional_objects:
         lines.append(f"- Optional objects not in the export: {', '.join(pf.missing_optional_objects)}")
     if pf.ignored_files:
-        lines.append(f"- Files ignored (not part of the contract): {', '.join(_md(f) for f in pf.ignored_files)}")
+        lines.append(f"- Files ignored (not part of the contract): {', '.join(md(f) for f in pf.ignored_files)}")
     for w in pf.warnings + v.warnings:
-        lines.append(f"- Warning: {_md(w)}")
+        lines.append(f"- Warning: {md(w)}")
     lines.append("- Rows are numbered from 1 = the first data row after the header.")
     if failed:
         lines += ["", "## Failed expectations", ""]
         for name, o in failed:
             lines.append(
                 f"- {name}: {o.check} - `{o.expectation_type}` on `{o.column or '(table)'}`, "
-                f"{_pct(o.unexpected_percent)} unexpected"
+                f"{percent(o.unexpected_percent)} unexpected"
             )
     for o in v.objects:
         lines += [
             "",
-            f"## {o.object_name} - `{_md(o.file)}` - {'PASSED' if o.success else 'FAILED'}",
+            f"## {o.object_name} - `{md(o.file)}` - {'PASSED' if o.success else 'FAILED'}",
             "",
             _rows_note(o)
             + (" Failing values are withheld for this object (it holds personal data); "
@@ -103,42 +85,18 @@ def _markdown(v: ExportValidation) -> str:
         ]
         for e in o.outcomes:
             lines.append(
-                f"| `{e.expectation_type}` | {_md(e.column or '(table)')} | {_md(e.check)} | "
-                f"{'pass' if e.success else '**FAIL**'} | {_pct(e.unexpected_percent)} | "
+                f"| `{e.expectation_type}` | {md(e.column or '(table)')} | {md(e.check)} | "
+                f"{'pass' if e.success else '**FAIL**'} | {percent(e.unexpected_percent)} | "
                 f"{_details(e, o.personal)} |"
             )
     return "\n".join(lines) + "\n"
 
 
-def _write_reports(v: ExportValidation) -> None:
-    v.report_dir.mkdir(parents=True, exist_ok=True)
-    v.markdown_path = v.report_dir / "export_checks.md"
-    v.json_path = v.report_dir / "export_checks.json"
-    v.markdown_path.write_text(_markdown(v), encoding="utf-8")
-    v.json_path.write_text(json.dumps(v.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+def write_reports(v: ExportValidation) -> None:
+    """Writes export_checks.md and export_checks.json into `v.report_dir`."""
+    _write_pair(v, _markdown(v))
 
 
 def format_summary(validation: ExportValidation) -> str:
     """A compact multi-line summary for a terminal."""
-    v = validation
-    total = len(v.expectations)
-    failed = v.failed
-    sampled = [o.object_name for o in v.objects if o.sampled]
-    lines = [
-        f"Export checks {'PASSED' if v.success else 'FAILED'}: {v.export_path}",
-        f"  objects checked: {len(v.objects)} ({', '.join(o.object_name for o in v.objects)})",
-        f"  rows validated:  {v.rows_validated:,}" + (f" (sampled: {', '.join(sampled)})" if sampled else ""),
-        f"  expectations:    {total - len(failed)} passed, {len(failed)} failed (mostly={v.mostly})",
-    ]
-    if v.preflight.missing_optional_objects:
-        lines.append(f"  optional objects absent: {', '.join(v.preflight.missing_optional_objects)}")
-    for w in v.warnings:
-        lines.append(f"  warning: {w}")
-    for name, o in failed:
-        lines.append(
-            f"  FAILED {name}.{o.column or '(table)'}: {o.check} "
-            f"[{o.expectation_type}], {_pct(o.unexpected_percent)} unexpected"
-        )
-    report = v.markdown_path or (v.report_dir / "export_checks.md")
-    lines.append(f"  report: {report}")
-    return "\n".join(lines)
+    return validation.summary()

@@ -18,6 +18,12 @@ follows from the column names (STYLE.md "Names"), with documented exceptions, in
 It writes `mart_checks.md` and `mart_checks.json` to `report_dir` and returns a
 `MartValidation` (`.success`, `.failed`, `.summary()`).
 
+Modules, each importing only those before it: `_rules` (the naming conventions, keys and
+row-count rules), `_results` (outcomes per table, the marts' validation and its terminal
+summary), `_report` (Markdown / JSON), `_suite` (reading the marts, the GX suite per table,
+`validate_marts`), `_cli` (command line). The result classes, report writing, GX plumbing
+and command-line frame they build on are the shared checks core, `revops_kpis.checks`.
+
 Command line: `python -m revops_kpis.mart_checks [--duckdb PATH] [--report-dir DIR]`; exit code
 0 when all expectations pass, 1 when some fail, 2 when the file or the schema cannot be read.
 `revops-kpis run` runs it after the build and prints the summary.
@@ -25,13 +31,8 @@ Command line: `python -m revops_kpis.mart_checks [--duckdb PATH] [--report-dir D
 
 from revops_kpis.mart_checks._cli import DEFAULT_REPORT_DIR, main
 from revops_kpis.mart_checks._report import format_summary
-from revops_kpis.mart_checks._suite import (
-    MartCheckError,
-    MartCheckOutcome,
-    MartValidation,
-    TableValidation,
-    validate_marts,
-)
+from revops_kpis.mart_checks._results import MartCheckOutcome, MartValidation, TableValidation
+from revops_kpis.mart_checks._suite import MartCheckError, validate_marts
 
 __all__ = [
     "DEFAULT_REPORT_DIR",

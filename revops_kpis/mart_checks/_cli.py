@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from revops_kpis.dbt_project import default_duckdb_path, target_dir
+from revops_kpis.checks.cli import add_report_dir_option, print_progress, report_dir, run_checks
+from revops_kpis.dbt_project import default_duckdb_path
 from revops_kpis.export_spec import PROJECT_ROOT
+from revops_kpis.mart_checks._results import MartValidation
 from revops_kpis.mart_checks._suite import MartCheckError, validate_marts
 
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "target" / "revops_kpis.duckdb"
@@ -26,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the built DuckDB file (default: env REVOPS_DUCKDB_PATH, else target/revops_kpis.duckdb)",
     )
-    parser.add_argument("--report-dir", type=Path, default=None, help="default: target/mart_checks (DBT_TARGET_PATH/mart_checks when set)")
+    add_report_dir_option(parser, DEFAULT_REPORT_DIR)
     parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
     return parser
 
@@ -35,13 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     """Exit code 0 when every expectation passes, 1 when some fail, 2 when nothing could be read."""
     args = _parser().parse_args(argv)
     duckdb_path = args.duckdb or default_duckdb_path()
-    print(f"Checking the marts of {duckdb_path}", flush=True)
-    try:
-        validation = validate_marts(
-            duckdb_path, args.report_dir or target_dir() / DEFAULT_REPORT_DIR, schema=args.schema, progress=lambda message: print(f"  {message}", flush=True)
+
+    def check() -> MartValidation:
+        return validate_marts(
+            duckdb_path, report_dir(args.report_dir, DEFAULT_REPORT_DIR), schema=args.schema, progress=print_progress
         )
-    except MartCheckError as exc:
-        print(f"Mart checks error: {exc}", file=sys.stderr)
-        return 2
-    print(validation.summary())
-    return 0 if validation.success else 1
+
+    return run_checks(
+        f"Checking the marts of {duckdb_path}", check, MartCheckError, lambda exc: f"Mart checks error: {exc}"
+    )

@@ -2,19 +2,21 @@
 
 Every table of the `marts` schema is read (read-only) from the DuckDB file into pandas, only
 the columns some check needs; one GX suite per table (GX 1.x, ephemeral context, pandas
-datasource), built from the naming conventions in `_rules`.
+datasource), built from the naming conventions in `_rules`; the outcomes in `_results`, the
+reports written by `_report`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from revops_kpis.checks.gx import distinct_samples, exception_message, gx_context, observed_int, plan_index, run_suite
 from revops_kpis.mart_checks import _rules
 from revops_kpis.mart_checks._report import write_reports
+from revops_kpis.mart_checks._results import MartCheckOutcome, MartValidation, TableValidation
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -26,123 +28,6 @@ IN_SPINE_COLUMN = "_grain_key_in_spine"
 
 class MartCheckError(RuntimeError):
     """The DuckDB file or its marts schema cannot be read: nothing was checked."""
-
-
-@dataclass
-class MartCheckOutcome:
-    table: str
-    check: str  # what the check means, for a person
-    expectation_type: str
-    column: str | None
-    success: bool
-    element_count: int | None = None
-    unexpected_count: int | None = None
-    observed_value: Any = None
-    expected_value: Any = None
-    sample_values: list[str] = field(default_factory=list)
-    exception: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "table": self.table,
-            "check": self.check,
-            "expectation_type": self.expectation_type,
-            "column": self.column,
-            "success": self.success,
-            "element_count": self.element_count,
-            "unexpected_count": self.unexpected_count,
-            "observed_value": self.observed_value,
-            "expected_value": self.expected_value,
-            "sample_values": self.sample_values,
-            "exception": self.exception,
-        }
-
-
-@dataclass
-class TableValidation:
-    table: str
-    row_count: int
-    key: tuple[str, ...]
-    key_source: str
-    notes: list[str]
-    outcomes: list[MartCheckOutcome]
-    seconds: float
-
-    @property
-    def success(self) -> bool:
-        return all(outcome.success for outcome in self.outcomes)
-
-    @property
-    def failed(self) -> list[MartCheckOutcome]:
-        return [outcome for outcome in self.outcomes if not outcome.success]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "table": self.table,
-            "success": self.success,
-            "row_count": self.row_count,
-            "key": list(self.key),
-            "key_source": self.key_source,
-            "notes": self.notes,
-            "expectations": [outcome.to_dict() for outcome in self.outcomes],
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass
-class MartValidation:
-    duckdb_path: Path
-    report_dir: Path
-    schema: str
-    tables: list[TableValidation]
-    seconds: float
-    generated_at: str
-    markdown_path: Path | None = None
-    json_path: Path | None = None
-
-    @property
-    def success(self) -> bool:
-        return all(table.success for table in self.tables)
-
-    @property
-    def expectations(self) -> list[MartCheckOutcome]:
-        return [outcome for table in self.tables for outcome in table.outcomes]
-
-    @property
-    def failed(self) -> list[MartCheckOutcome]:
-        return [outcome for outcome in self.expectations if not outcome.success]
-
-    def table(self, name: str) -> TableValidation:
-        for table in self.tables:
-            if table.table == name:
-                return table
-        raise KeyError(name)
-
-    def summary(self) -> str:
-        from revops_kpis.mart_checks._report import format_summary
-
-        return format_summary(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "success": self.success,
-            "generated_at": self.generated_at,
-            "duckdb_path": str(self.duckdb_path),
-            "schema": self.schema,
-            "seconds": round(self.seconds, 3),
-            "summary": {
-                "tables_checked": len(self.tables),
-                "expectations": len(self.expectations),
-                "passed": len(self.expectations) - len(self.failed),
-                "failed": len(self.failed),
-            },
-            "conventions": {
-                "rate_exceptions": {name: {"min": low, "max": high, "reason": reason}
-                                    for name, (low, high, reason) in _rules.RATE_RANGES.items()},
-                "signed_amounts": dict(_rules.SIGNED_AMOUNTS),
-            },
-            "tables": [table.to_dict() for table in self.tables],
-        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,24 +160,9 @@ def _plan(
     return plan
 
 
-def _clip(value: Any, width: int = 40) -> str:
-    text = "null" if value is None or value != value else str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _to_outcome(table: str, result: Any, label: str, expected: Any) -> MartCheckOutcome:
     config = result.expectation_config
     details = dict(result.result or {})
-    exception = result.exception_info or {}
-    message = None
-    if isinstance(exception, dict) and exception.get("raised_exception"):
-        message = str(exception.get("exception_message") or "error")[:300]
-    samples: list[str] = []
-    for value in details.get("partial_unexpected_list") or []:
-        text = _clip(value)
-        if text not in samples:
-            samples.append(text)
-    observed = details.get("observed_value")
     unexpected = details.get("unexpected_count")
     element_count = details.get("element_count")
     column = config.kwargs.get("column")
@@ -306,20 +176,11 @@ def _to_outcome(table: str, result: Any, label: str, expected: Any) -> MartCheck
         success=bool(result.success),
         element_count=None if element_count is None else int(element_count),
         unexpected_count=None if unexpected is None else int(unexpected),
-        observed_value=int(observed) if isinstance(observed, (int, float)) and not isinstance(observed, bool) else None,
+        observed_value=observed_int(details),
         expected_value=expected,
-        sample_values=samples[:SAMPLE_VALUES],
-        exception=message,
+        sample_values=distinct_samples(details.get("partial_unexpected_list"), 40)[:SAMPLE_VALUES],
+        exception=exception_message(result),
     )
-
-
-def _gx_context():
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return context
 
 
 def validate_marts(
@@ -343,9 +204,7 @@ def validate_marts(
     except duckdb.Error as exc:
         raise MartCheckError(f"{path}: cannot be opened read-only ({exc})") from None
 
-    import great_expectations as gx
-
-    context = _gx_context()
+    context = gx_context()
     datasource = context.data_sources.add_pandas("marts")
     validations: list[TableValidation] = []
     try:
@@ -367,23 +226,14 @@ def validate_marts(
             ).df()
             notes: list[str] = []
             plan = _plan(table, columns, frame, connection, spine, spine_problem, notes)
-            asset = datasource.add_dataframe_asset(name=table)
-            batch_definition = asset.add_batch_definition_whole_dataframe(f"{table}_all")
-            suite = context.suites.add(gx.ExpectationSuite(name=f"mart_{table}"))
-            for index, (expectation, _label, _column, _expected) in enumerate(plan):
-                expectation.meta = {"plan_index": index}
-                suite.add_expectation(expectation)
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"mart_{table}", data=batch_definition, suite=suite)
-            )
-            run = definition.run(
-                batch_parameters={"dataframe": frame},
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_VALUES},
+            results = run_suite(
+                context, datasource, table, f"{table}_all", f"mart_{table}", frame,
+                [expectation for expectation, _label, _column, _expected in plan],
+                {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_VALUES},
             )
             outcomes = []
-            for result in sorted(run.results, key=lambda r: (r.expectation_config.meta or {}).get("plan_index", 0)):
-                index = (result.expectation_config.meta or {}).get("plan_index", 0)
-                _expectation, label, _column, expected = plan[index]
+            for result in results:
+                _expectation, label, _column, expected = plan[plan_index(result) or 0]
                 outcomes.append(_to_outcome(table, result, label, expected))
             validation = TableValidation(
                 table=table,
