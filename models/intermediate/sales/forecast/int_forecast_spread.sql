@@ -6,7 +6,7 @@
     - The model's expected value = won to date + open k1 (int_forecast_cumulants) + new-deal
       mean, its standard deviation = sqrt(open k2 + new-deal k2) (open and new deals independent).
     - Standardised error of a forecast of a closed period = (actual bookings - expected) /
-      standard deviation; actual bookings by the tier 1 bookings rule.
+      standard deviation; actual bookings by the tier 1 bookings rule (int_outcome_bookings).
     - Learnt band: the 10th, 50th and 90th percentiles of the standardised
       errors of the forecasts of the same grain (rep, team or company), period grain and
       elapsed quarter of the period (0: under a quarter elapsed, .. 3) whose period is one the
@@ -39,8 +39,8 @@ slip_rates as (
     select * from {{ ref('int_forecast_slip_rates') }}
 ),
 
-outcomes as (
-    select * from {{ ref('int_opportunity_outcomes') }}
+bookings as (
+    select * from {{ ref('int_outcome_bookings') }}
 ),
 
 as_of as (
@@ -102,15 +102,7 @@ slip_rate_bases as (
     group by period_grain, forecast_date
 ),
 
-won_deals as (
-    select * from outcomes
-    where is_won
-),
-
-won_by_period as (
-    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'outcome_date') }}
-),
-
+-- the actual bookings of each grain and period: the tier 1 bookings rule
 actuals as (
     select
         grain,
@@ -118,9 +110,8 @@ actuals as (
         period_grain,
         period_start,
         -- exact: a decimal sum does not depend on the order rows are added in
-        cast(sum(amount) as {{ type_double() }}) as actual_amount
-    from won_by_period
-    group by grain, grain_id, period_grain, period_start
+        cast(bookings_amount as {{ type_double() }}) as actual_amount
+    from bookings
 ),
 
 new_deal_moments as (
