@@ -66,6 +66,12 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "int_forecast_deal_probabilities": {"win_probability", "in_period_win_probability"},
     "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
+    # the model's moments (its expected value and standard deviation) and the errors of its
+    # forecasts; the new-deal history is not model-dependent
+    "int_forecast_moments": {"model_expected_amount", "model_standard_deviation"},
+    "int_forecast_standardised_errors": {
+        "model_expected_amount", "model_standard_deviation", "standardised_error",
+    },
     # the learnt band: the errors it learns from are the model's; the new-deal history is not
     "int_forecast_spread": {
         "model_expected_amount", "model_standard_deviation", "spread_example_count", "spread_p10_z",
