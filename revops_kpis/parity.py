@@ -78,6 +78,11 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
         "spread_p50_z", "spread_p90_z", "spread_basis", "calibrated_p10_amount", "calibrated_p50_amount",
         "calibrated_p90_amount",
     },
+    # the model's distribution: drawn by the Python model, expanded by its SQL stand-in
+    "int_forecast_distribution": {
+        "open_expected_amount", "expected_amount", "model_p10_amount", "model_p50_amount",
+        "model_p90_amount", "forecast_method",
+    },
     "rpt_forecast": {
         "open_expected_amount", "expected_amount", "p10_amount", "p50_amount", "p90_amount",
         "forecast_method", "model_p10_amount", "model_p50_amount", "model_p90_amount",

@@ -210,10 +210,10 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     # (summed in SQL); the same expansion from the deal rows in Python gives the same band
     import duckdb
 
-    from revops_kpis.forecast_frames import forecast_table
+    from revops_kpis.forecast_frames import distribution_table
 
     with duckdb.connect(str(demo_build), read_only=True) as connection:
-        table = forecast_table(
+        table = distribution_table(
             calls=connection.sql("select * from intermediate.int_forecast_calls").df(),
             open_deals=connection.sql("select * from intermediate.int_forecast_open_deals").df(),
             cumulants=connection.sql("select * from intermediate.int_forecast_cumulants").df(),
@@ -229,7 +229,7 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     )
     largest = company.iloc[0]
     np.testing.assert_allclose(
-        [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
+        [largest.model_p10_amount, largest.model_p50_amount, largest.model_p90_amount], expected, atol=0.011
     )
 
 
