@@ -63,8 +63,16 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     # (the Python model draws where the SQL stand-in expands cumulants); won to date, the
     # Commit and Best Case calls and the deal counts do not depend on the model
     "int_forecast_deal_inputs": {"win_probability"},
-    "int_forecast_deal_probabilities": {"win_probability", "in_period_win_probability"},
-    "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
+    # the in-period rate: the share of the win probability realised inside the period, so its
+    # denominator (the sum of win probabilities) and the level it is read from are the model's
+    "int_forecast_slip_rates": {
+        "expected_win_count", "position_expected_win_count", "pooled_expected_win_count",
+        "in_period_rate", "rate_basis",
+    },
+    "int_forecast_deal_probabilities": {
+        "win_probability", "in_period_win_probability", "in_period_rate", "rate_basis",
+    },
+    "int_forecast_open_deals": {"win_probability", "in_period_win_probability", "in_period_rate", "rate_basis"},
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
     # the model's moments (its expected value and standard deviation) and the errors of its
     # forecasts; the new-deal history is not model-dependent
