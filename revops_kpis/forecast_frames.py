@@ -1,18 +1,17 @@
-"""The rpt_forecast table from its inputs (DuckDB relations or pandas frames): the calls per
-grain, period and forecast date (int_forecast_calls), the open deals with their in-period win
-probabilities attributed to grains (int_forecast_open_deals) and the cumulants of each group's
-open pipeline (int_forecast_cumulants). Forecasts with at most max_monte_carlo_deals open deals
-are drawn (only their deal rows are read; int_forecast_open_deals holds no others at the
-same limit); larger ones take the Cornish-Fisher expansion of their cumulants, computed in the
-warehouse, so their deal rows never leave it. Rows sorted by key; the bands come from
-revops_kpis.forecast.
+"""The model's distribution of each forecast (the int_forecast_distribution table) from its
+inputs (DuckDB relations or pandas frames): the calls per grain, period and forecast date
+(int_forecast_calls), the open deals with their in-period win probabilities attributed to
+grains (int_forecast_open_deals) and the cumulants of each group's open pipeline
+(int_forecast_cumulants). Forecasts with at most max_monte_carlo_deals open deals are drawn
+(only their deal rows are read; int_forecast_open_deals holds no others at the same limit);
+larger ones take the Cornish-Fisher expansion of their cumulants, computed in the warehouse, so
+their deal rows never leave it. Rows sorted by key; the bands come from revops_kpis.forecast.
 
-Optional, the calibration inputs: the new-deal bookings of the past periods each forecast
-learns from (int_forecast_new_deal_bookings: added to the model's band, one past period per
-draw for the whole forecast; its cumulants for the expansion) and the forecast's moments and
-learnt band (int_forecast_spread): the expected value adds the new-deal mean; the published
-P10/P50/P90 are the learnt band where spread_basis = 'learnt', else the model's band (kept in
-model_p10/p50/p90_amount either way)."""
+Optional, the new-deal bookings: the past periods each forecast learns from
+(int_forecast_new_deal_bookings: added to the band, one past period per draw for the whole
+forecast) and their moments (int_forecast_moments: the mean added to the expected value, the
+cumulants to the expansion). The published band (the learnt one where it was learnt) is not
+chosen here but in rpt_forecast, which reads this table on every engine."""
 
 from __future__ import annotations
 
@@ -27,11 +26,9 @@ GROUP = ["grain", "grain_id"]
 KEY = GROUP + SCENARIO
 BANDS = ["open_deal_count", "expected_amount", "p10_amount", "p50_amount", "p90_amount", "forecast_method"]
 COLUMNS = [
-    "grain", "grain_id", "period_grain", "period_start", "period_end", "forecast_date",
-    "is_latest", "won_to_date_count", "won_to_date_amount", "commit_amount", "best_case_amount",
-    "open_deal_count", "open_expected_amount", "expected_amount", "p10_amount", "p50_amount",
-    "p90_amount", "forecast_method", "new_deal_history_period_count", "new_deal_expected_amount",
-    "model_p10_amount", "model_p50_amount", "model_p90_amount", "spread_basis", "spread_example_count",
+    "grain", "grain_id", "period_grain", "period_start", "forecast_date", "is_latest",
+    "open_deal_count", "open_expected_amount", "expected_amount", "model_p10_amount",
+    "model_p50_amount", "model_p90_amount", "forecast_method",
 ]
 
 
@@ -42,33 +39,21 @@ SCHEMA = pa.schema(
         ("grain_id", pa.string()),
         ("period_grain", pa.string()),
         ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
         ("forecast_date", pa.date32()),
         ("is_latest", pa.bool_()),
-        ("won_to_date_count", pa.int64()),
-        ("won_to_date_amount", pa.decimal128(18, 2)),
-        ("commit_amount", pa.decimal128(18, 2)),
-        ("best_case_amount", pa.decimal128(18, 2)),
         ("open_deal_count", pa.int64()),
         ("open_expected_amount", pa.decimal128(18, 2)),
         ("expected_amount", pa.decimal128(18, 2)),
-        ("p10_amount", pa.decimal128(18, 2)),
-        ("p50_amount", pa.decimal128(18, 2)),
-        ("p90_amount", pa.decimal128(18, 2)),
-        ("forecast_method", pa.string()),
-        ("new_deal_history_period_count", pa.int64()),
-        ("new_deal_expected_amount", pa.decimal128(18, 2)),
         ("model_p10_amount", pa.decimal128(18, 2)),
         ("model_p50_amount", pa.decimal128(18, 2)),
         ("model_p90_amount", pa.decimal128(18, 2)),
-        ("spread_basis", pa.string()),
-        ("spread_example_count", pa.int64()),
+        ("forecast_method", pa.string()),
     ]
 )
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
-    """The forecast table with its published types (amounts rounded to cents, as decimals)."""
+    """The distribution table with its published types (amounts rounded to cents, as decimals)."""
     arrays = []
     for field in SCHEMA:
         values = frame[field.name]
@@ -95,9 +80,9 @@ def _normalise_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def forecast_table(
+def distribution_table(
     calls, open_deals, cumulants, *, draws: int, seed: int, max_monte_carlo_deals: int,
-    new_deals=None, spread=None,
+    new_deals=None, moments=None,
 ) -> pd.DataFrame:
     calls = _normalise_dates(_frame(calls).copy())
     limit = int(max_monte_carlo_deals)
@@ -107,8 +92,8 @@ def forecast_table(
         new_deal_rows = new_deal_rows[
             KEY + ["history_rank", "history_period_count", "new_deal_amount"]
         ].astype({"new_deal_amount": np.float64})
-    if spread is not None:
-        spread = _normalise_dates(_frame(spread).copy())
+    if moments is not None:
+        moments = _normalise_dates(_frame(moments).copy())
     large_scenarios = _normalise_dates(
         _frame(cumulants, f"scenario_open_deal_count > {limit}").copy()
     )[SCENARIO].drop_duplicates()
@@ -142,8 +127,8 @@ def forecast_table(
 
     # large forecasts: the expansion of the cumulants (+ the new-deal cumulants)
     large = _normalise_dates(_frame(cumulants, f"scenario_open_deal_count > {limit}").copy())
-    if spread is not None:
-        new_moments = spread.merge(large_scenarios, on=SCENARIO, how="inner")[
+    if moments is not None:
+        new_moments = moments.merge(large_scenarios, on=SCENARIO, how="inner")[
             KEY + ["new_deal_expected_amount", "new_deal_k2", "new_deal_k3", "new_deal_k4",
                    "new_deal_max_amount"]
         ]
@@ -175,31 +160,15 @@ def forecast_table(
     out["forecast_method"] = out["forecast_method"].fillna("no_open_deals")
     won = out["won_to_date_amount"].astype(np.float64)
     out["open_expected_amount"] = out["expected_amount"].astype(np.float64).fillna(0.0).round(2)
-    if spread is not None:
-        out = out.merge(
-            spread[KEY + ["new_deal_history_period_count", "new_deal_expected_amount", "spread_basis",
-                          "spread_example_count", "calibrated_p10_amount", "calibrated_p50_amount",
-                          "calibrated_p90_amount"]],
-            on=KEY, how="left", validate="one_to_one",
-        )
+    if moments is not None:
+        out = out.merge(moments[KEY + ["new_deal_expected_amount"]], on=KEY, how="left", validate="one_to_one")
     else:
-        out = out.assign(new_deal_history_period_count=0, new_deal_expected_amount=0.0,
-                         spread_basis="model", spread_example_count=0, calibrated_p10_amount=np.nan,
-                         calibrated_p50_amount=np.nan, calibrated_p90_amount=np.nan)
+        out = out.assign(new_deal_expected_amount=0.0)
     new_expected = out["new_deal_expected_amount"].astype(np.float64).fillna(0.0)
-    out["new_deal_expected_amount"] = new_expected.round(2)
-    out["new_deal_history_period_count"] = out["new_deal_history_period_count"].fillna(0).astype(np.int64)
-    out["spread_example_count"] = out["spread_example_count"].fillna(0).astype(np.int64)
-    out["spread_basis"] = out["spread_basis"].fillna("model")
     out["expected_amount"] = (
         won + out["expected_amount"].astype(np.float64).fillna(0.0) + new_expected
     ).round(2)
-    learnt = (out["spread_basis"] == "learnt").to_numpy()
     for column in ["p10_amount", "p50_amount", "p90_amount"]:
         out["model_" + column] = (won + out[column].astype(np.float64).fillna(0.0)).round(2)
-        calibrated = out["calibrated_" + column].astype(np.float64).round(2)
-        out[column] = np.where(learnt, calibrated, out["model_" + column])
-    for column in ["won_to_date_amount", "commit_amount", "best_case_amount"]:
-        out[column] = out[column].astype(np.float64)
     out = out.sort_values(KEY, kind="mergesort").reset_index(drop=True)
     return out[COLUMNS]

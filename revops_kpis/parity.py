@@ -63,14 +63,33 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     # (the Python model draws where the SQL stand-in expands cumulants); won to date, the
     # Commit and Best Case calls and the deal counts do not depend on the model
     "int_forecast_deal_inputs": {"win_probability"},
-    "int_forecast_deal_probabilities": {"win_probability", "in_period_win_probability"},
-    "int_forecast_open_deals": {"win_probability", "in_period_win_probability"},
+    # the in-period rate: the share of the win probability realised inside the period, so its
+    # denominator (the sum of win probabilities) and the level it is read from are the model's
+    "int_forecast_slip_rates": {
+        "expected_win_count", "position_expected_win_count", "pooled_expected_win_count",
+        "in_period_rate", "rate_basis",
+    },
+    "int_forecast_deal_probabilities": {
+        "win_probability", "in_period_win_probability", "in_period_rate", "rate_basis",
+    },
+    "int_forecast_open_deals": {"win_probability", "in_period_win_probability", "in_period_rate", "rate_basis"},
     "int_forecast_cumulants": {"k1", "k2", "k3", "k4", "certain_amount", "possible_amount"},
+    # the model's moments (its expected value and standard deviation) and the errors of its
+    # forecasts; the new-deal history is not model-dependent
+    "int_forecast_moments": {"model_expected_amount", "model_standard_deviation"},
+    "int_forecast_standardised_errors": {
+        "model_expected_amount", "model_standard_deviation", "standardised_error",
+    },
     # the learnt band: the errors it learns from are the model's; the new-deal history is not
     "int_forecast_spread": {
         "model_expected_amount", "model_standard_deviation", "spread_example_count", "spread_p10_z",
         "spread_p50_z", "spread_p90_z", "spread_basis", "calibrated_p10_amount", "calibrated_p50_amount",
         "calibrated_p90_amount",
+    },
+    # the model's distribution: drawn by the Python model, expanded by its SQL stand-in
+    "int_forecast_distribution": {
+        "open_expected_amount", "expected_amount", "model_p10_amount", "model_p50_amount",
+        "model_p90_amount", "forecast_method",
     },
     "rpt_forecast": {
         "open_expected_amount", "expected_amount", "p10_amount", "p50_amount", "p90_amount",

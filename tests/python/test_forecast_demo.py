@@ -89,6 +89,39 @@ def test_expected_value_is_won_to_date_plus_sum_of_probability_times_amount(demo
     assert query(demo_build, "select count(*) from marts.rpt_forecast where new_deal_expected_amount > 0")[0][0] > 100
 
 
+def test_in_period_rates_are_wins_inside_the_period_over_the_win_probabilities(demo_build):
+    # independent: for each forecast date and slip profile with a rate of its own, every deal
+    # open at a forecast date of a period of the grain that had ended by then (won, lost or
+    # still open): the wins inside the period / the sum of the win probabilities, at most 1
+    rows = query(demo_build, """
+        with scenarios as (
+            select distinct period_grain, forecast_date from intermediate.int_forecast_deal_inputs
+        ),
+        examples as (
+            select period_grain, period_end, push_bucket, close_date_position,
+                   round(coalesce(win_probability, 0), 6) as p,
+                   case when is_won and outcome_date < period_end then 1 else 0 end as won_inside
+            from intermediate.int_forecast_deal_inputs
+            where not is_latest
+        ),
+        learnt as (
+            select s.period_grain, s.forecast_date, e.push_bucket, e.close_date_position,
+                   count(*) as examples, sum(e.won_inside) as wins, sum(e.p) as expected
+            from scenarios as s
+            inner join examples as e
+                on e.period_grain = s.period_grain and e.period_end <= s.forecast_date
+            group by all
+        )
+        select count(*),
+               sum(case when l.examples <> r.example_count or l.wins <> r.won_in_period_count
+                        or abs(least(l.wins / l.expected, 1) - r.in_period_rate) > 1e-6 then 1 else 0 end)
+        from intermediate.int_forecast_slip_rates as r
+        inner join learnt as l using (period_grain, forecast_date, push_bucket, close_date_position)
+        where r.rate_basis = 'profile'
+    """)[0]
+    assert rows[0] > 100 and rows[1] == 0, rows
+
+
 def test_won_to_date_and_actuals_are_the_bookings(demo_build):
     # the company's bookings per month, straight from the outcomes
     bookings = dict(query(demo_build, """
@@ -210,10 +243,10 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     # (summed in SQL); the same expansion from the deal rows in Python gives the same band
     import duckdb
 
-    from revops_kpis.forecast_frames import forecast_table
+    from revops_kpis.forecast_frames import distribution_table
 
     with duckdb.connect(str(demo_build), read_only=True) as connection:
-        table = forecast_table(
+        table = distribution_table(
             calls=connection.sql("select * from intermediate.int_forecast_calls").df(),
             open_deals=connection.sql("select * from intermediate.int_forecast_open_deals").df(),
             cumulants=connection.sql("select * from intermediate.int_forecast_cumulants").df(),
@@ -229,7 +262,7 @@ def test_large_forecasts_take_the_expansion_of_the_warehouse_cumulants(demo_buil
     )
     largest = company.iloc[0]
     np.testing.assert_allclose(
-        [largest.p10_amount, largest.p50_amount, largest.p90_amount], expected, atol=0.011
+        [largest.model_p10_amount, largest.model_p50_amount, largest.model_p90_amount], expected, atol=0.011
     )
 
 

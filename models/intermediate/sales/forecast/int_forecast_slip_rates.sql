@@ -1,13 +1,17 @@
 {#- One row per period grain, forecast date and slip profile (close-date pushes so far 0, 1,
-    2+ x close date overdue, in the period, after it, or none): the probability that a deal
-    with that profile which will be won is won before the period ends, learnt only from what
-    was known at the forecast date. The examples are the deals open at an earlier forecast date
-    of a period of the same grain that were won afterwards, counted once the answer was known:
-    a win inside its period once that period had ended (period_end <= forecast date), a win
-    after its period once it had happened (outcome date < forecast date); wins not yet known
-    are left out. With fewer examples than var forecast_slip_min_examples the rate of the
-    close-date position (all push counts) is used, then the rate of all profiles, then the
-    close-date rule (1 for a close date overdue or in the period, 0 otherwise). -#}
+    2+ x close date overdue, in the period, after it, or none): the in-period rate, the share
+    of the win probability of a deal with that profile that turns into a win before the period
+    ends, learnt only from what was known at the forecast date. The examples are all the deals
+    open at a forecast date of an earlier period of the same grain that had ended by the
+    forecast date (period_end <= forecast date: whether each was won inside it is known, won,
+    lost or still open): in_period_rate = their wins inside the period / the sum of their win
+    probabilities then (expected_win_count), at most 1. A deal that stays open for many
+    periods adds its win probability to the denominator each time and wins inside at most one
+    of them, so a short period (a week) learns how little of a deal's chance of winning is
+    realised in it. With fewer examples than var forecast_slip_min_examples (or no win
+    probability among them) the rate of the close-date position (all push counts) is used,
+    then the rate of all profiles, then the close-date rule (1 for a close date overdue or in
+    the period, 0 otherwise). -#}
 
 {%- set min_examples = var('forecast_slip_min_examples') | int %}
 
@@ -49,19 +53,18 @@ profiles as (
     cross join close_date_positions
 ),
 
--- deals open at a forecast date that were won afterwards, and when that became known
+-- deals open at a forecast date of a period, known once the period had ended
 examples as (
     select
         period_grain,
         push_bucket,
         close_date_position,
-        outcome_date < period_end as is_won_in_period,
-        case
-            when outcome_date < period_end then period_end
-            else cast({{ dbt.dateadd('day', 1, 'outcome_date') }} as date)
-        end as known_date
+        period_end as known_date,
+        -- to 6 decimals: their sums are then exact, whatever the order rows are added in
+        {{ publish_decimal('coalesce(win_probability, 0.0)', 'rate') }} as win_probability,
+        case when is_won and outcome_date < period_end then 1 else 0 end as won_in_period
     from inputs
-    where not is_latest and is_won and outcome_date >= forecast_date
+    where not is_latest
 ),
 
 examples_by_known_date as (
@@ -71,7 +74,8 @@ examples_by_known_date as (
         close_date_position,
         known_date,
         count(*) as example_count,
-        sum(case when is_won_in_period then 1 else 0 end) as won_in_period_count
+        sum(win_probability) as expected_win_count,
+        sum(won_in_period) as won_in_period_count
     from examples
     group by period_grain, push_bucket, close_date_position, known_date
 ),
@@ -83,6 +87,7 @@ learnt as (
         profiles.push_bucket,
         profiles.close_date_position,
         coalesce(sum(examples_by_known_date.example_count), 0) as example_count,
+        coalesce(sum(examples_by_known_date.expected_win_count), 0) as expected_win_count,
         coalesce(sum(examples_by_known_date.won_in_period_count), 0) as won_in_period_count
     from scenarios
     cross join profiles
@@ -101,13 +106,26 @@ pooled as (
     select
         *,
         sum(example_count) over position_profiles as position_example_count,
+        sum(expected_win_count) over position_profiles as position_expected_win_count,
         sum(won_in_period_count) over position_profiles as position_won_in_period_count,
         sum(example_count) over all_profiles as pooled_example_count,
+        sum(expected_win_count) over all_profiles as pooled_expected_win_count,
         sum(won_in_period_count) over all_profiles as pooled_won_in_period_count
     from learnt
     window
         position_profiles as (partition by period_grain, forecast_date, close_date_position),
         all_profiles as (partition by period_grain, forecast_date)
+),
+
+-- a level is used when it has enough examples with some win probability among them
+levels as (
+    select
+        *,
+        example_count >= {{ min_examples }} and expected_win_count > 0 as is_profile_learnt,
+        position_example_count >= {{ min_examples }} and position_expected_win_count > 0
+            as is_position_learnt,
+        pooled_example_count >= {{ min_examples }} and pooled_expected_win_count > 0 as is_pooled_learnt
+    from pooled
 ),
 
 rated as (
@@ -117,28 +135,35 @@ rated as (
         push_bucket,
         close_date_position,
         example_count,
+        expected_win_count,
         won_in_period_count,
         position_example_count,
+        position_expected_win_count,
         position_won_in_period_count,
         pooled_example_count,
+        pooled_expected_win_count,
         pooled_won_in_period_count,
         case
-            when example_count >= {{ min_examples }}
-                then cast(won_in_period_count as {{ type_double() }}) / example_count
-            when position_example_count >= {{ min_examples }}
-                then cast(position_won_in_period_count as {{ type_double() }}) / position_example_count
-            when pooled_example_count >= {{ min_examples }}
-                then cast(pooled_won_in_period_count as {{ type_double() }}) / pooled_example_count
+            when is_profile_learnt
+                then least(won_in_period_count / cast(expected_win_count as {{ type_double() }}), 1.0)
+            when is_position_learnt
+                then least(
+                    position_won_in_period_count / cast(position_expected_win_count as {{ type_double() }}), 1.0
+                )
+            when is_pooled_learnt
+                then least(
+                    pooled_won_in_period_count / cast(pooled_expected_win_count as {{ type_double() }}), 1.0
+                )
             when close_date_position in ('overdue', 'in_period') then 1.0
             else 0.0
         end as in_period_rate,
         case
-            when example_count >= {{ min_examples }} then 'profile'
-            when position_example_count >= {{ min_examples }} then 'close_date_position'
-            when pooled_example_count >= {{ min_examples }} then 'pooled'
+            when is_profile_learnt then 'profile'
+            when is_position_learnt then 'close_date_position'
+            when is_pooled_learnt then 'pooled'
             else 'close_date_rule'
         end as rate_basis
-    from pooled
+    from levels
 )
 
 select * from rated

@@ -83,62 +83,62 @@ push_counts as (
     group by grain, grain_id, period_grain, period_start
 ),
 
--- the three at one row per grain and period: a column is null where its part has no row
-lever_parts as (
+-- the grains and periods with any of the three: each part joined to them (null where it has
+-- no row)
+lever_keys as (
     select
         grain,
         grain_id,
         period_grain,
-        period_start,
-        pipeline_at_start_amount,
-        expected_to_close_count,
-        slipped_count,
-        pipeline_unknown_amount_count,
-        cast(null as decimal(18, 2)) as quota_amount,
-        cast(null as {{ dbt.type_bigint() }}) as close_date_push_count
+        period_start
     from coverage_and_slippage
-    union all
+    union
     select
         grain,
         grain_id,
         period_grain,
-        period_start,
-        cast(null as decimal(18, 2)) as pipeline_at_start_amount,
-        cast(null as {{ dbt.type_bigint() }}) as expected_to_close_count,
-        cast(null as {{ dbt.type_bigint() }}) as slipped_count,
-        cast(null as {{ dbt.type_bigint() }}) as pipeline_unknown_amount_count,
-        quota_amount,
-        cast(null as {{ dbt.type_bigint() }}) as close_date_push_count
+        period_start
     from quota_totals
-    union all
+    union
     select
         grain,
         grain_id,
         period_grain,
-        period_start,
-        cast(null as decimal(18, 2)) as pipeline_at_start_amount,
-        cast(null as {{ dbt.type_bigint() }}) as expected_to_close_count,
-        cast(null as {{ dbt.type_bigint() }}) as slipped_count,
-        cast(null as {{ dbt.type_bigint() }}) as pipeline_unknown_amount_count,
-        cast(null as decimal(18, 2)) as quota_amount,
-        close_date_push_count
+        period_start
     from push_counts
 ),
 
 coverage_slippage_pushes as (
     select
-        grain,
-        grain_id,
-        period_grain,
-        period_start,
-        sum(pipeline_at_start_amount) as pipeline_at_start_amount,
-        sum(expected_to_close_count) as expected_to_close_count,
-        sum(slipped_count) as slipped_count,
-        sum(pipeline_unknown_amount_count) as pipeline_unknown_amount_count,
-        sum(quota_amount) as quota_amount,
-        sum(close_date_push_count) as close_date_push_count
-    from lever_parts
-    group by grain, grain_id, period_grain, period_start
+        lever_keys.grain,
+        lever_keys.grain_id,
+        lever_keys.period_grain,
+        lever_keys.period_start,
+        coverage_and_slippage.pipeline_at_start_amount,
+        coverage_and_slippage.expected_to_close_count,
+        coverage_and_slippage.slipped_count,
+        coverage_and_slippage.pipeline_unknown_amount_count,
+        quota_totals.quota_amount,
+        push_counts.close_date_push_count
+    from lever_keys
+    left join coverage_and_slippage
+        on
+            lever_keys.grain = coverage_and_slippage.grain
+            and lever_keys.grain_id = coverage_and_slippage.grain_id
+            and lever_keys.period_grain = coverage_and_slippage.period_grain
+            and lever_keys.period_start = coverage_and_slippage.period_start
+    left join quota_totals
+        on
+            lever_keys.grain = quota_totals.grain
+            and lever_keys.grain_id = quota_totals.grain_id
+            and lever_keys.period_grain = quota_totals.period_grain
+            and lever_keys.period_start = quota_totals.period_start
+    left join push_counts
+        on
+            lever_keys.grain = push_counts.grain
+            and lever_keys.grain_id = push_counts.grain_id
+            and lever_keys.period_grain = push_counts.period_grain
+            and lever_keys.period_start = push_counts.period_start
 )
 
 select * from coverage_slippage_pushes

@@ -2,8 +2,8 @@
     Redshift, Spark outside Databricks): no draws; every forecast's percentiles come from the
     Cornish-Fisher expansion of its first four cumulants (revops_kpis.forecast, method
     'cornish_fisher'), from the cumulants of int_forecast_cumulants plus those of the new-deal
-    bookings (int_forecast_spread); the learnt band of int_forecast_spread where spread_basis =
-    'learnt'. Same columns as the Python model's output. -#}
+    bookings (int_forecast_moments). Same columns as the Python model's output; rpt_forecast
+    publishes it with the learnt band on every engine. -#}
 
 {#- the standard normal quantiles of P10, P50, P90 -#}
 {%- set quantiles = [('p10', -1.2815515655446004), ('p50', 0.0), ('p90', 1.2815515655446004)] %}
@@ -16,44 +16,38 @@ cumulants as (
     select * from {{ ref('int_forecast_cumulants') }}
 ),
 
-spread as (
-    select * from {{ ref('int_forecast_spread') }}
+moments as (
+    select * from {{ ref('int_forecast_moments') }}
 ),
 
 -- open deals and new-deal bookings independent: their cumulants add
 combined as (
     select
-        spread.grain,
-        spread.grain_id,
-        spread.period_grain,
-        spread.period_start,
-        spread.forecast_date,
-        spread.is_latest,
-        spread.new_deal_history_period_count,
-        spread.new_deal_expected_amount,
-        spread.new_deal_max_amount,
-        spread.spread_basis,
-        spread.spread_example_count,
-        spread.calibrated_p10_amount,
-        spread.calibrated_p50_amount,
-        spread.calibrated_p90_amount,
+        moments.grain,
+        moments.grain_id,
+        moments.period_grain,
+        moments.period_start,
+        moments.forecast_date,
+        moments.is_latest,
+        moments.new_deal_expected_amount,
+        moments.new_deal_max_amount,
         coalesce(cumulants.open_deal_count, 0) as open_deal_count,
         coalesce(cumulants.k1, 0) as open_k1,
-        coalesce(cumulants.k1, 0) + spread.new_deal_expected_amount as k1,
-        coalesce(cumulants.k2, 0) + spread.new_deal_k2 as k2,
-        coalesce(cumulants.k3, 0) + spread.new_deal_k3 as k3,
-        coalesce(cumulants.k4, 0) + spread.new_deal_k4 as k4,
+        coalesce(cumulants.k1, 0) + moments.new_deal_expected_amount as k1,
+        coalesce(cumulants.k2, 0) + moments.new_deal_k2 as k2,
+        coalesce(cumulants.k3, 0) + moments.new_deal_k3 as k3,
+        coalesce(cumulants.k4, 0) + moments.new_deal_k4 as k4,
         coalesce(cumulants.certain_amount, 0) as certain_amount,
-        coalesce(cumulants.possible_amount, 0) + spread.new_deal_max_amount as possible_amount
-    from spread
+        coalesce(cumulants.possible_amount, 0) + moments.new_deal_max_amount as possible_amount
+    from moments
     left join cumulants
         on
-            spread.grain = cumulants.grain
-            and spread.grain_id = cumulants.grain_id
-            and spread.period_grain = cumulants.period_grain
-            and spread.period_start = cumulants.period_start
-            and spread.forecast_date = cumulants.forecast_date
-            and spread.is_latest = cumulants.is_latest
+            moments.grain = cumulants.grain
+            and moments.grain_id = cumulants.grain_id
+            and moments.period_grain = cumulants.period_grain
+            and moments.period_start = cumulants.period_start
+            and moments.forecast_date = cumulants.forecast_date
+            and moments.is_latest = cumulants.is_latest
 ),
 
 shapes as (
@@ -98,22 +92,12 @@ forecasts as (
         calls.grain_id,
         calls.period_grain,
         calls.period_start,
-        calls.period_end,
         calls.forecast_date,
         calls.is_latest,
-        calls.won_to_date_count,
         cast(calls.won_to_date_amount as decimal(18, 2)) as won_to_date_amount,
-        cast(calls.commit_amount as decimal(18, 2)) as commit_amount,
-        cast(calls.best_case_amount as decimal(18, 2)) as best_case_amount,
         coalesce(clipped.open_deal_count, 0) as open_deal_count,
         coalesce(clipped.open_k1, 0) as open_expected_amount,
-        coalesce(clipped.new_deal_history_period_count, 0) as new_deal_history_period_count,
         coalesce(clipped.new_deal_expected_amount, 0) as new_deal_expected_amount,
-        coalesce(clipped.spread_basis, 'model') as spread_basis,
-        coalesce(clipped.spread_example_count, 0) as spread_example_count,
-        clipped.calibrated_p10_amount,
-        clipped.calibrated_p50_amount,
-        clipped.calibrated_p90_amount,
         coalesce(clipped.p10_open, 0) as p10_open,
         -- P10 <= P50 <= P90 where the expansion bends back on a very skewed group
         case
@@ -148,14 +132,9 @@ final as (
         grain_id,
         period_grain,
         period_start,
-        period_end,
         forecast_date,
         is_latest,
-        won_to_date_count,
-        won_to_date_amount,
-        commit_amount,
-        best_case_amount,
-        open_deal_count,
+        cast(open_deal_count as {{ dbt.type_bigint() }}) as open_deal_count,
         -- amounts as decimals of cents, as the Python model publishes them
         cast(open_expected_amount as decimal(18, 2)) as open_expected_amount,
         cast(
@@ -163,22 +142,10 @@ final as (
             + cast(new_deal_expected_amount as decimal(18, 2)) as decimal(18, 2)
         ) as expected_amount,
         {%- for name, z in quantiles %}
-            cast(
-                case
-                    when spread_basis = 'learnt' then cast(calibrated_{{ name }}_amount as decimal(18, 2))
-                    else won_to_date_amount + cast({{ name }}_open as decimal(18, 2))
-                end as decimal(18, 2)
-            ) as {{ name }}_amount,
-        {%- endfor %}
-        forecast_method,
-        new_deal_history_period_count,
-        cast(new_deal_expected_amount as decimal(18, 2)) as new_deal_expected_amount,
-        {%- for name, z in quantiles %}
             cast(won_to_date_amount + cast({{ name }}_open as decimal(18, 2)) as decimal(18, 2))
             as model_{{ name }}_amount,
         {%- endfor %}
-        spread_basis,
-        spread_example_count
+        forecast_method
     from forecasts
 )
 
