@@ -94,6 +94,9 @@ ranked_companies as (
 details as (
     select
         engagement_rows.id as engagement_id,
+        call_rows.property_hs_call_duration as call_duration_milliseconds,
+        meeting_rows.property_hs_meeting_start_time as meeting_started_at,
+        meeting_rows.property_hs_meeting_end_time as meeting_ended_at,
         upper(engagement_rows.type) as engagement_type,
         coalesce(
             call_rows.property_hubspot_owner_id,
@@ -113,12 +116,13 @@ details as (
             meeting_rows.property_hs_createdate,
             engagement_rows.created_at
         ) as created_at,
-        coalesce(call_rows.property_hs_call_title, email_rows.property_hs_email_subject, meeting_rows.property_hs_meeting_title)
+        coalesce(
+            call_rows.property_hs_call_title,
+            email_rows.property_hs_email_subject,
+            meeting_rows.property_hs_meeting_title
+        )
             as subject,
-        coalesce(call_rows.property_hs_call_status, email_rows.property_hs_email_status) as status,
-        call_rows.property_hs_call_duration as call_duration_milliseconds,
-        meeting_rows.property_hs_meeting_start_time as meeting_started_at,
-        meeting_rows.property_hs_meeting_end_time as meeting_ended_at
+        coalesce(call_rows.property_hs_call_status, email_rows.property_hs_email_status) as status
     from engagement_rows
     left join call_rows
         on engagement_rows.id = call_rows.engagement_id

@@ -7,12 +7,14 @@
     of the staged rows (stage and property changes, call and email times) and their record
     creations. Scheduled times (close dates, meeting starts) are left out. -#}
 
+{%- set synced_tables = ['deal', 'deal_stage', 'deal_property_history', 'engagement', 'company', 'contact', 'owner'] %}
+
 with sync_times as (
-    {%- for table_name in ['deal', 'deal_stage', 'deal_property_history', 'engagement', 'company', 'contact', 'owner'] %}
-    select max(_fivetran_synced) as synced_at
-    from {{ ref('base_hubspot__' ~ table_name ~ '_rows') }}
-    where row_status = 'staged'
-    {{- '\n    union all' if not loop.last }}
+    {%- for table_name in synced_tables %}
+        select max(_fivetran_synced) as synced_at
+        from {{ ref('base_hubspot__' ~ table_name ~ '_rows') }}
+        where row_status = 'staged'
+        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 

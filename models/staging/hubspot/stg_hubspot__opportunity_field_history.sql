@@ -34,8 +34,12 @@ versions as (
 sequenced as (
     select
         versions.*,
-        lag(new_value) over (partition by deal_id, property_name order by changed_at) as old_value,
-        row_number() over (partition by deal_id, property_name order by changed_at) as version_number
+        lag(versions.new_value)
+            over (partition by versions.deal_id, versions.property_name order by versions.changed_at)
+            as old_value,
+        row_number()
+            over (partition by versions.deal_id, versions.property_name order by versions.changed_at)
+            as version_number
     from versions
 ),
 

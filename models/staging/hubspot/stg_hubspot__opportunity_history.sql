@@ -150,11 +150,17 @@ described as (
 compared as (
     select
         described.*,
-        row_number() over (partition by deal_id order by changed_at) as moment_number,
-        lag(stage_name) over (partition by deal_id order by changed_at) as previous_stage_name,
-        lag(amount) over (partition by deal_id order by changed_at) as previous_amount,
-        lag(close_date) over (partition by deal_id order by changed_at) as previous_close_date,
-        lag(forecast_category) over (partition by deal_id order by changed_at) as previous_forecast_category
+        row_number() over (partition by described.deal_id order by described.changed_at) as moment_number,
+        lag(described.stage_name)
+            over (partition by described.deal_id order by described.changed_at)
+            as previous_stage_name,
+        lag(described.amount) over (partition by described.deal_id order by described.changed_at) as previous_amount,
+        lag(described.close_date)
+            over (partition by described.deal_id order by described.changed_at)
+            as previous_close_date,
+        lag(described.forecast_category)
+            over (partition by described.deal_id order by described.changed_at)
+            as previous_forecast_category
     from described
 ),
 

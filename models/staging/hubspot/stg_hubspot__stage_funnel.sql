@@ -23,9 +23,9 @@ pipeline_stages as (
         stage_id,
         label,
         display_order,
+        probability,
         coalesce(is_closed, closed_won, false) as is_closed,
-        coalesce(active, true) as is_active,
-        probability
+        coalesce(active, true) as is_active
     from stage_rows
     where
         row_status = 'staged'
@@ -48,10 +48,10 @@ flagged as (
         pipeline_stages.label as stage_name,
         pipeline_stages.display_order,
         pipeline_stages.is_closed,
-        coalesce(pipeline_stages.is_closed and pipeline_stages.probability = 1, false) as is_won,
         pipeline_stages.is_active,
         pipeline_stages.probability as default_probability_rate,
-        forecast_categories.forecast_category
+        forecast_categories.forecast_category,
+        coalesce(pipeline_stages.is_closed and pipeline_stages.probability = 1, false) as is_won
     from pipeline_stages
     left join forecast_categories
         on pipeline_stages.stage_id = forecast_categories.stage_id

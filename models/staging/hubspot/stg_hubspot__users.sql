@@ -4,6 +4,7 @@
     is_team_primary, else users.primary_team_id), named by team.name; an owner whose role
     (users.role_id, role.name) is Sales Manager leads their primary team (led_team_id).
     No automation users: HubSpot changes carry their own source (deal_stage.source). -#}
+{%- set no_name = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 
 with owner_rows as (
     select * from {{ ref('base_hubspot__owner_rows') }}
@@ -39,7 +40,7 @@ primary_teams as (
 owners as (
     select
         owner_rows.owner_id,
-        {{ salesforce_user_name('cast(null as ' ~ dbt.type_string() ~ ')', 'owner_rows.first_name', 'owner_rows.last_name') }} as user_name,
+        {{ salesforce_user_name(no_name, 'owner_rows.first_name', 'owner_rows.last_name') }} as user_name,
         owner_rows.active_user_id is not null as is_active,
         owner_rows.type as user_type,
         user_rows.role_id as user_role_id,

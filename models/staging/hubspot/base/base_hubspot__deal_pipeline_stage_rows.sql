@@ -9,7 +9,9 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.stage_id', 'typed.pipeline_id', 'typed.label', 'typed.display_order', 'typed.probability']) }}
+            {{ required_values_check([
+                'typed.stage_id', 'typed.pipeline_id', 'typed.label', 'typed.display_order', 'typed.probability'
+            ]) }}
         ) as _row_failure
     from typed
 ),

@@ -9,7 +9,9 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.quota_id', 'typed.owner_id', 'typed.period_start', 'typed.quota_amount']) }},
+            {{ required_values_check([
+                'typed.quota_id', 'typed.owner_id', 'typed.period_start', 'typed.quota_amount'
+            ]) }},
             {{ implausible_amount_check(['typed.quota_amount']) }}
         ) as _row_failure
     from typed
