@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import accounting, build, copy_export, query, quarantine
+from dbt_helpers import accounting, build, copy_export, query, quarantine, read_rows, write_rows
 
 HUBSPOT = {"crm_source": "hubspot"}
 
@@ -166,4 +166,50 @@ def test_people_activities_and_the_rest(warehouse: Path) -> None:
     # the export clock, the latest _fivetran_synced, is after the last change (2024-03-08 14:00)
     assert query(warehouse, "select as_of, as_of_derived_from from staging.stg_crm__export_as_of") == [
         (datetime(2024, 3, 10, 6), "system_stamp")
+    ]
+
+
+@pytest.fixture(scope="module")
+def merged_and_unknown(tmp_path_factory) -> Path:
+    """The fixture with deal 105 merged into 101 (merged_deal.csv, as the connector writes
+    it), deal 102 moved to a stage the pipeline does not define, and deal 101's second stage
+    entry naming an undefined stage (a stage deleted from the pipeline settings)."""
+    work = tmp_path_factory.mktemp("hubspot_small_merged")
+    export = copy_export("hubspot_small", work / "export")
+    write_rows(export / "merged_deal.csv", ["deal_id", "merged_deal_id", "_fivetran_synced"],
+               [{"deal_id": "101", "merged_deal_id": "105", "_fivetran_synced": "2024-03-10 06:00:00.000"}])
+    header, rows = read_rows(export / "deal.csv")
+    rows[1]["deal_pipeline_stage_id"] = "contractsent"
+    write_rows(export / "deal.csv", header, rows)
+    header, rows = read_rows(export / "deal_stage.csv")
+    rows[1]["value"] = "qualified"
+    write_rows(export / "deal_stage.csv", header, rows)
+    return build(export, work / "build", extra_vars=HUBSPOT)
+
+
+def test_merged_deals_and_unknown_stages_are_quarantined(merged_and_unknown: Path) -> None:
+    counts = accounting(merged_and_unknown)
+    # 101 staged; 104 deleted; 102 unknown_stage, 103 other_pipeline, 105 merged_deal
+    assert counts["deal"] == (5, 1, 1, 0, 3)
+    assert counts["merged_deal"] == (1, 1, 0, 0, 0)
+    # 101's rows 1, 3, 4 staged; its row 2 unknown_stage; the 3 rows of 102 and the 3 of 105
+    # (the copy included: a failure comes before the duplicate check) follow their deals,
+    # 103's and 104's as before
+    assert counts["deal_stage"] == (12, 3, 0, 0, 9)
+    reasons = quarantine(merged_and_unknown)
+    assert ("deal", "102", 2, "unknown_stage") in reasons
+    assert ("deal", "105", 5, "merged_deal") in reasons
+    assert ("deal_stage", "101|2024-01-10 15:30:00.270000", 2, "unknown_stage") in reasons
+    assert {row for row in reasons if row[0] == "deal_stage" and row[3] == "parent_quarantined"} == {
+        ("deal_stage", "102|2024-01-05 08:00:00.054", 5, "parent_quarantined"),
+        ("deal_stage", "102|2024-01-15T09:00:00Z", 6, "parent_quarantined"),
+        ("deal_stage", "102|2024-02-10 16:00:00", 7, "parent_quarantined"),
+        ("deal_stage", "103|2024-02-01 09:00:00", 8, "parent_quarantined"),
+        ("deal_stage", "105|2024-03-01T12:00:00Z", 10, "parent_quarantined"),
+        ("deal_stage", "105|2024-03-05 09:00:00", 11, "parent_quarantined"),
+        ("deal_stage", "105|2024-03-05 09:00:00", 12, "parent_quarantined"),
+    }
+    # the won amount is unchanged: deal 101 alone, 12000
+    assert query(merged_and_unknown, "select sum(amount) from staging.stg_crm__opportunities where is_won") == [
+        (Decimal("12000.00"),)
     ]
