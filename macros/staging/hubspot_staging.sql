@@ -78,3 +78,18 @@ parent_opportunities as (
     {{ to_reporting_date(expression, var('hubspot_portal_time_zone')) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The HubSpot table and column that feed what a Salesforce contract column feeds
+    (not_null_when_exported names the Salesforce one): {table, column}. -#}
+{% macro hubspot_column_for(salesforce_table, salesforce_column) -%}
+    {%- set columns = {
+        ('opportunity', 'owner_id'): {'table': 'deal', 'column': 'owner_id'},
+        ('opportunity', 'created_date'): {'table': 'deal', 'column': 'property_createdate'},
+        ('lead', 'created_date'): {'table': 'contact', 'column': 'property_createdate'},
+        ('lead', 'owner_id'): {'table': 'contact', 'column': 'property_hubspot_owner_id'},
+    } -%}
+    {%- if (salesforce_table, salesforce_column) not in columns -%}
+        {{ exceptions.raise_compiler_error("hubspot_column_for: no HubSpot column feeds " ~ salesforce_table ~ "." ~ salesforce_column) }}
+    {%- endif -%}
+    {{ return(columns[(salesforce_table, salesforce_column)]) }}
+{%- endmacro %}

@@ -172,14 +172,16 @@ def test_people_activities_and_the_rest(warehouse: Path) -> None:
 @pytest.fixture(scope="module")
 def merged_and_unknown(tmp_path_factory) -> Path:
     """The fixture with deal 105 merged into 101 (merged_deal.csv, as the connector writes
-    it), deal 102 moved to a stage the pipeline does not define, and deal 101's second stage
-    entry naming an undefined stage (a stage deleted from the pipeline settings)."""
+    it), deal 102 moved to a stage the pipeline does not define, deal 103 without an owner
+    (the column is exported: a blank is a missing value), and deal 101's second stage entry
+    naming an undefined stage (a stage deleted from the pipeline settings)."""
     work = tmp_path_factory.mktemp("hubspot_small_merged")
     export = copy_export("hubspot_small", work / "export")
     write_rows(export / "merged_deal.csv", ["deal_id", "merged_deal_id", "_fivetran_synced"],
                [{"deal_id": "101", "merged_deal_id": "105", "_fivetran_synced": "2024-03-10 06:00:00.000"}])
     header, rows = read_rows(export / "deal.csv")
     rows[1]["deal_pipeline_stage_id"] = "contractsent"
+    rows[2]["owner_id"] = ""
     write_rows(export / "deal.csv", header, rows)
     header, rows = read_rows(export / "deal_stage.csv")
     rows[1]["value"] = "qualified"
@@ -189,7 +191,8 @@ def merged_and_unknown(tmp_path_factory) -> Path:
 
 def test_merged_deals_and_unknown_stages_are_quarantined(merged_and_unknown: Path) -> None:
     counts = accounting(merged_and_unknown)
-    # 101 staged; 104 deleted; 102 unknown_stage, 103 other_pipeline, 105 merged_deal
+    # 101 staged; 104 deleted; 102 unknown_stage, 103 missing_required_value (the blank
+    # owner is checked before the pipeline), 105 merged_deal
     assert counts["deal"] == (5, 1, 1, 0, 3)
     assert counts["merged_deal"] == (1, 1, 0, 0, 0)
     # 101's rows 1, 3, 4 staged; its row 2 unknown_stage; the 3 rows of 102 and the 3 of 105
@@ -199,6 +202,7 @@ def test_merged_deals_and_unknown_stages_are_quarantined(merged_and_unknown: Pat
     reasons = quarantine(merged_and_unknown)
     assert ("deal", "102", 2, "unknown_stage") in reasons
     assert ("deal", "105", 5, "merged_deal") in reasons
+    assert ("deal", "103", 3, "missing_required_value") in reasons
     assert ("deal_stage", "101|2024-01-10 15:30:00.270000", 2, "unknown_stage") in reasons
     assert {row for row in reasons if row[0] == "deal_stage" and row[3] == "parent_quarantined"} == {
         ("deal_stage", "102|2024-01-05 08:00:00.054", 5, "parent_quarantined"),

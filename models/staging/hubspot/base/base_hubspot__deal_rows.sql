@@ -1,5 +1,7 @@
-{#- One row per raw row of the HubSpot table deal, parsed, with its fate. Besides the
-    boundary's checks, a deal is quarantined when it was merged into another (merged_deal),
+{#- One row per raw row of the HubSpot table deal, parsed, with its fate. As for Salesforce,
+    a blank owner quarantines a deal when the export has the column (every deal then has an
+    owner; without the column, deals count for the company alone). Besides the boundary's
+    checks, a deal is quarantined when it was merged into another (merged_deal),
     belongs to another pipeline than the one reported on (other_pipeline, var
     hubspot_pipeline_id) or sits in a stage that pipeline does not define (unknown_stage). -#}
 
@@ -28,6 +30,7 @@ checked as (
             {{ required_values_check([
                 'typed.deal_id', 'typed.deal_pipeline_id', 'typed.deal_pipeline_stage_id', 'typed.property_createdate'
             ]) }},
+            {{ required_values_check(['typed.owner_id'], 'deal', 'hubspot') }},
             {{ implausible_amount_check(['typed.property_amount']) }},
             case when merged_deals.merged_deal_id is not null then 'merged_deal' end,
             case when typed.deal_pipeline_id <> '{{ var("hubspot_pipeline_id") }}' then 'other_pipeline' end,
