@@ -1,7 +1,7 @@
--- Which export rows could not be loaded, and what should the Salesforce admin do about
+-- Which export rows could not be loaded, and what should the CRM admin do about
 -- them? One row per object and reason, with the keys to look up (first 20) and the fix.
 with quarantined as (
-    select * from {{ ref('stg_salesforce__quarantine') }}
+    select * from {{ ref('stg_crm__quarantine') }}
 ),
 
 reasons as (

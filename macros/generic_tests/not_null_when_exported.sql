@@ -5,7 +5,12 @@
     and `salesforce_column` name the source column (see salesforce_exported_columns). -#}
 {% test not_null_when_exported(model, column_name, salesforce_table, salesforce_column) %}
 
-{%- set applies = salesforce_column in salesforce_exported_columns(salesforce_table) %}
+{%- if crm_source() == 'hubspot' %}
+    {%- set hubspot_column = hubspot_column_for(salesforce_table, salesforce_column) %}
+    {%- set applies = hubspot_column.column in salesforce_exported_columns(hubspot_column.table, 'hubspot') %}
+{%- else %}
+    {%- set applies = salesforce_column in salesforce_exported_columns(salesforce_table) %}
+{%- endif %}
 
 select {{ column_name }}
 from {{ model }}

@@ -25,8 +25,9 @@
         {%- if existing is none -%}
             {%- if spec.required -%}
                 {{ exceptions.raise_compiler_error(
-                    "Required Salesforce object " ~ spec.object_name ~ " not found: there is no table "
-                    ~ relation ~ ". Set the var crm_raw_schema to the schema your loader writes to.") }}
+                    "Required " ~ spec.crm_label ~ " object " ~ spec.object_name ~ " not found: there is no table "
+                    ~ relation ~ ". Set the var " ~ ('hubspot_raw_schema' if spec.source_name == 'hubspot' else 'crm_raw_schema')
+                    ~ " to the schema your loader writes to.") }}
             {%- endif -%}
             {{ return(none) }}
         {%- endif -%}

@@ -11,12 +11,12 @@
     and the docs show where the data comes from, in both modes. With row_count_only, the
     select is instead one row, raw_row_count: the number of raw rows (metadata only for
     Parquet and tables), which is the last _raw_row_number. -#}
-{% macro salesforce_landing(table_name, row_count_only=false) -%}
-    {%- set relation = source('salesforce', table_name) -%}
+{% macro salesforce_landing(table_name, row_count_only=false, source_name='salesforce') -%}
+    {%- set relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         {{ return('select 1 as raw_row_count' if row_count_only else 'select 1 as _raw_row_number') }}
     {%- endif -%}
-    {%- set spec = salesforce_object_spec(table_name) -%}
+    {%- set spec = salesforce_object_spec(table_name, source_name) -%}
     {%- set found = salesforce_export_source(spec, relation) -%}
     {%- if found is none -%}
         {{ return(salesforce_landing_select(spec, none, [], none, row_count_only)) }}

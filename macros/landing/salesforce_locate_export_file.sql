@@ -22,7 +22,7 @@
     {%- if files | length == 0 -%}
         {{ exceptions.raise_compiler_error(
             "The export folder '" ~ folder ~ "' does not exist or is empty. Point the var crm_export_path "
-            ~ "(or the env var CRM_EXPORT_PATH) at a folder of Salesforce export files.") }}
+            ~ "(or the env var CRM_EXPORT_PATH) at a folder of " ~ spec.crm_label ~ " export files.") }}
     {%- endif -%}
     {%- set candidates = [] -%}
     {%- for file in files -%}
@@ -36,7 +36,7 @@
     {%- if candidates | length == 0 -%}
         {%- if spec.required -%}
             {{ exceptions.raise_compiler_error(
-                "Required Salesforce object " ~ spec.object_name ~ " is missing from the export folder '" ~ folder
+                "Required " ~ spec.crm_label ~ " object " ~ spec.object_name ~ " is missing from the export folder '" ~ folder
                 ~ "': expected a file " ~ spec.object_name ~ ".csv (or .parquet). Files found: "
                 ~ (files | map('replace', folder ~ '/', '') | join(', '))) }}
         {%- endif -%}

@@ -1,25 +1,28 @@
 {#- The export contract of one Salesforce object, read from the source definition in
     models/staging/salesforce/_salesforce__sources.yml (the single source of truth):
     {object_name, required, columns: [{name, api_name, aliases, type, required, needed_for}]}
+    source_name: the CRM's source (salesforce, or hubspot: models/staging/hubspot/
+    _hubspot__sources.yml, one table per Fivetran HubSpot table); the spec also carries
+    source_name and crm_label (the CRM's name in messages).
     (needed_for: which KPIs cannot be computed without a required column).
     The loss-reason column's API name comes from the var named in its meta (api_name_var).
     Only meaningful at execution time, when the graph is loaded. -#}
-{% macro salesforce_object_spec(table_name) -%}
+{% macro salesforce_object_spec(table_name, source_name='salesforce') -%}
     {%- set matches = [] -%}
     {%- for node in graph.sources.values() -%}
-        {%- if node.source_name == 'salesforce' and node.name == table_name -%}
+        {%- if node.source_name == source_name and node.name == table_name -%}
             {%- do matches.append(node) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if matches | length != 1 -%}
-        {{ exceptions.raise_compiler_error("No Salesforce source table named '" ~ table_name ~ "' in _salesforce__sources.yml") }}
+        {{ exceptions.raise_compiler_error("No " ~ crm_label(source_name) ~ " source table named '" ~ table_name ~ "' in _" ~ source_name ~ "__sources.yml") }}
     {%- endif -%}
     {%- set node = matches[0] -%}
     {%- set node_meta = node.config.meta if node.config.meta else node.meta -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
         {%- set column_meta = column.config.meta if (column.config is defined and column.config.meta) else column.meta -%}
-        {%- set api_name = column_meta.get('api_name') -%}
+        {%- set api_name = column_meta.get('api_name', column.name) -%}
         {%- if column_meta.get('api_name_var') -%}
             {%- set api_name = var(column_meta.get('api_name_var'), api_name) -%}
         {%- endif -%}
@@ -34,9 +37,16 @@
     {%- endfor -%}
     {{ return({
         'table_name': table_name,
+        'source_name': source_name,
+        'crm_label': crm_label(source_name),
         'object_name': node_meta.get('object_name'),
         'required': node_meta.get('required', false),
         'key_columns': node_meta.get('key_columns', ['id']),
         'columns': columns,
     }) }}
+{%- endmacro %}
+
+{#- The CRM's name in messages. -#}
+{% macro crm_label(source_name) -%}
+    {{ return({'salesforce': 'Salesforce', 'hubspot': 'HubSpot'}.get(source_name, source_name)) }}
 {%- endmacro %}

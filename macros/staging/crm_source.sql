@@ -30,6 +30,23 @@
             'currency_types': 'stg_salesforce__currency_types',
             'dated_conversion_rates': 'stg_salesforce__dated_conversion_rates',
         },
+        'hubspot': {
+            'export_as_of': 'stg_hubspot__export_as_of',
+            'row_accounting': 'stg_hubspot__row_accounting',
+            'quarantine': 'stg_hubspot__quarantine',
+            'stage_funnel': 'stg_hubspot__stage_funnel',
+            'users': 'stg_hubspot__users',
+            'accounts': 'stg_hubspot__accounts',
+            'opportunities': 'stg_hubspot__opportunities',
+            'opportunity_history': 'stg_hubspot__opportunity_history',
+            'opportunity_field_history': 'stg_hubspot__opportunity_field_history',
+            'leads': 'stg_hubspot__leads',
+            'tasks': 'stg_hubspot__tasks',
+            'events': 'stg_hubspot__events',
+            'quotas': 'stg_hubspot__quotas',
+            'currency_types': 'stg_hubspot__currency_types',
+            'dated_conversion_rates': 'stg_hubspot__dated_conversion_rates',
+        },
     }) }}
 {% endmacro %}
 

@@ -3,13 +3,13 @@
     With table_name (the object the columns come from), a column that is not in the export
     at all (an optional contract column, null on every row) is not checked: a blank value is
     a bad row, an absent column is what the export carries. Columns may be qualified
-    (`typed.owner_id`). -#}
-{% macro required_values_check(columns, table_name=none) -%}
+    (`typed.owner_id`). source_name: the CRM's source of the table (salesforce, hubspot). -#}
+{% macro required_values_check(columns, table_name=none, source_name='salesforce') -%}
     {%- set checked = [] -%}
     {%- if table_name is none -%}
         {%- set checked = columns -%}
     {%- else -%}
-        {%- set exported = salesforce_exported_columns(table_name) -%}
+        {%- set exported = salesforce_exported_columns(table_name, source_name) -%}
         {%- for column in columns -%}
             {%- if column.split('.')[-1] in exported -%}
                 {%- do checked.append(column) -%}

@@ -1,8 +1,12 @@
-{#- Parses one landed text column by its contract type (see _salesforce__sources.yml). A
+{#- Parses one landed text column by its contract type (see _salesforce__sources.yml,
+    _hubspot__sources.yml). A
     spreadsheet's zero date (excel_zero_date) in a date or date-time column is a blank. -#}
 {% macro salesforce_parse_value(column_name, column_type) -%}
     {%- if column_type == 'id' -%}
         {{ salesforce_id18(column_name) }}
+    {%- elif column_type == 'integer_id' -%}
+        {#- a numeric id (HubSpot's Long ids) kept as text, one spelling: digits only -#}
+        case when {{ regexp_full_match(column_name, '[0-9]+') }} then {{ column_name }} end
     {%- elif column_type == 'timestamp' -%}
         case when not {{ excel_zero_date(column_name) }} then {{ parse_timestamp_utc(column_name) }} end
     {%- elif column_type == 'date' -%}

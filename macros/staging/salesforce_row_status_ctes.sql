@@ -6,7 +6,8 @@
     an identical clean row is dropped as a duplicate; when two different clean rows share a
     key, all of them are quarantined as conflicting_duplicate_id (neither can be trusted).
     `extra_columns` are carried from checked_cte besides the contract columns (and
-    _has_excel_zero_date of salesforce_typed_ctes, always).
+    _has_excel_zero_date of salesforce_typed_ctes, always). source_name: the CRM's source
+    (salesforce or hubspot), as in salesforce_typed_ctes.
 
     Cost: only rows whose key is shared by several clean rows can be copies or conflicts, so
     the full-row comparison (a window over every column) runs on those rows alone; every
@@ -21,13 +22,13 @@
     the table as they were parsed (their failure and deleted mark read from their status),
     and all rows of the affected keys are classified together, exactly as a full build
     classifies them. Rows of other keys cannot change status and are left alone. -#}
-{% macro salesforce_row_status_ctes(table_name, checked_cte, extra_columns=[], track_raw_rows=false) -%}
+{% macro salesforce_row_status_ctes(table_name, checked_cte, extra_columns=[], track_raw_rows=false, source_name='salesforce') -%}
 {%- if not execute -%}
 classified as (
     select * from {{ checked_cte }}
 )
 {%- else -%}
-{%- set spec = salesforce_object_spec(table_name) -%}
+{%- set spec = salesforce_object_spec(table_name, source_name) -%}
 {%- set column_names = spec.columns | map(attribute='name') | list -%}
 {%- set deleted_expression = '_is_source_deleted' ~ (' or coalesce(is_deleted, false)' if 'is_deleted' in column_names else '') -%}
 {%- set carried_columns = ['_raw_row_number', '_raw_key', '_has_excel_zero_date'] + column_names + extra_columns + (['_raw_row_hash'] if track_raw_rows else []) -%}

@@ -10,6 +10,8 @@
     Salesforce's empty id (000000000000000AAA) is a null id: a blank lookup, and for the
     record's own id a missing one.
     Use inside a `with`; the model adds its own checks and then salesforce_row_status_ctes.
+    source_name: the CRM's source the table belongs to (salesforce, or hubspot: the same
+    landing, parsing and failure reasons for the Fivetran HubSpot tables).
 
     track_raw_rows (audit tables built incrementally, with salesforce_row_status_ctes'
     track_raw_rows): each row also carries
@@ -23,12 +25,12 @@
       recheck_cte           names a CTE of the model, defined before this macro's, of
                             _raw_row_number values (rows whose checks read another object,
                             parent_opportunity_check, whose verdict has changed since). -#}
-{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none, recheck_cte=none) -%}
+{% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none, recheck_cte=none, source_name='salesforce') -%}
 {%- if track_raw_rows and prefix != '' -%}
     {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for an audit model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
 {%- endif -%}
 {{ prefix }}landed as (
-    {{ salesforce_landing(table_name) }}
+    {{ salesforce_landing(table_name, source_name=source_name) }}
 ),
 {%- if track_raw_rows %}
 
@@ -36,7 +38,7 @@
     select
         *,
         {%- if execute %}
-        {{ raw_row_fingerprint(['_is_source_deleted'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
+        {{ raw_row_fingerprint(['_is_source_deleted'] + (salesforce_object_spec(table_name, source_name).columns | map(attribute='name') | list)) }}
             as _raw_row_hash
         {%- else %}
         0 as _raw_row_hash
@@ -44,10 +46,10 @@
     from {{ prefix }}landed
 ),
 {%- if is_incremental() %}
-{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint', '_has_excel_zero_date'] + (salesforce_object_spec(table_name).columns | map(attribute='name') | list)) }}
+{{- require_stored_columns(['_raw_row_number', '_raw_row_hash', '_build_fingerprint', '_has_excel_zero_date'] + (salesforce_object_spec(table_name, source_name).columns | map(attribute='name') | list)) }}
 
 {{ prefix }}raw_row_count as (
-    {{ salesforce_landing(table_name, row_count_only=true) }}
+    {{ salesforce_landing(table_name, row_count_only=true, source_name=source_name) }}
 ),
 
 -- the positions whose raw row is the one stored, under the same build fingerprint
@@ -94,7 +96,7 @@
     {%- if not execute %}
     select * from {{ parsed_from }}
     {%- else %}
-    {%- set spec = salesforce_object_spec(table_name) %}
+    {%- set spec = salesforce_object_spec(table_name, source_name) %}
     {%- set failure_checks = [] %}
     {%- set column_names = spec.columns | map(attribute='name') | list %}
     {%- if 'id' in spec.key_columns %}
@@ -104,7 +106,7 @@
         {%- set reason = {
             'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
             'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
-            'boolean': 'invalid_boolean'}.get(column.type) %}
+            'boolean': 'invalid_boolean', 'integer_id': 'invalid_id'}.get(column.type) %}
         {%- if reason in ('invalid_date', 'invalid_timestamp') %}
             {%- do failure_checks.append((column.name ~ ' is not null and not ' ~ excel_zero_date(column.name) ~ ' and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
         {%- elif reason == 'invalid_id' %}
@@ -140,11 +142,15 @@
         {%- else %}
         false as _has_excel_zero_date,
         {%- endif %}
+        {%- if failure_checks %}
         case
             {%- for condition, reason in failure_checks %}
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as _parse_failure
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as _parse_failure
+        {%- endif %}
     from {{ parsed_from }}
     {%- endif %}
 )

@@ -109,9 +109,13 @@ CASES = {
 }
 
 
+# reasons only a HubSpot export gives: their cases are in test_hubspot_staging.py
+HUBSPOT_ONLY_REASONS = {"other_pipeline", "unknown_stage", "merged_deal"}
+
+
 def test_every_quarantine_reason_has_a_case():
     header, rows = read_rows(Path(__file__).parents[2] / "seeds" / "quarantine_reasons.csv")
-    assert {row["quarantine_reason"] for row in rows} == set(CASES)
+    assert {row["quarantine_reason"] for row in rows} - HUBSPOT_ONLY_REASONS == set(CASES)
 
 
 def test_a_stage_in_no_definition_is_kept_not_quarantined(tmp_path):
