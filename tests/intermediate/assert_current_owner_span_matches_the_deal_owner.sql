@@ -9,7 +9,7 @@ with opportunities as (
     select
         opportunity_id,
         owner_id
-    from {{ ref('stg_salesforce__opportunities') }}
+    from {{ ref('stg_crm__opportunities') }}
 ),
 
 current_spans as (

@@ -2,7 +2,7 @@
 -- A failing row is a deal with no creation, several, or a creation numbered otherwise.
 
 with opportunities as (
-    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
+    select opportunity_id from {{ ref('stg_crm__opportunities') }}
 ),
 
 transitions as (

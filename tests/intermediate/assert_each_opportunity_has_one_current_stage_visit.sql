@@ -2,7 +2,7 @@
 -- current visit. A failing row is a deal with none or several.
 
 with opportunities as (
-    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
+    select opportunity_id from {{ ref('stg_crm__opportunities') }}
 ),
 
 visits as (

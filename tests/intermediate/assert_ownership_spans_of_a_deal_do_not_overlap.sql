@@ -4,7 +4,7 @@
 -- one or follows an open one, or a deal without exactly one current owner.
 
 with opportunities as (
-    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
+    select opportunity_id from {{ ref('stg_crm__opportunities') }}
 ),
 
 spans as (

@@ -2,7 +2,8 @@
 -- rpt_kpi_tier3_levers equals the interactions of fct_interactions that occurred in it (every
 -- interaction, whoever logged it); each rep row counts the interactions its rep logged; each
 -- team row counts those logged by its reps plus those logged by users who are no rep and whose
--- team it is: the team they lead, else their manager's ('unassigned' without one). Unknown
+-- team it is: the team they lead, else their own team ('unassigned' without one; in Salesforce
+-- the team of their manager). Unknown
 -- (null) everywhere only when there is no interaction at all. The positive interactions (valued
 -- above 0) reconcile the same way. A failing row names the grain, the period and the counts.
 with kpis as (
@@ -39,8 +40,9 @@ reps as (
 users as (
     select
         user_id,
-        manager_id
-    from {{ ref('stg_salesforce__users') }}
+        team_id,
+        led_team_id
+    from {{ ref('stg_crm__users') }}
 ),
 
 teams as (
@@ -48,7 +50,7 @@ teams as (
 ),
 
 -- the team each interaction counts for, if any: the rep's team, else the team the user leads,
--- else the user's manager's team when it has reps
+-- else the user's own team when it has reps
 interaction_teams as (
     select
         interactions.interaction_id,
@@ -63,9 +65,9 @@ interaction_teams as (
     left join users
         on interactions.owner_id = users.user_id
     left join teams as led_teams
-        on interactions.owner_id = led_teams.team_id
+        on users.led_team_id = led_teams.team_id
     left join teams as manager_teams
-        on coalesce(users.manager_id, 'unassigned') = manager_teams.team_id
+        on coalesce(users.team_id, 'unassigned') = manager_teams.team_id
 ),
 
 interaction_periods as (

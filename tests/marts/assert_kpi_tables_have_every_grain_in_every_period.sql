@@ -19,7 +19,7 @@ periods as (
 ),
 
 open_stages as (
-    select stage_name from {{ ref('stg_salesforce__stage_funnel') }}
+    select stage_name from {{ ref('stg_crm__stage_funnel') }}
     where not is_closed
 ),
 

@@ -1,14 +1,14 @@
 -- Every deal has exactly one outcome: in dim_opportunities, won + lost + open = all deals, and
 -- all deals = the opportunities staged from the export that were created by the as-of time
--- (stg_salesforce__opportunities). Fails with the four counts when a deal is lost on the way
+-- (stg_crm__opportunities). Fails with the four counts when a deal is lost on the way
 -- (or duplicated), counted both won and lost, or closed without an outcome.
 with as_of as (
-    select as_of from {{ ref('stg_salesforce__export_as_of') }}
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 exported as (
     select count(*) as deal_count
-    from {{ ref('stg_salesforce__opportunities') }} as opportunities
+    from {{ ref('stg_crm__opportunities') }} as opportunities
     cross join as_of
     where opportunities.created_at <= as_of.as_of
 ),

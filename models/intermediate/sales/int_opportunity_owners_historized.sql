@@ -1,7 +1,7 @@
 {#- One row per opportunity created by the as-of time per ownership span up to the as-of
     time: who owned the deal from valid_from until valid_to (null = still, at the as-of time).
-    From owner changes in OpportunityFieldHistory (the rows whose values are user ids;
-    Salesforce also writes a row with the names); a deal without any has one span, its current
+    From the owner changes of stg_crm__opportunity_field_history (field_name Owner, values
+    owner ids); a deal without any has one span, its current
     owner since creation. Changes after the as-of time start no span, but the first of all
     changes still names the owner at creation (its "from" owner), so a deal handed over later
     has its owner of then, not the one the export shows now. -#}
@@ -19,13 +19,12 @@ owner_changes as (
         opportunity_id,
         changed_at,
         field_history_id,
-        {{ salesforce_id18('old_value') }} as previous_owner_id,
-        {{ salesforce_id18('new_value') }} as new_owner_id
+        old_value as previous_owner_id,
+        new_value as new_owner_id
     from {{ ref('stg_crm__opportunity_field_history') }}
     where
         changed_at is not null
-        and lower(field_name) in ('owner', 'ownerid')
-        and {{ salesforce_id18('new_value') }} like '005%'
+        and field_name = 'Owner'
 ),
 
 ordered_changes as (
