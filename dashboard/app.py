@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # revops_kpis of this project
 
 import streamlit as st  # noqa: E402
 
@@ -19,11 +20,13 @@ import queries  # noqa: E402
 st.set_page_config(page_title="RevOps KPIs", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/this_quarter.py", title="This quarter", url_path="quarter", default=True),  # served at /
+    st.Page("pages/this_quarter.py", title="Where the quarter lands", url_path="quarter", default=True),  # at /
+    st.Page("pages/pipeline.py", title="Pipeline and deals to act on", url_path="pipeline"),
     st.Page("pages/tier1_outcomes.py", title="Tier 1: outcomes", url_path="tier1"),
     st.Page("pages/tier2_diagnostics.py", title="Tier 2: diagnostics", url_path="tier2"),
     st.Page("pages/tier3_levers.py", title="Tier 3: levers", url_path="tier3"),
     st.Page("pages/rep_scorecard.py", title="Rep scorecard", url_path="scorecard"),
+    st.Page("pages/loss_reasons.py", title="Why deals are lost", url_path="loss_reasons"),
     st.Page("pages/funnel.py", title="Stage funnel and time in stage", url_path="funnel"),
     st.Page("pages/interaction_value.py", title="Interaction value", url_path="interaction_value"),
     st.Page("pages/data_quality.py", title="Data quality", url_path="data_quality"),

@@ -38,6 +38,9 @@ MARTS = (
     "rpt_pipeline_flow",
     "fct_pipeline_movements",
     "rpt_forecast",
+    "rpt_loss_reasons",
+    "rpt_pipeline_daily",
+    "fct_open_deals",
 )
 
 
@@ -86,6 +89,13 @@ def _frame(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | N
 
 def as_of(connection) -> dt.datetime:
     return connection.execute("select as_of from staging.stg_crm__export_as_of").fetchall()[0][0]
+
+
+def currency(connection) -> str:
+    """The corporate currency the amounts are in (the one rule: run_summary.reporting_currency)."""
+    from revops_kpis.run_summary import reporting_currency
+
+    return reporting_currency(connection)
 
 
 def periods(connection, period_grain: str) -> pd.DataFrame:
@@ -140,20 +150,8 @@ def teams(connection) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- rows of a KPI table
 
-_NAMES = """
-    case kpi.grain
-        when 'company' then 'Company'
-        when 'team' then coalesce(team_names.team_name, kpi.grain_id)
-        else coalesce(reps.rep_name, kpi.grain_id)
-    end as name,
-    case kpi.grain when 'rep' then reps.team_name when 'team' then team_names.team_name end as team_name
-"""
-
-_NAME_JOINS = """
-    left join marts.dim_reps as reps on kpi.grain = 'rep' and kpi.grain_id = reps.rep_id
-    left join (select distinct team_id, team_name from marts.dim_reps) as team_names
-        on kpi.grain = 'team' and kpi.grain_id = team_names.team_id
-"""
+# every KPI mart names its rows (grain_name: the rep's name, the team's name, 'Company')
+_NAMES = "kpi.grain_name as name"
 
 
 def _scope(grain: str, team_id: str | None) -> tuple[str, list]:
@@ -162,7 +160,7 @@ def _scope(grain: str, team_id: str | None) -> tuple[str, list]:
         return "kpi.grain = ?", [grain]
     if grain == "team":
         return "kpi.grain = 'team' and kpi.grain_id = ?", [team_id]
-    return "kpi.grain = 'rep' and reps.team_id = ?", [team_id]
+    return "kpi.grain = 'rep' and kpi.grain_id in (select rep_id from marts.dim_reps where team_id = ?)", [team_id]
 
 
 def kpi_rows(connection, table: str, columns: list[str], period_grain: str, period_start,
@@ -177,7 +175,6 @@ def kpi_rows(connection, table: str, columns: list[str], period_grain: str, peri
         f"""
         select kpi.grain_id, {_NAMES}, {selected}
         from marts.{table} as kpi
-        {_NAME_JOINS}
         where {where} and kpi.period_grain = ? and kpi.period_start = ?
         order by name, kpi.grain_id
         """,
@@ -245,7 +242,6 @@ def attainment_distribution(connection, period_grain: str, period_start, team_id
         f"""
         select kpi.grain_id, {_NAMES}, kpi.won_amount, kpi.quota_amount, kpi.quota_attainment_rate
         from marts.rpt_kpi_tier2_diagnostics as kpi
-        {_NAME_JOINS}
         where {where} and kpi.period_grain = ? and kpi.period_start = ? and kpi.quota_amount > 0
         order by kpi.quota_attainment_rate desc, name
         """,
@@ -282,6 +278,7 @@ def data_quality_with_levers(connection, period_grain: str, period_start, team_i
         select
             kpi.grain_id, {_NAMES},
             kpi.trust_rating, kpi.transition_count, kpi.manual_skip_rate, kpi.batch_logged_rate,
+            kpi.trust_transition_count, kpi.trust_manual_skip_rate, kpi.trust_batch_logged_rate,
             levers.stage_conversion_rate, levers.median_days_in_stage, levers.median_sales_cycle_days,
             levers.sales_velocity_per_day_amount,
             kpi.manual_skip_count, kpi.batch_logged_count,
@@ -289,14 +286,13 @@ def data_quality_with_levers(connection, period_grain: str, period_start, team_i
             kpi.stale_open_deal_count, kpi.open_deal_count,
             levers.stage_advance_count, levers.stage_entry_count
         from marts.rpt_data_quality as kpi
-        {_NAME_JOINS}
         inner join marts.rpt_kpi_tier3_levers as levers
             on kpi.grain = levers.grain and kpi.grain_id = levers.grain_id
             and kpi.period_grain = levers.period_grain and kpi.period_start = levers.period_start
         where {where} and kpi.period_grain = ? and kpi.period_start = ?
         order by
             case kpi.trust_rating when 'untrusted' then 0 when 'review' then 1 else 2 end,
-            coalesce(kpi.manual_skip_rate, 0) + coalesce(kpi.batch_logged_rate, 0) desc,
+            coalesce(kpi.trust_manual_skip_rate, 0) + coalesce(kpi.trust_batch_logged_rate, 0) desc,
             name
         """,
         [*parameters, period_grain, period_start],
@@ -487,3 +483,83 @@ def moved_deals(connection, period_grain: str, period_start, component: str, tea
         """,
         [period_grain, period_start, component, *([team_id] if team_id else []), limit],
     )
+
+
+# ---------------------------------------------------------------- loss reasons
+
+
+def loss_reasons(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's lost deals of a period by loss reason (rpt_loss_reasons), the most
+    lost amount first."""
+    grain, grain_id = focus(team_id)
+    return _frame(
+        connection,
+        """
+        select loss_reason, lost_count, lost_amount
+        from marts.rpt_loss_reasons
+        where grain = ? and grain_id = ? and period_grain = ? and period_start = ?
+        order by lost_amount desc nulls last, lost_count desc, loss_reason
+        """,
+        [grain, grain_id, period_grain, period_start],
+    )
+
+
+# ---------------------------------------------------------------- pipeline now
+
+
+def pipeline_by_stage(connection, team_id: str | None = None) -> pd.DataFrame:
+    """The focus entity's open pipeline on the latest day of rpt_pipeline_daily (the as-of
+    date) by stage (in funnel order) and forecast category: open deals, amount, weighted amount."""
+    grain, grain_id = focus(team_id)
+    return _frame(
+        connection,
+        """
+        select pipeline.pipeline_date, pipeline.stage_name,
+               coalesce(pipeline.forecast_category, 'n/a') as forecast_category, pipeline.open_deal_count,
+               cast(pipeline.amount as double) as amount, cast(pipeline.weighted_amount as double) as weighted_amount
+        from marts.rpt_pipeline_daily as pipeline
+        left join staging.stg_crm__stage_funnel as funnel on pipeline.stage_name = funnel.stage_name
+        where pipeline.grain = ? and pipeline.grain_id = ?
+            and pipeline.pipeline_date = (select max(pipeline_date) from marts.rpt_pipeline_daily)
+        order by funnel.stage_order nulls last, pipeline.stage_name, forecast_category
+        """,
+        [grain, grain_id],
+    )
+
+
+DEAL_LISTS = {
+    # list: (the deals in it, their order: the most to act on first)
+    "stuck": ("is_stuck_in_stage", "days_in_current_stage - usual_days_in_stage desc"),
+    "slipped": ("close_date_push_count > 0", "close_date_push_count desc, amount desc nulls last"),
+    "past_due": ("is_past_due", "past_due_days desc, amount desc nulls last"),
+    "biggest": ("true", "amount desc nulls last"),
+}
+
+
+def deals_to_act_on(connection, which: str, team_id: str | None = None, limit: int = 10) -> pd.DataFrame:
+    """Open deals of one list (DEAL_LISTS) from fct_open_deals, within a team when one is chosen."""
+    where, order = DEAL_LISTS[which]
+    team_filter = "and team_id = ?" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select
+            opportunity_id, opportunity_name, owner_name, stage_name, forecast_category,
+            cast(amount as double) as amount, expected_close_date, is_past_due, past_due_days,
+            close_date_push_count, days_in_current_stage, usual_days_in_stage
+        from marts.fct_open_deals
+        where {where} {team_filter}
+        order by {order}, opportunity_id
+        limit ?
+        """,
+        [*([team_id] if team_id else []), limit],
+    )
+
+
+def deal_list_sizes(connection, team_id: str | None = None) -> dict[str, int]:
+    """How many open deals each list (DEAL_LISTS) holds."""
+    team_filter = "where team_id = ?" if team_id else ""
+    counts = ", ".join(f"count(*) filter (where {where}) as {which}" for which, (where, _) in DEAL_LISTS.items())
+    frame = _frame(connection, f"select {counts} from marts.fct_open_deals {team_filter}",
+                   [team_id] if team_id else [])
+    return {which: int(frame[which].iloc[0]) for which in DEAL_LISTS}

@@ -29,13 +29,15 @@ from websockets.asyncio.client import connect
 # url path -> file name; the same pages as app.py's st.navigation
 PAGES = {
     "": "0_this_quarter",  # the default page
-    "tier1": "1_tier1_outcomes",
-    "tier2": "2_tier2_diagnostics",
-    "tier3": "3_tier3_levers",
-    "scorecard": "4_rep_scorecard",
-    "funnel": "5_funnel_and_time_in_stage",
-    "interaction_value": "6_interaction_value",
-    "data_quality": "7_data_quality",
+    "pipeline": "1_pipeline_and_deals_to_act_on",
+    "tier1": "2_tier1_outcomes",
+    "tier2": "3_tier2_diagnostics",
+    "tier3": "4_tier3_levers",
+    "scorecard": "5_rep_scorecard",
+    "loss_reasons": "6_loss_reasons",
+    "funnel": "7_funnel_and_time_in_stage",
+    "interaction_value": "8_interaction_value",
+    "data_quality": "9_data_quality",
 }
 WIDTH = 1920
 CHROMIUM_FLAGS = [

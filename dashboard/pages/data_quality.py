@@ -23,49 +23,75 @@ with common.connection() as con:
         "transition_count", "manual_skip_count", "manual_skip_rate", "batch_logged_count", "batch_logged_rate",
         "unsupported_progression_count", "unsupported_progression_rate", "upward_move_count",
         "stale_open_deal_count", "open_deal_count", "manual_skip_rate_threshold", "batch_logged_rate_threshold",
-        "min_transitions_for_rating",
+        "min_transitions_for_rating", "trust_window_start_date", "period_end",
     ], chosen.period_grain, chosen.period_start, chosen.team_id)
+    before = queries.focus_row(con, "rpt_data_quality", [
+        "manual_skip_rate", "batch_logged_rate", "unsupported_progression_rate", "stale_open_deal_count",
+    ], chosen.period_grain, chosen.previous_start, chosen.team_id)
     reps = queries.data_quality_with_levers(con, chosen.period_grain, chosen.period_start, chosen.team_id)
     flagged = queries.flagged_transitions(con, chosen.period_start, chosen.period_end, chosen.team_id)
 
 cols = st.columns(5)
-cols[0].metric("Manual-skip rate", common.pct(head["manual_skip_rate"]),
-               help=f"{common.count(head['manual_skip_count'])} of {common.count(head['transition_count'])} "
-                    f"stage changes; threshold {common.pct(head['manual_skip_rate_threshold'])}")
-cols[1].metric("Batch-logged rate", common.pct(head["batch_logged_rate"]),
-               help=f"{common.count(head['batch_logged_count'])} of {common.count(head['transition_count'])} "
-                    f"stage changes; threshold {common.pct(head['batch_logged_rate_threshold'])}")
-cols[2].metric("Unsupported progression", common.pct(head["unsupported_progression_rate"]),
-               help=f"{common.count(head['unsupported_progression_count'])} of "
-                    f"{common.count(head['upward_move_count'])} forward moves without an interaction")
-cols[3].metric("Stale open deals", common.count(head["stale_open_deal_count"]),
-               help=f"of {common.count(head['open_deal_count'])} open deals")
+common.metric(cols[0], "Manual-skip rate", head["manual_skip_rate"], before["manual_skip_rate"], "rate",
+              lower_is_better=True,
+              help=f"{common.count(head['manual_skip_count'])} of {common.count(head['transition_count'])} "
+                   f"stage changes; threshold {common.pct(head['manual_skip_rate_threshold'])}")
+common.metric(cols[1], "Batch-logged rate", head["batch_logged_rate"], before["batch_logged_rate"], "rate",
+              lower_is_better=True,
+              help=f"{common.count(head['batch_logged_count'])} of {common.count(head['transition_count'])} "
+                   f"stage changes; threshold {common.pct(head['batch_logged_rate_threshold'])}")
+common.metric(cols[2], "Unsupported progression", head["unsupported_progression_rate"],
+              before["unsupported_progression_rate"], "rate", lower_is_better=True,
+              help=f"{common.count(head['unsupported_progression_count'])} of "
+                   f"{common.count(head['upward_move_count'])} forward moves without an interaction")
+common.metric(cols[3], "Stale open deals", head["stale_open_deal_count"], before["stale_open_deal_count"], "count",
+              lower_is_better=True, help=f"of {common.count(head['open_deal_count'])} open deals")
 ratings = reps["trust_rating"].value_counts()
 cols[4].metric("Reps untrusted / to review",
                f"{common.count(ratings.get('untrusted', 0))} / {common.count(ratings.get('review', 0))}",
                help=f"rates judged on {common.count(head['min_transitions_for_rating'])}+ stage changes")
 
-measured = reps[reps["transition_count"] > 0]
+window = (f"from {head['trust_window_start_date']:%Y-%m-%d} to the period's end"
+          if not common.formatting.is_unknown(head["trust_window_start_date"]) else "of the period")
+minimum = common.count(head["min_transitions_for_rating"])
+skip, batch = common.pct(head["manual_skip_rate_threshold"]), common.pct(head["batch_logged_rate_threshold"])
+st.markdown(
+    f"**What the trust ratings mean.** Each rep is rated on the stage changes of a trust window ({window} for "
+    f"{chosen.focus_name}).\n"
+    f"- **trusted**: {minimum} or more stage changes, at most {skip} of them skipping stages by hand and at most "
+    f"{batch} logged in a batch: the rep's conversion and time in stage describe buyers.\n"
+    f"- **review**: fewer than {minimum} stage changes: too few to tell a habit from chance; look at the "
+    "flagged changes below.\n"
+    f"- **untrusted**: manual skips above {skip} or batch logging above {batch}: read that rep's conversion and "
+    "time in stage as logging habits, not as buyer behaviour, until the data is cleaned up."
+)
+
+measured = reps[reps["trust_transition_count"] > 0]
 left, right = st.columns([3, 2])
 with left:
-    st.markdown("**Manual skips and batch logging by rep** (dashed: thresholds; size: stage changes)")
+    st.markdown("**Manual skips and batch logging by rep**, in the trust window (dashed: thresholds; size: stage "
+                "changes). Lower is better: the bottom left is clean data.")
     thresholds = alt.Chart(measured.head(1).assign(
         skip=head["manual_skip_rate_threshold"], batch=head["batch_logged_rate_threshold"]))
+    points = alt.Chart(measured).encode(
+        x=alt.X("trust_manual_skip_rate:Q", title="manual-skip rate (lower is better)", axis=alt.Axis(format=".0%")),
+        y=alt.Y("trust_batch_logged_rate:Q", title="batch-logged rate (lower is better)", axis=alt.Axis(format=".0%")),
+        tooltip=["name:N", "trust_rating:N", "trust_transition_count:Q",
+                 alt.Tooltip("trust_manual_skip_rate:Q", format=".1%"),
+                 alt.Tooltip("trust_batch_logged_rate:Q", format=".1%")],
+    )
     common.chart(
-        alt.Chart(measured).mark_circle(opacity=0.8).encode(
-            x=alt.X("manual_skip_rate:Q", title="manual-skip rate", axis=alt.Axis(format=".0%")),
-            y=alt.Y("batch_logged_rate:Q", title="batch-logged rate", axis=alt.Axis(format=".0%")),
-            size=alt.Size("transition_count:Q", title="stage changes", legend=None),
+        points.mark_circle(opacity=0.8).encode(
+            size=alt.Size("trust_transition_count:Q", title="stage changes", legend=None),
             color=alt.Color("trust_rating:N", title="trust",
                             scale=alt.Scale(domain=["trusted", "review", "untrusted"],
                                             range=["#54a24b", "#eeca3b", "#e45756"]),
                             legend=alt.Legend(orient="bottom")),
-            tooltip=["name:N", "trust_rating:N", "transition_count:Q",
-                     alt.Tooltip("manual_skip_rate:Q", format=".1%"), alt.Tooltip("batch_logged_rate:Q", format=".1%")],
         )
+        + points.mark_text(align="left", dx=7, dy=-7, fontSize=10, color="#333").encode(text="name:N")
         + thresholds.mark_rule(strokeDash=[4, 3], color="grey").encode(x="skip:Q")
         + thresholds.mark_rule(strokeDash=[4, 3], color="grey").encode(y="batch:Q"),
-        height=320,
+        height=360,
     )
 with right:
     st.markdown("**Flagged stage changes in the period** (dq_stage_progression)")
@@ -79,12 +105,16 @@ with right:
             tooltip=["flag_type:N", "flagged_count:Q"],
         ), height=280)
 
-st.subheader("Reps: stage-data quality next to their Tier 3 numbers")
-common.table(reps, {
-    "manual_skip_rate": common.PERCENT, "batch_logged_rate": common.PERCENT,
-    "unsupported_progression_rate": common.PERCENT, "stage_conversion_rate": common.PERCENT,
-    "median_days_in_stage": common.DAYS, "median_sales_cycle_days": common.DAYS,
-    "sales_velocity_per_day_amount": common.MONEY,
-})
+st.subheader("Reps: how far their stage data can be trusted")
+common.table(reps, {"name": "Rep", "trust_rating": "Trust", "trust_transition_count": "Stage changes (window)",
+                    "trust_manual_skip_rate": "Manual skips (window)", "trust_batch_logged_rate": "Batch logged (window)",
+                    "unsupported_progression_rate": "Moves without a touch", "stale_open_deal_count": "Stale open deals"})
+st.subheader("Their Tier 3 numbers, to read with the rating")
+st.caption("Days: shorter is better. An untrusted rep's numbers measure logging habits.")
+common.table(reps, {"name": "Rep", "trust_rating": "Trust", "stage_conversion_rate": "Stage conversion",
+                    "median_days_in_stage": "Time in stage (median)", "median_sales_cycle_days": "Sales cycle (median)",
+                    "sales_velocity_per_day_amount": "Velocity per day", "manual_skip_count": "Manual skips (period)",
+                    "transition_count": "Stage changes (period)"})
 with st.expander("Flagged stage changes by rep and flag"):
-    common.table(flagged)
+    common.table(flagged, {"owner_name": "Rep", "flag_type": "Flag", "change_source": "Logged by",
+                           "flagged_count": "Stage changes"})

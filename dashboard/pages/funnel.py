@@ -55,12 +55,13 @@ with left:
         height=40 * len(conversion) + 40,
     )
 with right:
-    st.markdown("**Time in stage**: days per visit that ended in the period (bar: median, tick: mean)")
+    st.markdown("**Time in stage**: days per visit that ended in the period (bar: median, tick: mean). "
+                "Shorter is better.")
     timing = alt.Chart(stage_time).encode(
         y=alt.Y("stage_name:N", sort=stage_sort, title=None, axis=alt.Axis(labelLimit=220)))
     common.chart(
         timing.mark_bar(color="#f58518").encode(
-            x=alt.X("median_days_in_stage:Q", title="days"),
+            x=alt.X("median_days_in_stage:Q", title="days (shorter is better)"),
             tooltip=["stage_name:N", "exited_visit_count:Q",
                      alt.Tooltip("median_days_in_stage:Q", format=".1f"),
                      alt.Tooltip("avg_days_in_stage:Q", format=".1f")])
@@ -70,8 +71,10 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    common.table(conversion.drop(columns=["label", "is_immature"]), {"stage_conversion_rate": common.PERCENT})
+    common.table(conversion, {"stage_name": "Stage", "entered_count": "Entered", "advanced_count": "Advanced",
+                              "stage_conversion_rate": "Conversion", "still_open_count": "Still open",
+                              "is_cohort_mature": "Old enough to judge"})
 with right:
-    common.table(stage_time, {
-        "days_in_stage_sum": common.DAYS, "avg_days_in_stage": common.DAYS, "median_days_in_stage": common.DAYS,
-    })
+    common.table(stage_time, {"stage_name": "Stage", "exited_visit_count": "Visits ended",
+                              "median_days_in_stage": "Median days", "avg_days_in_stage": "Mean days",
+                              "days_in_stage_sum": "Days in all"})

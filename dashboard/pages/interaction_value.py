@@ -32,6 +32,8 @@ st.markdown(
 with common.connection() as con:
     head = queries.focus_row(con, TABLE, ["activity_count", *COUNTS, *RATIOS],
                              chosen.period_grain, chosen.period_start, chosen.team_id)
+    before = queries.focus_row(con, TABLE, ["activity_count", *COUNTS, *RATIOS],
+                               chosen.period_grain, chosen.previous_start, chosen.team_id)
     rows = queries.kpi_rows(con, TABLE, ["activity_count", *COUNTS, *RATIOS],
                             chosen.period_grain, chosen.period_start, "rep", chosen.team_id)
     valued = queries.valued_interactions(con, chosen.period_start, chosen.period_end, chosen.team_id)
@@ -48,16 +50,19 @@ elif methods:
                "fitted on the deals closed by the as-of time.")
 
 cols = st.columns(4)
-cols[0].metric("Average interaction value", common.money(head["avg_interaction_value_amount"]),
-               help=f"{common.money(head['interaction_value_sum_amount'])} over "
-                    f"{common.count(head['valued_interaction_count'])} interactions on open deals")
-cols[1].metric("Total interaction value", common.money(head["interaction_value_sum_amount"]),
-               help="What the deals moved while they were being touched, in money")
-cols[2].metric("Positive share", common.pct(head["positive_interaction_rate"]),
-               help=f"{common.count(head['positive_interaction_count'])} of "
-                    f"{common.count(head['valued_interaction_count'])} valued interactions worth more than 0")
-cols[3].metric("Interactions valued", common.count(head["valued_interaction_count"]),
-               help=f"of {common.count(head['activity_count'])} activities logged (the others were on no open deal)")
+common.metric(cols[0], "Average interaction value", head["avg_interaction_value_amount"],
+              before["avg_interaction_value_amount"], "money",
+              help=f"{common.money(head['interaction_value_sum_amount'])} over "
+                   f"{common.count(head['valued_interaction_count'])} interactions on open deals")
+common.metric(cols[1], "Total interaction value", head["interaction_value_sum_amount"],
+              before["interaction_value_sum_amount"], "money",
+              help="What the deals moved while they were being touched, in money")
+common.metric(cols[2], "Positive share", head["positive_interaction_rate"], before["positive_interaction_rate"],
+              "rate", help=f"{common.count(head['positive_interaction_count'])} of "
+                           f"{common.count(head['valued_interaction_count'])} valued interactions worth more than 0")
+common.metric(cols[3], "Interactions valued", head["valued_interaction_count"], before["valued_interaction_count"],
+              "count", help=f"of {common.count(head['activity_count'])} activities logged (the others were on no "
+                            "open deal)")
 
 if valued.empty:
     st.info("No valued interactions in this period.")
@@ -112,10 +117,10 @@ else:
             tooltip=tooltip,
         ), height=max(200, 20 * len(by_rep)))
 
-common.table(rows, {
-    "interaction_value_sum_amount": common.MONEY, "avg_interaction_value_amount": common.MONEY,
-    "positive_interaction_rate": common.PERCENT,
-})
+common.table(rows, {"name": "Rep", "avg_interaction_value_amount": "Average value",
+                    "positive_interaction_rate": "Positive share", "interaction_value_sum_amount": "Total value",
+                    "valued_interaction_count": "Touches valued", "positive_interaction_count": "Worth more than 0",
+                    "activity_count": "Activities"})
 
 if not valued.empty:
     st.markdown("**The largest moves of the period**: the five touches worth most and the five worth least")
@@ -123,8 +128,6 @@ if not valued.empty:
     smallest = valued.nsmallest(5, "interaction_value_amount").iloc[::-1]
     moves = pd.concat([largest, smallest[~smallest["interaction_id"].isin(largest["interaction_id"])]])
     moves = moves.assign(ended_by=moves["interval_end_reason"].map(INTERVAL_ENDS))
-    common.table(moves[["name", "occurred_date", "interaction_type", "ended_by", "probability_before",
-                        "probability_after", "probability_delta", "interaction_value_amount"]], {
-        "probability_before": common.PERCENT, "probability_after": common.PERCENT,
-        "probability_delta": common.PERCENT, "interaction_value_amount": common.MONEY,
-    })
+    common.table(moves, {"name": "Rep", "occurred_date": "Date", "interaction_type": "Touch", "ended_by": "Until",
+                         "probability_before": "Win chance before", "probability_after": "Win chance after",
+                         "interaction_value_amount": "Value"})

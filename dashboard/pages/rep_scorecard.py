@@ -8,23 +8,36 @@ import queries
 alt = common.alt
 chosen = common.page_header("Rep scorecard", "How does each rep do on the five metrics, among peers?")
 
-with common.connection() as con:
-    rows = queries.kpi_rows(con, "rpt_rep_scorecard", [
-        "quota_attainment_rate", "quota_attainment_rate_percentile", "commit_close_rate",
-        "commit_close_rate_percentile", "sales_velocity_per_day_amount", "sales_velocity_per_day_amount_percentile",
-        "won_count", "won_count_percentile", "lost_count", "win_rate", "win_rate_percentile", "median_days_in_stage",
-        "median_days_in_stage_percentile", "stage_conversion_rate", "team_median_stage_conversion_rate",
-        "median_sales_cycle_days", "team_median_sales_cycle_days", "is_conversion_below_team_median",
-        "is_cycle_longer_than_team_median", "is_commit_close_rate_below_floor",
-    ], chosen.period_grain, chosen.period_start, "rep", chosen.team_id)
+COLUMNS = [
+    "quota_attainment_rate", "quota_attainment_rate_percentile", "commit_close_rate",
+    "commit_close_rate_percentile", "sales_velocity_per_day_amount", "sales_velocity_per_day_amount_percentile",
+    "won_count", "won_count_percentile", "lost_count", "win_rate", "win_rate_percentile", "median_days_in_stage",
+    "median_days_in_stage_percentile", "stage_conversion_rate", "team_median_stage_conversion_rate",
+    "median_sales_cycle_days", "team_median_sales_cycle_days", "is_conversion_below_team_median",
+    "is_cycle_longer_than_team_median", "is_commit_close_rate_below_floor",
+]
+FLAGS = ["is_conversion_below_team_median", "is_cycle_longer_than_team_median", "is_commit_close_rate_below_floor"]
 
-flags = rows[["is_conversion_below_team_median", "is_cycle_longer_than_team_median",
-              "is_commit_close_rate_below_floor"]].fillna(False).astype(bool)
+with common.connection() as con:
+    rows = queries.kpi_rows(con, "rpt_rep_scorecard", COLUMNS, chosen.period_grain, chosen.period_start, "rep",
+                            chosen.team_id)
+    rows_before = queries.kpi_rows(con, "rpt_rep_scorecard", COLUMNS, chosen.period_grain, chosen.previous_start,
+                                   "rep", chosen.team_id)
+
+
+def flagged(frame):
+    """How many reps carry each coaching flag."""
+    return frame[FLAGS].fillna(False).astype(bool).sum()
+
+
+now, then = flagged(rows), flagged(rows_before) if not rows_before.empty else None
 cols = st.columns(4)
 cols[0].metric("Reps", common.count(len(rows)))
-cols[1].metric("Conversion below team median", common.count(flags["is_conversion_below_team_median"].sum()))
-cols[2].metric("Cycle 30%+ longer than team median", common.count(flags["is_cycle_longer_than_team_median"].sum()))
-cols[3].metric("Commit close rate below floor", common.count(flags["is_commit_close_rate_below_floor"].sum()))
+for column, flag, label in zip(cols[1:], FLAGS, ("Conversion below team median",
+                                                  "Cycle 30%+ longer than team median",
+                                                  "Commit close rate below floor")):
+    common.metric(column, label, now[flag], None if then is None else then[flag], "count", lower_is_better=True,
+                  help="reps with this coaching flag")
 
 percentiles = rows.melt(
     ["name"],
@@ -38,9 +51,10 @@ percentiles["metric"] = percentiles["metric"].map({
     "sales_velocity_per_day_amount_percentile": "sales velocity",
     "won_count_percentile": "deals won",
     "win_rate_percentile": "win rate",
-    "median_days_in_stage_percentile": "time in stage",
+    "median_days_in_stage_percentile": "time in stage (shorter is better)",
 })
-st.markdown("**Percentile among peers in the period** (darker is higher; blank: no value)")
+st.markdown("**Percentile among peers in the period**: darker is better (100%: the best of the peers; for time in "
+            "stage the shortest, since shorter is better); blank: no value")
 common.chart(alt.Chart(percentiles).mark_rect().encode(
     x=alt.X("metric:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, orient="top")),
     y=alt.Y("name:N", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=180)),
@@ -49,11 +63,19 @@ common.chart(alt.Chart(percentiles).mark_rect().encode(
     tooltip=["name:N", "metric:N", alt.Tooltip("percentile:Q", format=".0%")],
 ), height=max(200, 20 * len(rows)))
 
-st.subheader("Scorecard")
-st.caption("The values behind the heat map (its percentiles are in its tooltips) and the coaching flags.")
-common.table(rows.drop(columns=[column for column in rows.columns if column.endswith("_percentile")]), {
-    "quota_attainment_rate": common.PERCENT, "commit_close_rate": common.PERCENT,
-    "sales_velocity_per_day_amount": common.MONEY, "win_rate": common.PERCENT, "median_days_in_stage": common.DAYS,
-    "stage_conversion_rate": common.PERCENT, "team_median_stage_conversion_rate": common.PERCENT,
-    "median_sales_cycle_days": common.DAYS, "team_median_sales_cycle_days": common.DAYS,
-})
+NAME = {"name": "Rep"}
+st.subheader("Coaching flags and the five metrics")
+st.caption("A flag says yes when the rep is below the team's median conversion, 30%+ slower than the team's median "
+           "sales cycle, or below the commit close rate floor.")
+common.table(rows, {**NAME, "is_conversion_below_team_median": "Conversion below team",
+                    "is_cycle_longer_than_team_median": "Cycle 30%+ longer",
+                    "is_commit_close_rate_below_floor": "Commit close below floor",
+                    "quota_attainment_rate": "Quota attainment", "commit_close_rate": "Commit close rate",
+                    "win_rate": "Win rate", "won_count": "Won", "lost_count": "Lost"})
+st.subheader("Speed and conversion against the team")
+st.caption("Days: shorter is better.")
+common.table(rows, {**NAME, "sales_velocity_per_day_amount": "Velocity per day",
+                    "median_days_in_stage": "Time in stage (median)", "stage_conversion_rate": "Stage conversion",
+                    "team_median_stage_conversion_rate": "Team median conversion",
+                    "median_sales_cycle_days": "Sales cycle (median)",
+                    "team_median_sales_cycle_days": "Team median cycle"})

@@ -8,14 +8,17 @@ import queries
 TABLE = "rpt_kpi_tier1_outcomes"
 chosen = common.page_header("Tier 1: outcomes", "Did we make money and keep customers?")
 
+HEAD = [
+    "won_count", "bookings_amount", "quota_carrying_rep_count", "revenue_per_rep_amount",
+    "retention_base_account_count", "retained_account_count", "logo_retention_rate",
+    "is_retention_window_complete", "nrr_prior_bookings_amount", "nrr_current_bookings_amount",
+    "net_revenue_retention_rate", "renewal_won_count", "renewal_closed_count", "renewal_rate",
+    "new_customer_count", "gross_margin_rate",
+]
+
 with common.connection() as con:
-    head = queries.focus_row(con, TABLE, [
-        "won_count", "bookings_amount", "quota_carrying_rep_count", "revenue_per_rep_amount",
-        "retention_base_account_count", "retained_account_count", "logo_retention_rate",
-        "is_retention_window_complete", "nrr_prior_bookings_amount", "nrr_current_bookings_amount",
-        "net_revenue_retention_rate", "renewal_won_count", "renewal_closed_count", "renewal_rate",
-        "new_customer_count", "gross_margin_rate",
-    ], chosen.period_grain, chosen.period_start, chosen.team_id)
+    head = queries.focus_row(con, TABLE, HEAD, chosen.period_grain, chosen.period_start, chosen.team_id)
+    before = queries.focus_row(con, TABLE, HEAD, chosen.period_grain, chosen.previous_start, chosen.team_id)
     history = queries.trend(con, TABLE, ["bookings_amount", "logo_retention_rate", "net_revenue_retention_rate"],
                             chosen.period_grain, chosen.period_start, chosen.team_id)
     rows = queries.kpi_rows(con, TABLE, [
@@ -26,21 +29,22 @@ with common.connection() as con:
     ], chosen.period_grain, chosen.period_start, chosen.grain, chosen.team_id)
 
 cols = st.columns(6)
-cols[0].metric("Bookings", common.money(head["bookings_amount"]),
-               help=f"{common.count(head['won_count'])} deals won in the period")
-cols[1].metric("Revenue per rep", common.money(head["revenue_per_rep_amount"]),
-               help=f"bookings / {common.count(head['quota_carrying_rep_count'])} quota-carrying reps")
-cols[2].metric("Logo retention", common.pct(head["logo_retention_rate"]),
-               help=f"{common.count(head['retained_account_count'])} of "
-                    f"{common.count(head['retention_base_account_count'])} accounts retained"
-                    + ("" if head["is_retention_window_complete"] else " (window not over yet)"))
-cols[3].metric("Net revenue retention", common.pct(head["net_revenue_retention_rate"]),
-               help=f"{common.money(head['nrr_current_bookings_amount'])} / "
-                    f"{common.money(head['nrr_prior_bookings_amount'])} booked by the prior year's accounts")
-cols[4].metric("Renewal rate", common.pct(head["renewal_rate"]),
-               help=f"{common.count(head['renewal_won_count'])} of {common.count(head['renewal_closed_count'])} "
-                    "renewals closed were won")
-cols[5].metric("New customers", common.count(head["new_customer_count"]))
+common.metric(cols[0], "Bookings", head["bookings_amount"], before["bookings_amount"], "money",
+              help=f"{common.count(head['won_count'])} deals won in the period")
+common.metric(cols[1], "Revenue per rep", head["revenue_per_rep_amount"], before["revenue_per_rep_amount"], "money",
+              help=f"bookings / {common.count(head['quota_carrying_rep_count'])} quota-carrying reps")
+common.metric(cols[2], "Logo retention", head["logo_retention_rate"], before["logo_retention_rate"], "rate",
+              help=f"{common.count(head['retained_account_count'])} of "
+                   f"{common.count(head['retention_base_account_count'])} accounts retained"
+                   + ("" if head["is_retention_window_complete"] else " (window not over yet)"))
+common.metric(cols[3], "Net revenue retention", head["net_revenue_retention_rate"],
+              before["net_revenue_retention_rate"], "rate",
+              help=f"{common.money(head['nrr_current_bookings_amount'])} / "
+                   f"{common.money(head['nrr_prior_bookings_amount'])} booked by the prior year's accounts")
+common.metric(cols[4], "Renewal rate", head["renewal_rate"], before["renewal_rate"], "rate",
+              help=f"{common.count(head['renewal_won_count'])} of {common.count(head['renewal_closed_count'])} "
+                   "renewals closed were won")
+common.metric(cols[5], "New customers", head["new_customer_count"], before["new_customer_count"], "count")
 
 left, right = st.columns(2)
 with left:
@@ -55,10 +59,19 @@ with right:
         tooltip=["kpi:N", common.alt.Tooltip("rate:Q", format=".1%"), "period:O"],
     ))
 
-st.subheader(f"By {chosen.grain}")
-common.table(rows, {
-    "bookings_amount": common.MONEY, "revenue_per_rep_amount": common.MONEY,
-    "logo_retention_rate": common.PERCENT, "net_revenue_retention_rate": common.PERCENT,
-    "renewal_rate": common.PERCENT, "nrr_prior_bookings_amount": common.MONEY,
-    "nrr_current_bookings_amount": common.MONEY,
-})
+NAME = {"name": chosen.grain.capitalize()}
+left, right = st.columns(2)
+with left:
+    st.subheader(f"Bookings by {chosen.grain}")
+    common.table(rows, {**NAME, "bookings_amount": "Bookings", "won_count": "Deals won",
+                        "revenue_per_rep_amount": "Revenue per rep", "new_customer_count": "New customers",
+                        "renewal_rate": "Renewal rate", "renewal_won_count": "Renewals won",
+                        "renewal_closed_count": "Renewals closed"})
+with right:
+    st.subheader(f"Retention by {chosen.grain}")
+    common.table(rows, {**NAME, "logo_retention_rate": "Logo retention",
+                        "retained_account_count": "Accounts retained",
+                        "retention_base_account_count": "Accounts a year before",
+                        "net_revenue_retention_rate": "Net revenue retention",
+                        "nrr_current_bookings_amount": "Booked by them now",
+                        "nrr_prior_bookings_amount": "Booked by them a year before"})

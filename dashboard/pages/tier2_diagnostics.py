@@ -9,15 +9,18 @@ alt = common.alt
 TABLE = "rpt_kpi_tier2_diagnostics"
 chosen = common.page_header("Tier 2: diagnostics", "Did the period deliver what we expected?")
 
+HEAD = [
+    "won_count", "lost_count", "closed_count", "won_amount", "quota_amount", "win_rate",
+    "avg_deal_size_amount", "quota_attainment_rate", "quota_carrying_rep_count",
+    "reps_at_or_above_quota_count", "reps_at_or_above_quota_rate", "quota_attainment_p25_rate",
+    "quota_attainment_median_rate", "quota_attainment_p75_rate", "commit_deal_count",
+    "commit_won_count", "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
+    "won_unknown_amount_count", "period_elapsed_share", "quota_to_date_amount", "quota_pace_rate",
+]
+
 with common.connection() as con:
-    head = queries.focus_row(con, TABLE, [
-        "won_count", "lost_count", "closed_count", "won_amount", "quota_amount", "win_rate",
-        "avg_deal_size_amount", "quota_attainment_rate", "quota_carrying_rep_count",
-        "reps_at_or_above_quota_count", "reps_at_or_above_quota_rate", "quota_attainment_p25_rate",
-        "quota_attainment_median_rate", "quota_attainment_p75_rate", "commit_deal_count",
-        "commit_won_count", "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
-        "won_unknown_amount_count", "period_elapsed_share", "quota_to_date_amount", "quota_pace_rate",
-    ], chosen.period_grain, chosen.period_start, chosen.team_id)
+    head = queries.focus_row(con, TABLE, HEAD, chosen.period_grain, chosen.period_start, chosen.team_id)
+    before = queries.focus_row(con, TABLE, HEAD, chosen.period_grain, chosen.previous_start, chosen.team_id)
     attainment = queries.attainment_distribution(con, chosen.period_grain, chosen.period_start, chosen.team_id)
     history = queries.trend(con, TABLE, ["won_count", "lost_count", "win_rate", "quota_attainment_rate"],
                             chosen.period_grain, chosen.period_start, chosen.team_id)
@@ -31,24 +34,26 @@ with common.connection() as con:
 unknown_amounts = head["won_unknown_amount_count"] or 0
 known_amounts = (head["won_count"] or 0) - unknown_amounts
 cols = st.columns(7)
-cols[0].metric("Won / lost", f"{common.count(head['won_count'])} / {common.count(head['lost_count'])}",
-               help=f"{common.money(head['won_amount'])} won")
-cols[1].metric("Win rate", common.pct(head["win_rate"]),
-               help=f"{common.count(head['won_count'])} won of {common.count(head['closed_count'])} closed")
-cols[2].metric("Average deal size", common.money(head["avg_deal_size_amount"]),
-               help=f"{common.money(head['won_amount'])} / {common.count(known_amounts)} won deals with a known amount"
-                    + (f" ({common.count(unknown_amounts)} of unknown amount left out)" if unknown_amounts else ""))
-cols[3].metric("Quota attainment", common.pct(head["quota_attainment_rate"]),
-               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_amount'])} quota "
-                    "(the full quota of the period, also while it runs)")
-cols[6].metric("Quota pace", common.pct(head["quota_pace_rate"]),
-               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_to_date_amount'])} quota to "
-                    f"date ({common.pct(head['period_elapsed_share'])} of the period elapsed); 100% is on pace")
-cols[4].metric("Commit close rate", common.pct(head["commit_close_rate"]),
-               help=f"{common.count(head['commit_won_count'])} of {common.count(head['commit_deal_count'])} "
-                    "Commit deals at the period start closed won")
-cols[5].metric("Forecast accuracy", common.number(head["forecast_accuracy_rate"], 2),
-               help=f"called {common.money(head['forecast_called_amount'])} vs won {common.money(head['won_amount'])}")
+common.metric(cols[0], "Won / lost", head["won_count"], before["won_count"], "count",
+              text=f"{common.count(head['won_count'])} / {common.count(head['lost_count'])}",
+              help=f"{common.money(head['won_amount'])} won; the change is of the deals won")
+common.metric(cols[1], "Win rate", head["win_rate"], before["win_rate"], "rate",
+              help=f"{common.count(head['won_count'])} won of {common.count(head['closed_count'])} closed")
+common.metric(cols[2], "Average deal size", head["avg_deal_size_amount"], before["avg_deal_size_amount"], "money",
+              help=f"{common.money(head['won_amount'])} / {common.count(known_amounts)} won deals with a known amount"
+                   + (f" ({common.count(unknown_amounts)} of unknown amount left out)" if unknown_amounts else ""))
+common.metric(cols[3], "Quota attainment", head["quota_attainment_rate"], before["quota_attainment_rate"], "rate",
+              help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_amount'])} quota "
+                   "(the full quota of the period, also while it runs)")
+common.metric(cols[4], "Commit close rate", head["commit_close_rate"], before["commit_close_rate"], "rate",
+              help=f"{common.count(head['commit_won_count'])} of {common.count(head['commit_deal_count'])} "
+                   "Commit deals at the period start closed won")
+common.metric(cols[5], "Forecast accuracy", head["forecast_accuracy_rate"], before["forecast_accuracy_rate"],
+              "rate", help=f"called {common.money(head['forecast_called_amount'])} vs won "
+                           f"{common.money(head['won_amount'])}")
+common.metric(cols[6], "Quota pace", head["quota_pace_rate"], before["quota_pace_rate"], "rate",
+              help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_to_date_amount'])} quota to "
+                   f"date ({common.pct(head['period_elapsed_share'])} of the period elapsed); 100% is on pace")
 
 left, right = st.columns(2)
 with left:
@@ -89,10 +94,14 @@ with right:
     ), height=230)
     common.chart(common.trend_chart(history, "win_rate", "Win rate", ".0%", kind="line"), height=190)
 
-st.subheader(f"By {chosen.grain}")
-common.table(rows, {
-    "win_rate": common.PERCENT, "won_amount": common.MONEY, "avg_deal_size_amount": common.MONEY,
-    "quota_amount": common.MONEY, "quota_attainment_rate": common.PERCENT, "quota_pace_rate": common.PERCENT,
-    "commit_close_rate": common.PERCENT,
-    "forecast_called_amount": common.MONEY, "forecast_accuracy_rate": st.column_config.NumberColumn(format="%.2f"),
-})
+NAME = {"name": chosen.grain.capitalize()}
+left, right = st.columns(2)
+with left:
+    st.subheader(f"Deals won and lost by {chosen.grain}")
+    common.table(rows, {**NAME, "won_count": "Won", "lost_count": "Lost", "closed_count": "Closed",
+                        "win_rate": "Win rate", "won_amount": "Amount won", "avg_deal_size_amount": "Average deal"})
+with right:
+    st.subheader(f"Quota and forecast by {chosen.grain}")
+    common.table(rows, {**NAME, "quota_attainment_rate": "Quota attainment", "quota_pace_rate": "Pace",
+                        "quota_amount": "Quota", "commit_close_rate": "Commit close rate",
+                        "forecast_accuracy_rate": "Forecast accuracy", "forecast_called_amount": "Called"})

@@ -11,6 +11,7 @@ grain_quarters as (
     select
         grain,
         grain_id,
+        grain_name,
         period_start as quarter_start,
         retention_base_account_count,
         retained_account_count,

@@ -7,6 +7,7 @@ never by reading back the column the page shows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,8 +27,10 @@ APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 REPORTING_ZONE = ZoneInfo(BI_BUILD_VARS["reporting_timezone"])
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 CENT = Decimal("0.01")
+# the BI build leaves var corporate_currency at the project's default
+CURRENCY = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["corporate_currency"]
 PAGES = [
-    "pages/this_quarter.py", "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py",
+    "pages/this_quarter.py", "pages/pipeline.py", "pages/loss_reasons.py", "pages/tier1_outcomes.py", "pages/tier2_diagnostics.py", "pages/tier3_levers.py",
     "pages/rep_scorecard.py", "pages/funnel.py", "pages/interaction_value.py", "pages/data_quality.py",
 ]
 
@@ -71,11 +74,15 @@ def quarter(warehouse) -> tuple[dt.date, dt.date]:
     return months_before(current, 3), current
 
 
+RADIOS = {"period_choice"}
+
+
 def run_page(page: str | None = None, **widgets) -> AppTest:
-    """Runs the app (a page of it), after setting sidebar widgets by key."""
+    """Runs the app (a page of it), after setting sidebar widgets by key (in the order given:
+    period_choice="other" before a period_<grain>)."""
     app = AppTest.from_file(APP, default_timeout=60).run()
     for key, value in widgets.items():
-        app.selectbox(key=key).set_value(value).run()
+        (app.radio(key=key) if key in RADIOS else app.selectbox(key=key)).set_value(value).run()
     if page:
         app.switch_page(page).run()
     assert not app.exception, [element.value for element in app.exception]
@@ -101,11 +108,29 @@ def chart_frames(app: AppTest) -> list[pd.DataFrame]:
 
 
 def money(value) -> str:
-    return f"{float(value):,.0f}"
+    """An amount as the dashboard shows it: the corporate currency, to the unit."""
+    value = float(value)
+    sign = "-" if round(value) < 0 else ""
+    return f"{sign}{CURRENCY} {abs(value):,.0f}"
 
 
 def pct(value) -> str:
     return f"{float(value):.1%}"
+
+
+def displayed(element) -> pd.DataFrame:
+    """A table as the reader sees it: the shown columns under their headers, the formatted values."""
+    values = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    labels = {name: settings["label"] for name, settings in json.loads(element.proto.columns).items()
+              if isinstance(settings, dict) and "label" in settings}
+    order = list(element.proto.column_order)
+    return values[order].rename(columns=labels)
+
+
+def table_with(app: AppTest, *headers: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, what is shown) of the first table with these headers."""
+    element = next(element for element in app.dataframe if set(headers) <= set(displayed(element).columns))
+    return element.value, displayed(element)
 
 
 def won_lost(warehouse, start, end, team_id: str | None = None) -> tuple[int, int, float]:
@@ -139,19 +164,40 @@ def test_every_page_renders_with_charts_and_tables(warehouse):
         assert not app.error, (page, [element.value for element in app.error])
         assert app.title[0].value
         assert app.dataframe, page
-        # an unknown (null) cell of any table reads n/a, as the metrics do
+        # an unknown (null) cell of any table reads n/a, as the metrics do; no table shows a
+        # raw column name or a None, nan or NaT
         assert {element.proto.placeholder for element in app.dataframe} == {"n/a"}, page
+        for element in app.dataframe:
+            shown = displayed(element)
+            assert all(header[0].isupper() and "_" not in header for header in shown.columns), (page, shown.columns)
+            cells = set(shown.astype(str).to_numpy().ravel())
+            assert not cells & {"None", "nan", "NaN", "NaT", "<NA>"}, (page, shown.columns)
+        # every headline number says how it changed against the period before
+        assert all(metric.proto.delta for metric in app.metric
+                   if metric.label not in {"Reps", "Costliest reason", "Reps untrusted / to review"}), page
         charts = chart_frames(app)
         assert charts and all(not data.empty for data in charts), page
 
 
-def test_default_filters_are_the_latest_complete_quarter_by_rep(warehouse, quarter):
+def test_default_filters_are_the_running_quarter_by_rep_with_a_switch(warehouse, quarter):
     app = run_page()
     assert app.selectbox(key="period_grain").value == "quarter"
-    assert app.selectbox(key="period_quarter").value == quarter[0]
+    assert app.radio(key="period_choice").value == "running"
     assert app.selectbox(key="grain").value == "rep"
     assert app.selectbox(key="team").value is None
+    # the switch to the last complete quarter; "another one" lists every quarter, the last
+    # complete one first chosen
+    app.radio(key="period_choice").set_value("complete").run()
+    assert app.title[0].value == "Last complete quarter"
+    assert queries_label(quarter) in app.caption[0].value
+    app.radio(key="period_choice").set_value("other").run()
+    assert app.selectbox(key="period_quarter").value == quarter[0]
     assert "in progress" not in app.selectbox(key="period_quarter").format_func(quarter[0])
+
+
+def queries_label(period: tuple[dt.date, dt.date]) -> str:
+    """A quarter as the dashboard names it: its first and last month."""
+    return f"{period[0]:%b %Y} to {period[1] - dt.timedelta(days=1):%b %Y}"
 
 
 # ---------------------------------------------------------------- this quarter
@@ -185,7 +231,7 @@ def test_this_quarter_headline_from_the_deals_and_quotas(warehouse, current_quar
     gap = float(quota) - float(won_amount)
     assert shown["Gap to quota"][0] == money(max(gap, 0))
     # this build's quarter is already above its quota: the help says by how much
-    assert gap < 0 and shown["Gap to quota"][1].endswith(f"quota beaten by {money(-gap)}")
+    assert gap < 0 and f"quota beaten by {money(-gap)}" in shown["Gap to quota"][1]
     assert shown["Pace"][0] == pct(float(won_amount) / float(quota_to_date))
     # the calls: won to date + the open deals (open at the as-of time, by the open-deal rule of
     # the period-end model) expected this quarter in Commit, then Best Case
@@ -299,7 +345,7 @@ def test_this_quarter_lists_the_deals_that_moved_the_number(warehouse, current_q
 
 
 def test_tier1_shows_bookings_and_retention_of_the_company(warehouse, quarter):
-    app = run_page("pages/tier1_outcomes.py")
+    app = run_page("pages/tier1_outcomes.py", period_choice="complete")
     shown = metrics(app)
     won, _, won_amount = won_lost(warehouse, *quarter)
     assert shown["Bookings"][0] == money(won_amount)
@@ -317,7 +363,7 @@ def test_tier1_shows_bookings_and_retention_of_the_company(warehouse, quarter):
 
 
 def test_tier2_shows_win_rate_attainment_and_its_distribution(warehouse, quarter):
-    app = run_page("pages/tier2_diagnostics.py")
+    app = run_page("pages/tier2_diagnostics.py", period_choice="complete")
     shown = metrics(app)
     won, lost, won_amount = won_lost(warehouse, *quarter)
     assert shown["Won / lost"][0] == f"{won} / {lost}"
@@ -360,16 +406,19 @@ def test_unknown_kpis_read_n_a_not_zero(warehouse):
     assert won_lost(warehouse, first, first_end) == (0, 0, 0)
     assert one(warehouse, "select count(*) from staging.stg_crm__quotas where start_date < ?",
                [first_end]) == 0
-    app = run_page("pages/tier2_diagnostics.py", period_quarter=first)
+    app = run_page("pages/tier2_diagnostics.py", period_choice="other", period_quarter=first)
     shown = metrics(app)
     for label in ("Win rate", "Average deal size", "Quota attainment", "Quota pace", "Commit close rate",
                   "Forecast accuracy"):
         assert shown[label][0] == "n/a", (label, shown[label])
     assert shown["Won / lost"][0] == "0 / 0"
+    # and so do the table's cells: no rep closed anything, so no win rate
+    _, table = table_with(app, "Win rate")
+    assert set(table["Win rate"]) == {"n/a"} and set(table["Average deal"]) == {"n/a"}
 
 
 def test_tier3_shows_cycle_and_ratios_from_their_parts(warehouse, quarter):
-    app = run_page("pages/tier3_levers.py")
+    app = run_page("pages/tier3_levers.py", period_choice="complete")
     shown = metrics(app)
     median_cycle = one(warehouse, """
         select median(sales_cycle_days) from marts.dim_opportunities
@@ -386,7 +435,7 @@ def test_tier3_shows_cycle_and_ratios_from_their_parts(warehouse, quarter):
 
 
 def test_rep_scorecard_lists_every_rep_and_counts_flags(warehouse, quarter):
-    app = run_page("pages/rep_scorecard.py")
+    app = run_page("pages/rep_scorecard.py", period_choice="complete")
     rows = frame(app, "is_commit_close_rate_below_floor")
     assert sorted(rows["name"]) == sorted(r[0] for r in sql(warehouse, "select rep_name from marts.dim_reps"))
     below = one(warehouse, """
@@ -398,7 +447,7 @@ def test_rep_scorecard_lists_every_rep_and_counts_flags(warehouse, quarter):
 
 
 def test_funnel_counts_first_stage_entries_of_the_period(warehouse, quarter):
-    app = run_page("pages/funnel.py")
+    app = run_page("pages/funnel.py", period_choice="complete")
     assert app.selectbox(key="funnel_rep_None").value == ("company", "all")
     entries = dict(sql(warehouse, """
         select stage_name, count(*) from marts.fct_stage_entries
@@ -429,7 +478,7 @@ def test_funnel_counts_first_stage_entries_of_the_period(warehouse, quarter):
 
 def test_funnel_greys_immature_cohorts_of_the_quarter_in_progress(warehouse, quarter):
     # the quarter holding the as-of time: its recent entries have had no time to move
-    app = run_page("pages/funnel.py", period_quarter=quarter[1])
+    app = run_page("pages/funnel.py")  # the running quarter, by default
     maturity = dict(sql(warehouse, """
         select stage_name, is_cohort_mature from marts.rpt_stage_conversion
         where grain = 'company' and period_grain = 'quarter' and period_start = ?
@@ -446,7 +495,7 @@ def test_funnel_greys_immature_cohorts_of_the_quarter_in_progress(warehouse, qua
 
 
 def test_interaction_value_by_rep_from_the_interactions(warehouse, quarter):
-    app = run_page("pages/interaction_value.py")
+    app = run_page("pages/interaction_value.py", period_choice="complete")
     # interactions count for the rep who logged them; the company counts every interaction,
     # whoever logged it (managers' too)
     total, valued, positive = sql(warehouse, """
@@ -544,7 +593,7 @@ def _check_histogram(app, values: list[float]) -> pd.DataFrame:
 
 
 def test_interaction_value_distribution_from_the_interactions(warehouse, quarter):
-    app = run_page("pages/interaction_value.py")
+    app = run_page("pages/interaction_value.py", period_choice="complete")
     values = _valued_interaction_values(warehouse, *quarter)
     assert len(values) > 500
     _check_histogram(app, values)
@@ -575,7 +624,7 @@ def test_interaction_value_distribution_from_the_interactions(warehouse, quarter
 
 def test_interaction_value_distribution_of_a_team(warehouse, quarter):
     team_id = one(warehouse, "select min(team_id) from marts.dim_reps")
-    app = run_page("pages/interaction_value.py", team=team_id)
+    app = run_page("pages/interaction_value.py", period_choice="complete", team=team_id)
     values = _valued_interaction_values(warehouse, *quarter, team_id=team_id)
     assert 0 < len(values) < len(_valued_interaction_values(warehouse, *quarter))
     _check_histogram(app, values)
@@ -585,7 +634,7 @@ def test_interaction_value_distribution_of_a_team(warehouse, quarter):
 
 
 def test_data_quality_puts_trust_next_to_tier3(warehouse, quarter):
-    app = run_page("pages/data_quality.py")
+    app = run_page("pages/data_quality.py", period_choice="complete")
     manual_skips, transitions = sql(warehouse, """
         select count(*) filter (where is_manual_skip), count(*) from marts.fct_stage_transitions
         where not is_inferred_from_deal and changed_date >= ? and changed_date < ?
@@ -617,12 +666,155 @@ def test_data_quality_puts_trust_next_to_tier3(warehouse, quarter):
     """, list(quarter))
 
 
+def test_headline_numbers_show_their_change_against_the_period_before(warehouse, quarter):
+    app = run_page("pages/tier1_outcomes.py", period_choice="complete")
+    before = (months_before(quarter[0], 3), quarter[0])
+    change = float(won_lost(warehouse, *quarter)[2]) - float(won_lost(warehouse, *before)[2])
+    bookings = next(metric for metric in app.metric if metric.label == "Bookings")
+    assert bookings.proto.delta == ("+" if change >= 0 else "") + money(change)
+    assert bookings.proto.delta_description == f"vs {queries_label(before)}"
+    # a rate's change is in percentage points; a duration's is better when lower
+    app = run_page("pages/tier2_diagnostics.py", period_choice="complete")
+    won, lost, _ = won_lost(warehouse, *quarter)
+    won_before, lost_before, _ = won_lost(warehouse, *before)
+    win_rate = next(metric for metric in app.metric if metric.label == "Win rate")
+    assert win_rate.proto.delta == f"{100 * (won / (won + lost) - won_before / (won_before + lost_before)):+.1f} pts"
+    app.switch_page("pages/tier3_levers.py").run()
+    cycle = next(metric for metric in app.metric if metric.label == "Sales cycle (median)")
+    assert "Lower is better" in cycle.help
+
+
+def test_tables_have_plain_headers_formatted_money_and_n_a(warehouse, quarter):
+    app = run_page("pages/tier2_diagnostics.py", period_choice="complete")
+    values, shown = table_with(app, "Quota attainment")
+    assert list(shown.columns) == ["Rep", "Quota attainment", "Pace", "Quota", "Commit close rate",
+                                   "Forecast accuracy", "Called"]
+    # a rep without a quota has no attainment: n/a, not 0.0%
+    quotas = dict(sql(warehouse, """
+        select grain_id, quota_amount from marts.rpt_kpi_tier2_diagnostics
+        where grain = 'rep' and period_grain = 'quarter' and period_start = ?
+    """, [quarter[0]]))
+    rows = dict(zip(values["grain_id"], shown.index))
+    no_quota = [rep for rep, quota in quotas.items() if not quota]
+    assert all(shown.loc[rows[rep], "Quota attainment"] == "n/a" for rep in no_quota)
+    assert all(shown.loc[rows[rep], "Quota attainment"].endswith("%") for rep in quotas if rep not in no_quota)
+    # amounts with the currency, from the deals: each rep's won amount
+    values, shown = table_with(app, "Amount won")
+    assert list(shown.columns) == ["Rep", "Won", "Lost", "Closed", "Win rate", "Amount won", "Average deal"]
+    won_by_rep = dict(sql(warehouse, """
+        select owner_at_close_id, sum(amount) from marts.dim_opportunities
+        where is_won and outcome_date >= ? and outcome_date < ? group by 1
+    """, list(quarter)))
+    by_rep = dict(zip(values["grain_id"], shown["Amount won"]))
+    assert {rep: by_rep[rep] for rep in won_by_rep} == {rep: money(amount) for rep, amount in won_by_rep.items()}
+    assert all(text.startswith(f"{CURRENCY} ") for text in shown["Amount won"])
+    assert all(text == "n/a" or text.endswith("%") for text in shown["Win rate"])
+
+
+def test_names_come_from_the_marts(warehouse):
+    # grain_name: the rep's name, the team's name, Company, as dim_reps has them
+    for table in ("rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers",
+                  "rpt_rep_scorecard", "rpt_data_quality"):
+        wrong = sql(warehouse, f"""
+            select distinct kpi.grain, kpi.grain_id, kpi.grain_name from marts.{table} as kpi
+            left join marts.dim_reps as reps on kpi.grain = 'rep' and kpi.grain_id = reps.rep_id
+            left join (select distinct team_id, team_name from marts.dim_reps) as teams
+                on kpi.grain = 'team' and kpi.grain_id = teams.team_id
+            where kpi.grain_name is distinct from case kpi.grain
+                when 'company' then 'Company' when 'team' then teams.team_name else reps.rep_name end
+        """)
+        assert wrong == [], table
+    code = (PROJECT_ROOT / "dashboard" / "queries.py").read_text()
+    assert "left join marts.dim_reps" not in code.split("def valued_interactions")[0]
+
+
+def test_loss_reasons_page_from_the_lost_deals(warehouse, quarter):
+    app = run_page("pages/loss_reasons.py", period_choice="complete")
+    lost = dict(sql(warehouse, """
+        select loss_reason, count(*) from marts.dim_opportunities
+        where is_lost and outcome_date >= ? and outcome_date < ? group by 1
+    """, list(quarter)))
+    shown = metrics(app)
+    assert shown["Deals lost"][0] == f"{sum(lost.values()):,}"
+    values, table = table_with(app, "Reason")
+    assert list(table.columns) == ["Reason", "Deals lost", "Amount lost", "Deals lost, period before",
+                                   "Amount lost, period before"]
+    assert dict(zip(values["loss_reason"], values["lost_count"])) == {
+        reason if reason else "unknown": count for reason, count in lost.items()}
+    amounts = dict(sql(warehouse, """
+        select coalesce(loss_reason, 'unknown'), sum(amount) from marts.dim_opportunities
+        where is_lost and outcome_date >= ? and outcome_date < ? group by 1
+    """, list(quarter)))
+    assert dict(zip(table["Reason"], table["Amount lost"])) == {
+        reason: money(amount) if amount is not None else "n/a" for reason, amount in amounts.items()}
+    # the costliest reason first, and named in the headline
+    assert shown["Costliest reason"][0] == values["loss_reason"].iloc[0]
+    assert list(values["lost_amount"].fillna(0)) == sorted(values["lost_amount"].fillna(0), reverse=True)
+
+
+def test_pipeline_page_lists_the_deals_to_act_on(warehouse):
+    app = run_page("pages/pipeline.py")
+    today = as_of_local_date(warehouse)
+    open_deals = sql(warehouse, """
+        select opportunity_id, amount, expected_close_date from marts.dim_opportunities where not is_closed
+    """)
+    # past due: open, the expected close date before today; the longest overdue first (deal
+    # names are not unique: by id)
+    values, shown = table_with(app, "Days overdue")
+    past_due = {deal: (today - close).days for deal, _, close in open_deals if close is not None and close < today}
+    assert f"({len(past_due):,} deals)" in next(m.value for m in app.markdown if m.value.startswith("**Past due"))
+    assert list(shown["Days overdue"]) == [f"{past_due[deal]:,.1f} d" for deal in values["opportunity_id"]]
+    assert list(values["past_due_days"]) == sorted(past_due.values(), reverse=True)[:len(values)]
+    # biggest: the largest open amounts, with the currency
+    values, shown = table_with(app, "Deal", "Forecast category")
+    biggest = sorted((float(amount) for _, amount, _ in open_deals if amount is not None), reverse=True)
+    assert list(shown["Amount"]) == [money(amount) for amount in biggest[:len(shown)]]
+    # slipped: open deals whose close date was pushed later, with how often
+    pushes = dict(sql(warehouse, """
+        select changes.opportunity_id, count(*) from intermediate.int_close_date_changes as changes
+        inner join marts.dim_opportunities as deals on changes.opportunity_id = deals.opportunity_id
+        where changes.is_push and not deals.is_closed group by 1
+    """))
+    assert f"({len(pushes):,} deals)" in next(m.value for m in app.markdown if m.value.startswith("**Slipped"))
+    values, shown = table_with(app, "Times pushed")
+    assert list(shown["Times pushed"]) == [f"{pushes[deal]:,}" for deal in values["opportunity_id"]]
+    assert list(values["close_date_push_count"]) == sorted(pushes.values(), reverse=True)[:len(values)]
+    # stuck: longer in the current stage than the median of the ended visits to that stage
+    visits = pd.DataFrame(sql(warehouse, """
+        select opportunity_id, stage_name, days_in_stage, exited_at is null as is_current from marts.fct_stage_visits
+    """), columns=["opportunity_id", "stage_name", "days", "is_current"])
+    usual = visits[~visits["is_current"]].groupby("stage_name")["days"].median()
+    open_ids = {deal for deal, _, _ in open_deals}
+    current = visits[visits["is_current"] & visits["opportunity_id"].isin(open_ids)]
+    stuck = int((current["days"] > current["stage_name"].map(usual)).sum())
+    assert f"({stuck:,} deals)" in next(m.value for m in app.markdown if m.value.startswith("**Stuck"))
+    values, shown = table_with(app, "Usual days")
+    for row in values.itertuples():
+        assert row.days_in_current_stage > usual[row.stage_name]
+        assert row.usual_days_in_stage == pytest.approx(usual[row.stage_name], abs=1e-6)
+    assert all(text.endswith(" d") for text in shown["Days in stage"])
+    # the pipeline by stage and forecast category of the as-of day: at least the deals open now
+    # and created before the day, at most those open at the day's start (created before it, not closed before it), from the deals
+    day = one(warehouse, "select max(pipeline_date) from marts.rpt_pipeline_daily")
+    assert day == today
+    at_start = one(warehouse, """
+        select count(*) from marts.dim_opportunities
+        where created_date < ? and (not is_closed or closed_date >= ?)
+    """, [day, day])
+    values, shown = table_with(app, "Open deals")
+    open_before = one(warehouse, """
+        select count(*) from marts.dim_opportunities where not is_closed and created_date < ?
+    """, [day])
+    assert open_before <= values["open_deal_count"].sum() <= at_start
+    assert all(text.startswith(f"{CURRENCY} ") for text in shown["Weighted amount"])
+
+
 # ---------------------------------------------------------------- filters
 
 
 def test_team_filter_narrows_headline_and_rows(warehouse, quarter):
     team_id = one(warehouse, "select min(team_id) from marts.dim_reps")
-    app = run_page("pages/tier2_diagnostics.py", team=team_id)
+    app = run_page("pages/tier2_diagnostics.py", period_choice="complete", team=team_id)
     won, lost, _ = won_lost(warehouse, *quarter, team_id=team_id)
     company_won, company_lost, _ = won_lost(warehouse, *quarter)
     assert (won, lost) != (company_won, company_lost)
@@ -632,7 +824,7 @@ def test_team_filter_narrows_headline_and_rows(warehouse, quarter):
 
 
 def test_grain_filter_switches_the_table_rows(warehouse):
-    app = run_page("pages/tier1_outcomes.py", grain="company")
+    app = run_page("pages/tier1_outcomes.py", period_choice="complete", grain="company")
     rows = frame(app, "bookings_amount")
     assert list(rows["name"]) == ["Company"]
     app.selectbox(key="grain").set_value("team").run()
@@ -641,14 +833,18 @@ def test_grain_filter_switches_the_table_rows(warehouse):
 
 
 def test_period_filters_change_the_numbers(warehouse, quarter):
-    app = run_page("pages/tier1_outcomes.py", period_grain="month")
+    app = run_page("pages/tier1_outcomes.py", period_grain="month", period_choice="other")
     month = app.selectbox(key="period_month").value
     # the as-of month is in progress: the month before it
     assert month == months_before(as_of_local_date(warehouse).replace(day=1), 1)
     month_end = months_before(month, -1)
     assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, month, month_end)[2])
+    # the running month by default: its bookings so far
+    app.radio(key="period_choice").set_value("running").run()
+    assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, month_end, months_before(month_end, -1))[2])
     earlier = months_before(quarter[0], 3)
     app.selectbox(key="period_grain").set_value("quarter").run()
+    app.radio(key="period_choice").set_value("other").run()
     app.selectbox(key="period_quarter").set_value(earlier).run()
     assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, earlier, quarter[0])[2])
     assert metrics(app)["Bookings"][0] != money(won_lost(warehouse, *quarter)[2])
@@ -661,7 +857,7 @@ def test_week_grain_from_sunday_on_every_page(warehouse):
     current = today - dt.timedelta(days=(today.weekday() + 1) % 7)
     week = current - dt.timedelta(days=7)
     assert BI_BUILD_VARS["week_start_day"] == "sunday" and week.weekday() == 6
-    app = run_page("pages/tier1_outcomes.py", period_grain="week")
+    app = run_page("pages/tier1_outcomes.py", period_grain="week", period_choice="other")
     assert app.selectbox(key="period_week").value == week
     assert metrics(app)["Bookings"][0] == money(won_lost(warehouse, week, current)[2])
     # every page opens at week grain; data quality says it is published by month, quarter, year

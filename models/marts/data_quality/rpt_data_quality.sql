@@ -310,6 +310,7 @@ combined as (
     select
         spine.grain,
         spine.grain_id,
+        spine.grain_name,
         spine.period_grain,
         spine.period_start,
         spine.period_end,
@@ -457,6 +458,7 @@ final as (
     select
         grain,
         grain_id,
+        grain_name,
         period_grain,
         period_start,
         period_end,

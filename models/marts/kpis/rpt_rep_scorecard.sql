@@ -82,6 +82,7 @@ metrics as (
     select
         tier2.grain,
         tier2.grain_id,
+        tier2.grain_name,
         tier2.period_grain,
         tier2.period_start,
         tier2.period_end,
@@ -172,6 +173,7 @@ flagged as (
     select
         ranked.grain,
         ranked.grain_id,
+        ranked.grain_name,
         ranked.period_grain,
         ranked.period_start,
         ranked.period_end,
