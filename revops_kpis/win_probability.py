@@ -803,17 +803,17 @@ def _no_deal_closed_note(fitted_at: datetime) -> str:
 
 def fit_win_probability_at_cutoffs(
     cutoffs: Iterable[Cutoff],
-    training_rows: Callable[[datetime], pa.Table],
+    training_rows: Callable[[Cutoff], pa.Table],
     feature_names: list[str],
     **fit_options,
 ) -> pa.Table:
     """One fit per cut-off: the coefficient table of `fit_win_probability` for each, its rows
     led by the cut-off's columns (MODEL_SCHEMA), the cut-offs in time order.
 
-    `training_rows(fitted_at)` returns the training table of the deals closed by `fitted_at`
+    `training_rows(cutoff)` returns the training table of the deals closed by `cutoff.fitted_at`
     (training_table with closed_by): the fit at a cut-off learns only from what was known then,
     with the same hold-out (the held-out deals among them are its evaluation deals) and the same
-    sampling above max_training_rows, applied to its own rows. `fit_options` go to
+    sampling rule applied to its own rows (the caller may cap the past fits' rows lower). `fit_options` go to
     fit_win_probability (label and key columns, min_closed_deals, l2). Each fit is the same
     deterministic computation on its own rows, so the fit at the as-of cut-off equals the single
     fit on every closed deal. A cut-off with no closed deal at all (neither fitted nor held out)
@@ -821,7 +821,7 @@ def fit_win_probability_at_cutoffs(
     """
     tables = [MODEL_SCHEMA.empty_table()]
     for cutoff in sorted(cutoffs, key=lambda cutoff: cutoff.fitted_at):
-        fitted = fit_win_probability(training_rows(cutoff.fitted_at), feature_names, **fit_options)
+        fitted = fit_win_probability(training_rows(cutoff), feature_names, **fit_options)
         rows = fitted.num_rows
         if fitted["closed_deals"][0].as_py() == 0 and fitted["holdout_deals"][0].as_py() == 0:
             note = pa.array([_no_deal_closed_note(cutoff.fitted_at)] * rows, pa.string())

@@ -12,7 +12,8 @@
     logistic model's probability (coefficients on the standardised features) when that fit's
     method is logistic_regression, else the fallback of int_stage_win_rates at the same cut-off
     (the stage win rate learnt from the deals closed by then, or before any deal closed the
-    stage's default probability; its fallback_method). -#}
+    stage's default probability; its fallback_method; a stage without a row, i.e. a closed
+    stage, the overall win rate of the deals closed by then). -#}
 {% macro win_probability_scoring_ctes(features, fitted_at_column=none) -%}
 {%- set fit_column = fitted_at_column or 'probability_fitted_at' %}
 scoring_model_terms as (
@@ -27,6 +28,15 @@ scoring_stage_rates as (
     {%- if fitted_at_column is none %}
         where is_current
     {%- endif %}
+),
+
+-- a state in a stage without a stage rate (a closed stage, seen at an interval's horizon before
+-- the close was recorded) takes the won share of every deal closed by the cut-off
+scoring_overall_rates as (
+    select distinct
+        fitted_at,
+        overall_win_rate
+    from scoring_stage_rates
 ),
 
 scoring_coefficients as (
@@ -71,16 +81,18 @@ scored_moments as (
         case
             when scoring_linear_predictors.model_method = 'logistic_regression'
                 then 1.0 / (1.0 + exp(-scoring_linear_predictors.logit))
-            else scoring_stage_rates.fallback_probability
+            else coalesce(scoring_stage_rates.fallback_probability, scoring_overall_rates.overall_win_rate)
         end as win_probability,
         case
             when scoring_linear_predictors.model_method = 'logistic_regression' then 'logistic_regression'
-            else scoring_stage_rates.fallback_method
+            else coalesce(scoring_stage_rates.fallback_method, 'stage_win_rate')
         end as probability_method
     from scoring_linear_predictors
     left join scoring_stage_rates
         on
             scoring_linear_predictors.{{ fit_column }} = scoring_stage_rates.fitted_at
             and scoring_linear_predictors.stage_name = scoring_stage_rates.stage_name
+    left join scoring_overall_rates
+        on scoring_linear_predictors.{{ fit_column }} = scoring_overall_rates.fitted_at
 )
 {%- endmacro %}

@@ -885,8 +885,8 @@ def test_one_fit_per_cutoff_each_from_the_deals_closed_by_it():
     with duckdb.connect() as connection:
         moments = closed_moments(connection, rows)
 
-        def closed_by(fitted_at):
-            return training_table(moments, ["x"], max_training_rows=10_000, closed_by=fitted_at)
+        def closed_by(cutoff):
+            return training_table(moments, ["x"], max_training_rows=10_000, closed_by=cutoff.fitted_at)
 
         fitted = fit_win_probability_at_cutoffs(cutoffs, closed_by, ["x"], min_closed_deals=40)
         again = fit_win_probability_at_cutoffs(cutoffs, closed_by, ["x"], min_closed_deals=40)

@@ -67,13 +67,19 @@ def test_sql_scoring_matches_the_python_formula(fitted_build):
 def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_path):
     duckdb_path = build(
         DEMO, tmp_path,
-        extra_vars={"win_probability_min_closed_deals": 100000, "win_probability_l2_penalty": 7.5},
+        extra_vars={"win_probability_min_closed_deals": 100000, "win_probability_l2_penalty": 7.5,
+                    "win_probability_max_past_training_rows": 1000},
         selection=SELECTION,
     )
     rows = query(duckdb_path, MODEL_SQL)
     assert len(rows) == 1
     term, coefficient, _, _, method, min_closed_deals, l2_penalty, _ = rows[0]
     assert (term, coefficient, method, min_closed_deals, l2_penalty) == ("intercept", None, "stage_win_rate", 100000, 7.5)
+    # the past fits' rows are sampled to about 1,000 (every k-th hash bucket), the current fit's not
+    sizes = query(duckdb_path, "select is_current, training_rows from intermediate.int_win_probability_model "
+                               "order by fitted_at")
+    assert sizes[-1] == (True, 8024)
+    assert max(rows for _, rows in sizes[:-1]) <= 1300 and sum(1 for _, rows in sizes[:-1] if rows > 700) >= 3
     # every cut-off's fit falls back the same way: one intercept row each, nothing fitted
     assert query(duckdb_path, "select count(*) = count(distinct fitted_at), bool_and(term = 'intercept' "
                               "and method = 'stage_win_rate' and not is_fitted) "

@@ -5,7 +5,9 @@
     entered takes the overall win rate of the deals closed by then; before any deal closed, the
     stage's default probability (stg_crm__stage_funnel.default_probability_rate, the CRM's own).
     fallback_probability is what the scoring uses when the model's method is not
-    logistic_regression, fallback_method says which it is. -#}
+    logistic_regression, fallback_method says which it is; overall_win_rate (the won share of
+    every deal closed by the cut-off) scores a state in a stage without a row here (a closed
+    stage: a deal seen in one at an interval's horizon before its close was recorded). -#}
 
 with entries as (
     select * from {{ ref('int_stage_entries') }}
@@ -83,6 +85,10 @@ rates as (
                 then cast(overall.won_deal_count as {{ type_double() }}) / overall.closed_deal_count
         end as stage_win_rate,
         coalesce(per_stage.closed_deal_count, 0) = 0 and overall.closed_deal_count > 0 as is_overall_rate,
+        case
+            when overall.closed_deal_count > 0
+                then cast(overall.won_deal_count as {{ type_double() }}) / overall.closed_deal_count
+        end as overall_win_rate,
         cast(funnel.default_probability_rate as {{ type_double() }}) as default_probability_rate
     from cutoffs
     cross join funnel

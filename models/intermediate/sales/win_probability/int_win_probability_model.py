@@ -19,7 +19,8 @@ setting, one row says the stage win rates (int_stage_win_rates, at the same cut-
 instead.
 
 Settings arrive through config(meta=...) in the model's YAML (Python models cannot read
-dbt vars): min_closed_deals, l2_penalty, max_training_rows.
+dbt vars): min_closed_deals, l2_penalty, max_training_rows (the current fit's sample) and
+max_past_training_rows (the past cut-offs' fits' sample).
 """
 
 from revops_kpis.win_probability import fit_win_probability_at_cutoffs
@@ -32,6 +33,9 @@ def model(dbt, session):
     min_closed_deals = int(meta["min_closed_deals"])
     l2_penalty = float(meta["l2_penalty"])
     max_training_rows = int(meta["max_training_rows"])
+    # the fits at past cut-offs are sampled to fewer rows (they score the history; the current
+    # fit, which scores today's deals, keeps max_training_rows)
+    max_past_training_rows = int(meta["max_past_training_rows"])
 
     # a DuckDB relation (dbt-duckdb) or a Spark DataFrame (dbt-databricks)
     moments = dbt.ref("int_win_probability_moments")
@@ -40,8 +44,9 @@ def model(dbt, session):
     cutoffs = cutoff_list(dbt.ref("int_win_probability_cutoffs"))
     features = feature_names(moments)
 
-    def closed_by(fitted_at):
-        return training_table(moments, features, max_training_rows, evaluation, closed_by=fitted_at)
+    def closed_by(cutoff):
+        limit = max_training_rows if cutoff.is_current else min(max_training_rows, max_past_training_rows)
+        return training_table(moments, features, limit, evaluation, closed_by=cutoff.fitted_at)
 
     fitted = fit_win_probability_at_cutoffs(
         cutoffs,
