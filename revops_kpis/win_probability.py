@@ -47,6 +47,13 @@ loss (p clipped to [1e-15, 1 - 1e-15]). The method is 'logistic_regression' only
 model's Brier score is strictly lower than the baseline's; otherwise 'stage_win_rate', with
 the fitted coefficients left in the table (is_fitted) and the note saying why.
 
+Cut-offs: the model is fitted once per cut-off (`fit_win_probability_at_cutoffs`; the cut-offs
+are int_win_probability_cutoffs: the starts of the fiscal periods of var
+win_probability_refit_every and the as-of time), each fit on the moments of the deals closed by
+its cut-off only, so that a deal's state at a past date is scored with what was knowable then.
+The fit at the as-of cut-off (is_current) learns from every closed deal: it scores today's
+open deals and the interactions.
+
 Standardisation: mean and population standard deviation of each column (weighted by `weights`
 when given, which are frequency weights: an integer weight k is the same as k copies of the
 row). A constant column (max == min) gets mean = its value, scale 1.0 and coefficient exactly 0.
@@ -60,19 +67,25 @@ already), and the same input gives bit-identical output.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "CUTOFF_SCHEMA",
+    "Cutoff",
     "FittedLogit",
+    "MODEL_SCHEMA",
     "OUTPUT_SCHEMA",
     "brier_score",
     "deal_weights",
     "fit_logistic_regression",
     "fit_win_probability",
+    "fit_win_probability_at_cutoffs",
     "log_loss",
     "predict_proba",
     "stage_win_rate_baseline",
@@ -113,6 +126,28 @@ OUTPUT_SCHEMA = pa.schema(
         pa.field("note", pa.string()),
     ]
 )
+
+
+# The columns that say which cut-off a fit belongs to (int_win_probability_cutoffs), ahead of
+# OUTPUT_SCHEMA's in the model's table (MODEL_SCHEMA).
+CUTOFF_SCHEMA = pa.schema(
+    [
+        pa.field("fitted_at", pa.timestamp("us")),
+        pa.field("valid_to", pa.timestamp("us")),
+        pa.field("is_current", pa.bool_()),
+    ]
+)
+MODEL_SCHEMA = pa.schema(list(CUTOFF_SCHEMA) + list(OUTPUT_SCHEMA))
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """An instant the model is fitted at (int_win_probability_cutoffs): the fit learns only from
+    the deals closed by `fitted_at` and is in force until `valid_to` (None: the current fit)."""
+
+    fitted_at: datetime
+    valid_to: datetime | None
+    is_current: bool
 
 
 @dataclass(frozen=True)
@@ -759,3 +794,43 @@ def fit_win_probability(
         method,
         metadata,
     )
+
+
+def _no_deal_closed_note(fitted_at: datetime) -> str:
+    return (f"No deal had closed by {fitted_at:%Y-%m-%d %H:%M} UTC (held-out deals included): probabilities "
+            "are the stages' default probabilities (stg_crm__stage_funnel.default_probability_rate).")
+
+
+def fit_win_probability_at_cutoffs(
+    cutoffs: Iterable[Cutoff],
+    training_rows: Callable[[Cutoff], pa.Table],
+    feature_names: list[str],
+    **fit_options,
+) -> pa.Table:
+    """One fit per cut-off: the coefficient table of `fit_win_probability` for each, its rows
+    led by the cut-off's columns (MODEL_SCHEMA), the cut-offs in time order.
+
+    `training_rows(cutoff)` returns the training table of the deals closed by `cutoff.fitted_at`
+    (training_table with closed_by): the fit at a cut-off learns only from what was known then,
+    with the same hold-out (the held-out deals among them are its evaluation deals) and the same
+    sampling rule applied to its own rows (the caller may cap the past fits' rows lower). `fit_options` go to
+    fit_win_probability (label and key columns, min_closed_deals, l2). Each fit is the same
+    deterministic computation on its own rows, so the fit at the as-of cut-off equals the single
+    fit on every closed deal. A cut-off with no closed deal at all (neither fitted nor held out)
+    says in its note that the stages' default probabilities stand in (int_stage_win_rates).
+    """
+    tables = [MODEL_SCHEMA.empty_table()]
+    for cutoff in sorted(cutoffs, key=lambda cutoff: cutoff.fitted_at):
+        fitted = fit_win_probability(training_rows(cutoff), feature_names, **fit_options)
+        rows = fitted.num_rows
+        if fitted["closed_deals"][0].as_py() == 0 and fitted["holdout_deals"][0].as_py() == 0:
+            note = pa.array([_no_deal_closed_note(cutoff.fitted_at)] * rows, pa.string())
+            fitted = fitted.set_column(fitted.schema.get_field_index("note"), "note", note)
+        columns = {
+            "fitted_at": pa.array([cutoff.fitted_at] * rows, pa.timestamp("us")),
+            "valid_to": pa.array([cutoff.valid_to] * rows, pa.timestamp("us")),
+            "is_current": pa.array([bool(cutoff.is_current)] * rows, pa.bool_()),
+        }
+        columns.update({name: fitted[name] for name in OUTPUT_SCHEMA.names})
+        tables.append(pa.table(columns, schema=MODEL_SCHEMA))
+    return pa.concat_tables(tables).combine_chunks()

@@ -10,7 +10,11 @@ DataFrame with the same columns and types). The fit itself is the same code on e
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyarrow as pa
+
+from revops_kpis.win_probability import Cutoff
 
 FEATURE_PREFIX = "feature_"
 KEY_COLUMNS = ["moment_id", "opportunity_id", "stage_name", "is_won", "is_holdout", "is_evaluation_moment"]
@@ -25,7 +29,8 @@ FIT_FILTER = "is_training and not is_holdout"
 # opportunity_id only makes the order total should it not be.
 TRAINING_ORDER = ["moment_id", "opportunity_id"]
 # Arrow types of the coefficient table -> Spark SQL types
-SPARK_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "bigint", pa.bool_(): "boolean"}
+SPARK_TYPES = {pa.string(): "string", pa.float64(): "double", pa.int64(): "bigint", pa.bool_(): "boolean",
+               pa.timestamp("us"): "timestamp"}
 
 
 def is_spark_frame(relation) -> bool:
@@ -38,7 +43,23 @@ def feature_names(moments) -> list[str]:
     return [column[len(FEATURE_PREFIX):] for column in moments.columns if column.startswith(FEATURE_PREFIX)]
 
 
-def training_table(moments, features: list[str], max_training_rows: int, evaluation=None) -> pa.Table:
+def cutoff_list(cutoffs) -> list[Cutoff]:
+    """The cut-offs (int_win_probability_cutoffs: fitted_at, valid_to, is_current) of a DuckDB
+    relation or a Spark DataFrame, in time order."""
+    if is_spark_frame(cutoffs):
+        rows = [(row["fitted_at"], row["valid_to"], row["is_current"]) for row in cutoffs.collect()]
+    else:
+        rows = cutoffs.project("fitted_at, valid_to, is_current").fetchall()
+    return sorted((Cutoff(*row) for row in rows), key=lambda cutoff: cutoff.fitted_at)
+
+
+def closed_by_filter(closed_by: datetime) -> str:
+    """The SQL condition (DuckDB and Spark) on the moments: the deal closed at or before the cut-off."""
+    return f"deal_closed_at <= cast('{closed_by:%Y-%m-%d %H:%M:%S.%f}' as timestamp)"
+
+
+def training_table(moments, features: list[str], max_training_rows: int, evaluation=None,
+                   closed_by: datetime | None = None) -> pa.Table:
     """The moments of closed deals as an Arrow table: the fit rows (deals not held out) and the
     held-out deals' evaluation moments (TRAINING_FILTER), with the key columns and each feature
     under its own name, ordered by their key (TRAINING_ORDER) whatever order the engine holds
@@ -47,7 +68,13 @@ def training_table(moments, features: list[str], max_training_rows: int, evaluat
 
     The evaluation moments are the moments flagged `is_evaluation_moment`, or, when
     `evaluation` is given (a relation of the engine with a moment_id column, one row per
-    held-out deal: int_win_probability_evaluation_moments), the held-out moments it names."""
+    held-out deal: int_win_probability_evaluation_moments), the held-out moments it names.
+
+    With `closed_by` (a cut-off, naive UTC), only the moments of the deals closed at or before
+    it (the moments' deal_closed_at): the fit at that cut-off, held-out deals and sampling
+    restricted to them."""
+    if closed_by is not None:
+        moments = moments.filter(closed_by_filter(closed_by))
     if evaluation is not None:
         moments = _with_evaluation_flag(moments, evaluation)
     training = moments.filter(TRAINING_FILTER)

@@ -7,7 +7,7 @@
     it, and the last one's time). The last CTE, featured_moments, has every column of
     `moments` and
       moment_month_start       the reporting month of the moment
-      deal_created_at, deal_is_closed, deal_is_won
+      deal_created_at, deal_is_closed, deal_is_won, deal_closed_at (its close by the as-of time)
       stage_entered_at         the start of the stage visit the moment is in (int_stage_visits)
       owner_id                 the owner then (owner_at)
       amount_converted         the amount in the corporate currency at the rate of the moment's UTC date
@@ -23,7 +23,8 @@ feature_deals as (
         created_at,
         currency_code,
         is_closed,
-        is_won
+        is_won,
+        closed_at
     from {{ ref('int_opportunity_outcomes') }}
 ),
 
@@ -74,6 +75,7 @@ described_moments as (
         feature_deals.created_at as deal_created_at,
         feature_deals.is_closed as deal_is_closed,
         feature_deals.is_won as deal_is_won,
+        feature_deals.closed_at as deal_closed_at,
         feature_visits.entered_at as stage_entered_at,
         feature_owners.owner_id,
         cast(feature_moments.amount / feature_rates.conversion_rate as decimal(18, 2)) as amount_converted,

@@ -1,32 +1,47 @@
 {#- The one rule for scoring a deal's state with the win-probability model: CTEs to place in a
     model's `with` after a CTE (named by `features`) with stage_name and the feature_<name>
-    columns of win_probability_feature_ctes. The last CTE, scored_moments, has every column of
-    it and model_method, logit, win_probability and probability_method: the fitted logistic
-    model's probability (coefficients on the standardised features) when
-    int_win_probability_model's method is logistic_regression, else the historical win rate of
-    the stage (int_stage_win_rates; the win rate of all closed deals for a stage without one).
-    Used by int_win_probability_scores (the moments) and int_win_probability_at_dates. -#}
-{% macro win_probability_scoring_ctes(features) -%}
+    columns of win_probability_feature_ctes. Which fit scores a row:
+      fitted_at_column none   the current fit (int_win_probability_model.is_current: the fit at
+                              the as-of time), for every row: today's open deals, the moments
+                              and the interactions (int_win_probability_scores)
+      fitted_at_column set    the fit of the cut-off named by that column of `features` (a
+                              fitted_at of int_win_probability_model): the fit in force at the
+                              row's instant, which the caller finds (int_win_probability_at_dates)
+    The last CTE, scored_moments, has every column of `features`, the fit's cut-off (the column
+    fitted_at_column, else probability_fitted_at), model_method, logit, win_probability and probability_method: the fitted
+    logistic model's probability (coefficients on the standardised features) when that fit's
+    method is logistic_regression, else the fallback of int_stage_win_rates at the same cut-off
+    (the stage win rate learnt from the deals closed by then, or before any deal closed the
+    stage's default probability; its fallback_method; a stage without a row, i.e. a closed
+    stage, the overall win rate of the deals closed by then). -#}
+{% macro win_probability_scoring_ctes(features, fitted_at_column=none) -%}
+{%- set fit_column = fitted_at_column or 'probability_fitted_at' %}
 scoring_model_terms as (
     select * from {{ ref('int_win_probability_model') }}
+    {%- if fitted_at_column is none %}
+        where is_current
+    {%- endif %}
 ),
 
 scoring_stage_rates as (
     select * from {{ ref('int_stage_win_rates') }}
+    {%- if fitted_at_column is none %}
+        where is_current
+    {%- endif %}
 ),
 
-scoring_closed_outcomes as (
-    select is_won from {{ ref('int_opportunity_outcomes') }}
-    where is_closed
-),
-
-scoring_overall as (
-    select avg(case when is_won then 1.0 else 0.0 end) as overall_win_rate
-    from scoring_closed_outcomes
+-- a state in a stage without a stage rate (a closed stage, seen at an interval's horizon before
+-- the close was recorded) takes the won share of every deal closed by the cut-off
+scoring_overall_rates as (
+    select distinct
+        fitted_at,
+        overall_win_rate
+    from scoring_stage_rates
 ),
 
 scoring_coefficients as (
     select
+        fitted_at,
         {%- for feature in win_probability_features() %}
             max(case when term = '{{ feature }}' then coefficient end) as coefficient_{{ feature }},
             max(case when term = '{{ feature }}' then feature_mean end) as mean_{{ feature }},
@@ -35,11 +50,15 @@ scoring_coefficients as (
         max(case when term = 'intercept' then coefficient end) as intercept_coefficient,
         max(method) as model_method
     from scoring_model_terms
+    group by fitted_at
 ),
 
 scoring_linear_predictors as (
     select
         {{ features }}.*,
+        {%- if fitted_at_column is none %}
+            scoring_coefficients.fitted_at as probability_fitted_at,
+        {%- endif %}
         scoring_coefficients.model_method,
         scoring_coefficients.intercept_coefficient
         {%- for feature in win_probability_features() %}
@@ -48,7 +67,12 @@ scoring_linear_predictors as (
             / scoring_coefficients.scale_{{ feature }}
         {%- endfor %} as logit
     from {{ features }}
-    cross join scoring_coefficients
+    {%- if fitted_at_column is none %}
+        cross join scoring_coefficients
+    {%- else %}
+        inner join scoring_coefficients
+            on {{ features }}.{{ fitted_at_column }} = scoring_coefficients.fitted_at
+    {%- endif %}
 ),
 
 scored_moments as (
@@ -57,15 +81,18 @@ scored_moments as (
         case
             when scoring_linear_predictors.model_method = 'logistic_regression'
                 then 1.0 / (1.0 + exp(-scoring_linear_predictors.logit))
-            else coalesce(scoring_stage_rates.stage_win_rate, scoring_overall.overall_win_rate)
+            else coalesce(scoring_stage_rates.fallback_probability, scoring_overall_rates.overall_win_rate)
         end as win_probability,
         case
             when scoring_linear_predictors.model_method = 'logistic_regression' then 'logistic_regression'
-            else 'stage_win_rate'
+            else coalesce(scoring_stage_rates.fallback_method, 'stage_win_rate')
         end as probability_method
     from scoring_linear_predictors
-    cross join scoring_overall
     left join scoring_stage_rates
-        on scoring_linear_predictors.stage_name = scoring_stage_rates.stage_name
+        on
+            scoring_linear_predictors.{{ fit_column }} = scoring_stage_rates.fitted_at
+            and scoring_linear_predictors.stage_name = scoring_stage_rates.stage_name
+    left join scoring_overall_rates
+        on scoring_linear_predictors.{{ fit_column }} = scoring_overall_rates.fitted_at
 )
 {%- endmacro %}

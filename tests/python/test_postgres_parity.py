@@ -168,8 +168,13 @@ def test_the_python_model_is_replaced_by_its_sql_stand_in_on_postgres(builds):
     connection = _connect(builds["postgres_env"])
     try:
         with connection.cursor() as cursor:
-            cursor.execute("select term, method from intermediate.int_win_probability_model")
+            # one stage-win-rate row per cut-off of the model
+            cursor.execute("select distinct term, method from intermediate.int_win_probability_model")
             assert cursor.fetchall() == [("intercept", "stage_win_rate")]
+            cursor.execute("select count(*), count(distinct fitted_at), sum(case when is_current then 1 else 0 end) "
+                           "from intermediate.int_win_probability_model")
+            rows, cutoffs, current = cursor.fetchone()
+            assert rows == cutoffs > 1 and current == 1
             cursor.execute("select distinct probability_method from intermediate.int_interactions_scored")
             assert cursor.fetchall() == [("stage_win_rate",)]
     finally:

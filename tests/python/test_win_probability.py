@@ -10,6 +10,7 @@ import math
 import time
 import tracemalloc
 import warnings
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -18,12 +19,15 @@ import pyarrow.compute as pc
 import pytest
 
 from revops_kpis.win_probability import (
+    MODEL_SCHEMA,
     OUTPUT_SCHEMA,
+    Cutoff,
     FittedLogit,
     brier_score,
     deal_weights,
     fit_logistic_regression,
     fit_win_probability,
+    fit_win_probability_at_cutoffs,
     log_loss,
     predict_proba,
     stage_win_rate_baseline,
@@ -834,6 +838,86 @@ def test_the_fit_does_not_depend_on_the_order_the_rows_are_held_in():
         assert fitted.equals(other_fitted)
     assert results[0][1]["method"][0].as_py() == "logistic_regression"
     assert results[0][1]["brier_score"][0].as_py() is not None
+
+
+# --------------------------------------------------------------------------------------------
+# one fit per cut-off, each on the deals closed by it
+
+
+def closed_moments(connection, rows):
+    """The moments of moment_rows with deal_closed_at: deal d (a training deal) closed on day d
+    of 2025 at 12:00, so the deals closed by a cut-off are those with a small enough number."""
+    relation_of(connection, rows)
+    connection.execute(
+        "create or replace table dated as select *, case when is_training then timestamp '2025-01-01 12:00:00' "
+        "+ to_days(cast(substr(opportunity_id, 4) as integer)) end as deal_closed_at from moments"
+    )
+    return connection.table("dated")
+
+
+def test_training_table_keeps_the_deals_closed_by_the_cutoff():
+    rows = moment_rows(800, seed=3)
+    with duckdb.connect() as connection:
+        moments = closed_moments(connection, rows)
+        everything = training_table(moments, ["x"], max_training_rows=10_000)
+        # deals 0..120 closed by 2025-05-01 12:00 (day 120 at 12:00 is exactly the cut-off)
+        cut = training_table(moments, ["x"], max_training_rows=10_000, closed_by=datetime(2025, 5, 1, 12))
+    deals = {int(deal[3:]) for deal in cut["opportunity_id"].to_pylist()}
+    assert max(deals) == 120
+    expected = everything.filter(pc.less_equal(
+        pc.cast(pc.utf8_slice_codeunits(everything["opportunity_id"], 3), pa.int64()), 120))
+    assert cut.equals(expected)
+    # a cut-off before every close: nothing; the as-of cut-off after every close: everything
+    with duckdb.connect() as connection:
+        moments = closed_moments(connection, rows)
+        assert training_table(moments, ["x"], 10_000, closed_by=datetime(2025, 1, 1)).num_rows == 0
+        assert training_table(moments, ["x"], 10_000, closed_by=datetime(2026, 1, 1)).equals(everything)
+
+
+def test_one_fit_per_cutoff_each_from_the_deals_closed_by_it():
+    rows = moment_rows(2_400, seed=5)
+    cutoffs = [
+        Cutoff(datetime(2027, 1, 1), None, True),  # out of order on purpose: sorted by time
+        Cutoff(datetime(2025, 1, 1), datetime(2025, 4, 1), False),
+        Cutoff(datetime(2025, 4, 1), datetime(2025, 7, 1), False),
+        Cutoff(datetime(2025, 7, 1), datetime(2027, 1, 1), False),
+    ]
+    with duckdb.connect() as connection:
+        moments = closed_moments(connection, rows)
+
+        def closed_by(cutoff):
+            return training_table(moments, ["x"], max_training_rows=10_000, closed_by=cutoff.fitted_at)
+
+        fitted = fit_win_probability_at_cutoffs(cutoffs, closed_by, ["x"], min_closed_deals=40)
+        again = fit_win_probability_at_cutoffs(cutoffs, closed_by, ["x"], min_closed_deals=40)
+        single = fit_win_probability(training_table(moments, ["x"], max_training_rows=10_000), ["x"],
+                                     min_closed_deals=40)
+    assert fitted.schema == MODEL_SCHEMA and fitted.equals(again)
+    by_cutoff = {}
+    for row in fitted.to_pylist():
+        by_cutoff.setdefault(row["fitted_at"], []).append(row)
+    assert list(by_cutoff) == [datetime(2025, 1, 1), datetime(2025, 4, 1), datetime(2025, 7, 1), datetime(2027, 1, 1)]
+    # deal d closed on day d at 12:00; training deals are not held out (d % 5 != 0) and closed
+    # (d % 7 != 3); the 600 deals run to day 599 (2026-08-23), before the as-of cut-off
+    for fitted_at, terms in by_cutoff.items():
+        days = (fitted_at - datetime(2025, 1, 1, 12)).total_seconds() / 86_400
+        fit_deals = [d for d in range(600) if d <= days and d % 7 != 3 and d % 5 != 0]
+        held_out = [d for d in range(600) if d <= days and d % 7 != 3 and d % 5 == 0]
+        assert {row["closed_deals"] for row in terms} == {len(fit_deals)}, fitted_at
+        assert {row["holdout_deals"] for row in terms} == {len(held_out)}, fitted_at
+        assert {row["valid_to"] for row in terms} == {next(c.valid_to for c in cutoffs if c.fitted_at == fitted_at)}
+    # Jan 1 00:00: no deal closed yet (deal 0 closes at 12:00): the default probabilities, said so
+    first = by_cutoff[datetime(2025, 1, 1)]
+    assert len(first) == 1 and first[0]["method"] == "stage_win_rate" and first[0]["coefficient"] is None
+    assert first[0]["note"].startswith("No deal had closed by 2025-01-01 00:00 UTC")
+    # Apr 1: 90 deals closed, 62 fit deals: fitted; Jul 1 more; the two fits differ
+    assert by_cutoff[datetime(2025, 4, 1)][0]["is_fitted"] and by_cutoff[datetime(2025, 7, 1)][0]["is_fitted"]
+    assert by_cutoff[datetime(2025, 4, 1)][1]["coefficient"] != by_cutoff[datetime(2025, 7, 1)][1]["coefficient"]
+    # the as-of cut-off, after every close, is the single fit on every closed deal, to the bit
+    current = fitted.filter(fitted["is_current"]).drop_columns(["fitted_at", "valid_to", "is_current"])
+    assert current.equals(single)
+    # no cut-offs: an empty table with the model's columns
+    assert fit_win_probability_at_cutoffs([], closed_by, ["x"]).schema == MODEL_SCHEMA
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ probability before), both signs occur, junk touches do not raise a deal's total)
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -20,9 +21,10 @@ SELECTION = [
     "--select", "+path:models/intermediate/sales/win_probability", "+fct_interactions",
     "+fct_opportunity_probabilities", "--exclude", "resource_type:test", "--indirect-selection", "cautious",
 ]
+# the current fit (the as-of cut-off), which scores today's open deals and the interactions
 MODEL_SQL = (
     "select term, coefficient, feature_mean, feature_scale, method, min_closed_deals, l2_penalty, closed_deals "
-    "from intermediate.int_win_probability_model"
+    "from intermediate.int_win_probability_model where is_current"
 )
 
 
@@ -65,26 +67,36 @@ def test_sql_scoring_matches_the_python_formula(fitted_build):
 def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_path):
     duckdb_path = build(
         DEMO, tmp_path,
-        extra_vars={"win_probability_min_closed_deals": 100000, "win_probability_l2_penalty": 7.5},
+        extra_vars={"win_probability_min_closed_deals": 100000, "win_probability_l2_penalty": 7.5,
+                    "win_probability_max_past_training_rows": 1000},
         selection=SELECTION,
     )
     rows = query(duckdb_path, MODEL_SQL)
     assert len(rows) == 1
     term, coefficient, _, _, method, min_closed_deals, l2_penalty, _ = rows[0]
     assert (term, coefficient, method, min_closed_deals, l2_penalty) == ("intercept", None, "stage_win_rate", 100000, 7.5)
+    # the past fits' rows are sampled to about 1,000 (every k-th hash bucket), the current fit's not
+    sizes = query(duckdb_path, "select is_current, training_rows from intermediate.int_win_probability_model "
+                               "order by fitted_at")
+    assert sizes[-1] == (True, 8024)
+    assert max(rows for _, rows in sizes[:-1]) <= 1300 and sum(1 for _, rows in sizes[:-1] if rows > 700) >= 3
+    # every cut-off's fit falls back the same way: one intercept row each, nothing fitted
+    assert query(duckdb_path, "select count(*) = count(distinct fitted_at), bool_and(term = 'intercept' "
+                              "and method = 'stage_win_rate' and not is_fitted) "
+                              "from intermediate.int_win_probability_model") == [(True, True)]
     # every moment is scored with its stage's historical win rate; an interaction's change is
     # then its stage's rate at the end of its interval (1 or 0 at a close) less the rate before
     mismatches = query(
         duckdb_path,
         "select count(*) from intermediate.int_win_probability_scores as s "
-        "inner join intermediate.int_stage_win_rates as r on s.stage_name = r.stage_name "
+        "inner join intermediate.int_stage_win_rates as r on s.stage_name = r.stage_name and r.is_current "
         "where s.win_probability <> r.stage_win_rate or s.probability_method <> 'stage_win_rate'",
     )
     assert mismatches == [(0,)]
     mismatches = query(
         duckdb_path,
         "select count(*) from intermediate.int_interactions_scored as s "
-        "inner join intermediate.int_stage_win_rates as r on s.stage_name = r.stage_name "
+        "inner join intermediate.int_stage_win_rates as r on s.stage_name = r.stage_name and r.is_current "
         "where s.probability_before <> r.stage_win_rate or s.probability_method <> 'stage_win_rate'",
     )
     assert mismatches == [(0,)]
@@ -97,7 +109,7 @@ def test_vars_reach_the_python_model_and_the_fallback_uses_stage_win_rates(tmp_p
     # Stage X: 0065J000mDj004aQQA is lost by its history; 004g (IsClosed, not won, its last row in
     # Stage X) is lost and 009q (IsWon, no history, created in Stage X) won by their rows: 1/3.
     stage, rate = query(duckdb_path, "select stage_name, stage_win_rate from intermediate.int_stage_win_rates "
-                                     "where stage_order = 2")[0]
+                                     "where stage_order = 2 and is_current")[0]
     won, closed = query(
         duckdb_path,
         "with last_rows as (select opportunity_id, stage_name, row_number() over (partition by opportunity_id "
@@ -213,7 +225,7 @@ def test_the_model_beats_the_stage_win_rates_on_held_out_deals(fitted_build):
     method, holdout, brier, brier_baseline = query(
         fitted_build,
         "select distinct method, holdout_deals, brier_score, brier_score_baseline "
-        "from intermediate.int_win_probability_model",
+        "from intermediate.int_win_probability_model where is_current",
     )[0]
     assert method == "logistic_regression"
     assert holdout > 50 and brier < brier_baseline
@@ -243,6 +255,109 @@ def test_open_deals_get_one_probability_each(fitted_build):
     # weighted by deal the model is no longer skewed to won deals: the mean open-deal probability
     # stays below one half (the per-interaction fit gave 0.57 against a 0.34 deal win rate)
     assert rows[4] < 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# one fit per cut-off: a date is scored with what was knowable then
+
+# Each closed deal's close, worked out from the staged rows apart from the models: a deal whose
+# latest history row is in a closed stage closed when it entered that stage for the last time
+# (the first row of its final run of rows in it); a deal the Opportunity row says is closed
+# without such a row closed at 00:00 (UTC, the default reporting zone) of its CloseDate, never
+# before its creation. Held out: the last hex digit of the md5 of its id is 0, 1 or 2.
+CLOSES_SQL = """
+with history as (
+    select opportunity_id, opportunity_history_id, stage_name, changed_at
+    from staging.stg_crm__opportunity_history
+),
+last_rows as (
+    select opportunity_id, stage_name,
+           row_number() over (partition by opportunity_id order by changed_at desc, opportunity_history_id desc) as recency
+    from history
+),
+final_stages as (select opportunity_id, stage_name from last_rows where recency = 1),
+left_final_stage as (
+    select h.opportunity_id, max(h.changed_at) as left_at
+    from history as h inner join final_stages as f using (opportunity_id)
+    where h.stage_name <> f.stage_name
+    group by h.opportunity_id
+),
+history_closes as (
+    select f.opportunity_id, min(h.changed_at) as closed_at, any_value(s.is_won) as is_won
+    from final_stages as f
+    inner join staging.stg_crm__stage_funnel as s on s.stage_name = f.stage_name and s.is_closed
+    inner join history as h on h.opportunity_id = f.opportunity_id and h.stage_name = f.stage_name
+    left join left_final_stage as l on l.opportunity_id = f.opportunity_id
+    where l.left_at is null or h.changed_at > l.left_at
+    group by f.opportunity_id
+),
+row_closes as (
+    select o.opportunity_id, greatest(cast(o.close_date as timestamp), o.created_at) as closed_at,
+           coalesce(o.is_won, false) as is_won
+    from staging.stg_crm__opportunities as o
+    where coalesce(o.is_closed, false)
+      and o.opportunity_id not in (select opportunity_id from history_closes)
+)
+select opportunity_id, closed_at, is_won, right(md5(opportunity_id), 1) in ('0', '1', '2') as is_holdout
+from (select * from history_closes union all select * from row_closes)
+"""
+
+
+def test_no_fit_learns_from_a_deal_closed_after_its_cutoff(fitted_build):
+    import duckdb
+
+    from revops_kpis.win_probability_frames import cutoff_list, feature_names, training_table
+
+    closes = query(fitted_build, CLOSES_SQL)
+    fits = query(fitted_build, "select distinct fitted_at, closed_deals, won_deals, holdout_deals, is_current "
+                               "from intermediate.int_win_probability_model order by fitted_at")
+    # one row of counts per cut-off; the current fit's cut-off is the last
+    assert len(fits) == len({fit[0] for fit in fits}) >= 8 and fits[-1][4] and not any(fit[4] for fit in fits[:-1])
+    for fitted_at, closed_deals, won_deals, holdout_deals, _ in fits:
+        known = [close for close in closes if close[1] <= fitted_at]
+        assert closed_deals == sum(1 for close in known if not close[3]), fitted_at
+        assert won_deals == sum(1 for close in known if close[2] and not close[3]), fitted_at
+        assert holdout_deals == sum(1 for close in known if close[3]), fitted_at
+    # the rows the model reads at each cut-off (its own function on the built moments): every
+    # deal among them closed by the cut-off
+    closed_at = {close[0]: close[1] for close in closes}
+    with duckdb.connect(str(fitted_build), read_only=True) as connection:
+        moments = connection.table("intermediate.int_win_probability_moments")
+        evaluation = connection.table("intermediate.int_win_probability_evaluation_moments")
+        cutoffs = cutoff_list(connection.table("intermediate.int_win_probability_cutoffs"))
+        assert [cutoff.fitted_at for cutoff in cutoffs] == [fit[0] for fit in fits]
+        features = feature_names(moments)
+        for cutoff in cutoffs:
+            deals = set(training_table(moments, features, 2_000_000, evaluation,
+                                       closed_by=cutoff.fitted_at)["opportunity_id"].to_pylist())
+            assert deals == {deal for deal, at in closed_at.items() if at <= cutoff.fitted_at}, cutoff.fitted_at
+    # the fits grow with the closes: the first fits learn nothing, the later ones are fitted
+    assert fits[0][1] == 0 and fits[-1][1] > fits[len(fits) // 2][1] > 0
+
+
+def test_each_date_is_scored_with_the_latest_cutoff_before_it(fitted_build):
+    # the cut-offs worked out apart from the model: the calendar quarter starts (the default
+    # fiscal year starts in January, UTC) before the as-of time, and the as-of time
+    as_of = query(fitted_build, "select as_of from staging.stg_crm__export_as_of")[0][0]
+    first = query(fitted_build, "select min(created_at) from staging.stg_crm__opportunities")[0][0]
+    cutoffs = [datetime(year, month, 1) for year in range(first.year, as_of.year + 1) for month in (1, 4, 7, 10)]
+    cutoffs = [cutoff for cutoff in cutoffs if cutoff < as_of] + [as_of]
+    rows = query(fitted_build, "select snapshot_at, probability_fitted_at, count(*) "
+                               "from intermediate.int_win_probability_at_dates group by all")
+    assert len(rows) > 50
+    for snapshot_at, fitted_at, _ in rows:
+        assert fitted_at == max(cutoff for cutoff in cutoffs if cutoff <= snapshot_at), snapshot_at
+    # dates before any deal had closed are scored with the stages' default probabilities
+    defaults = query(fitted_build, """
+        select count(*), count(*) filter (where d.win_probability = f.default_probability_rate)
+        from intermediate.int_win_probability_at_dates as d
+        inner join staging.stg_crm__stage_funnel as f on d.stage_name = f.stage_name
+        where d.probability_method = 'stage_default_probability'
+    """)[0]
+    first_close = min(close[1] for close in query(fitted_build, CLOSES_SQL))
+    before_first_close = query(fitted_build, "select count(*) from intermediate.int_win_probability_at_dates "
+                                             f"where probability_fitted_at < timestamp '{first_close}'")[0][0]
+    assert defaults[0] == defaults[1] == before_first_close
 
 
 SMALL = PROJECT_ROOT / "tests" / "fixtures" / "exports" / "small"

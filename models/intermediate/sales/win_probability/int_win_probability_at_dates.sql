@@ -1,7 +1,10 @@
 {#- One row per deal and date of int_open_deals_at_dates: the win-probability model's
     probability of the deal's state at the start of that date (its snapshot_at), from the
     same features as the training moments (macro win_probability_feature_ctes) and the same
-    scoring (macro win_probability_scoring_ctes). These states are scored, never trained on:
+    scoring (macro win_probability_scoring_ctes), with the fit in force at that instant: the
+    fit of the latest cut-off at or before it (int_win_probability_model.fitted_at, in force
+    until valid_to), which learnt only from the deals closed by its cut-off, so a past date's
+    probability is the one that was knowable then. These states are scored, never trained on:
     the fit reads int_win_probability_moments only. The touch features (touches before the
     instant, those within var interaction_feature_window_days before it, the last touch) are
     counted set-based: the dates and the deal's interactions on one timeline per deal, with
@@ -18,6 +21,30 @@ interactions as (
         occurred_at
     from {{ ref('int_interactions_unified') }}
     where opportunity_id is not null
+),
+
+fits as (
+    select distinct
+        fitted_at,
+        valid_to
+    from {{ ref('int_win_probability_model') }}
+),
+
+-- the fit in force at each date's instant: a range join of the few dates to the few cut-offs
+date_instants as (
+    select distinct snapshot_at
+    from open_deals
+),
+
+date_fits as (
+    select
+        date_instants.snapshot_at,
+        fits.fitted_at as probability_fitted_at
+    from date_instants
+    inner join fits
+        on
+            date_instants.snapshot_at >= fits.fitted_at
+            and (fits.valid_to is null or date_instants.snapshot_at < fits.valid_to)
 ),
 
 -- each deal's dates and touches in time order; at the same instant the date comes first, so
@@ -84,17 +111,20 @@ moments as (
         open_deals.forecast_category,
         date_touches.touches_so_far,
         date_touches.touches_in_window,
-        date_touches.last_touch_at
+        date_touches.last_touch_at,
+        date_fits.probability_fitted_at
     from open_deals
     inner join date_touches
         on
             open_deals.opportunity_id = date_touches.opportunity_id
             and open_deals.snapshot_date = date_touches.snapshot_date
+    inner join date_fits
+        on open_deals.snapshot_at = date_fits.snapshot_at
 ),
 
 {{ win_probability_feature_ctes('moments') }},
 
-{{ win_probability_scoring_ctes('featured_moments') }},
+{{ win_probability_scoring_ctes('featured_moments', fitted_at_column='probability_fitted_at') }},
 
 probabilities as (
     select
@@ -112,7 +142,8 @@ probabilities as (
             feature_{{ feature }},
         {%- endfor %}
         win_probability,
-        probability_method
+        probability_method,
+        probability_fitted_at
     from scored_moments
 )
 

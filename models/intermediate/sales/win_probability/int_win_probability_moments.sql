@@ -225,6 +225,8 @@ features as (
         {%- endfor %}
         deal_is_closed as is_training,
         case when deal_is_closed then deal_is_won end as is_won,
+        -- when the outcome became known: a fit at a cut-off learns only from deals closed by then
+        case when deal_is_closed then deal_closed_at end as deal_closed_at,
         right({{ dbt.hash('opportunity_id') }}, 1) in ('0', '1', '2') as is_holdout
     from featured_moments
 )

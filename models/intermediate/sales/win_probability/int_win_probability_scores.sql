@@ -1,8 +1,9 @@
 {#- One row per moment of int_win_probability_moments: the deal's win probability then, from the
-    logistic model fitted on the export's own closed deals (int_win_probability_model) when
-    its method is logistic_regression, else the historical win rate of the moment's stage
-    (int_stage_win_rates; the win rate of all closed deals for a stage without one);
-    probability_method says which (macro win_probability_scoring_ctes: the one scoring rule). -#}
+    current fit (the logistic model fitted at the as-of time on every deal closed by then,
+    int_win_probability_model.is_current) when its method is logistic_regression, else the
+    historical win rate of the moment's stage at the as-of cut-off (int_stage_win_rates; the
+    win rate of all closed deals for a stage without one); probability_method says which
+    (macro win_probability_scoring_ctes: the one scoring rule). -#}
 {#- A view: a few arithmetic columns on the moments, computed where they are read. -#}
 {{ config(materialized='view') }}
 
