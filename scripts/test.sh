@@ -20,6 +20,8 @@ bin=.venv/bin
 
 echo "== 1/7 sqlfluff lint"
 "$bin/sqlfluff" lint models tests analyses
+# the HubSpot staging models are enabled only with crm_source: hubspot (their own pass)
+CRM_EXPORT_PATH=data/demo_export_hubspot "$bin/sqlfluff" lint models/staging/hubspot --config .sqlfluff-hubspot
 
 echo "== 2/7 dbt parse (no deprecation warnings allowed)"
 parse_log="$(mktemp)"
