@@ -309,8 +309,11 @@ class _HubSpotRenderer:
         return self.cos.u(f"hubspot.{table}.{col}", idx)
 
     def synced(self, table: str, idx: np.ndarray) -> pa.Array:
-        """Load times after every business time of the export (the day after its end)."""
-        ms = (self.m.end_ts + 1 + 3600) * 1000 + (self.u(table, "_fivetran_synced", idx) * 5 * 3600 * 1000).astype(np.int64)
+        """Load times after every business time of the export, on its last day (20:00 to
+        23:59:59.999 UTC, after business hours): the export is taken on the day the Salesforce
+        export is, so both builds' "now" falls in the same day, month and quarter."""
+        first = (self.m.end_ts + 1 - 4 * 3600) * 1000
+        ms = first + (self.u(table, "_fivetran_synced", idx) * (4 * 3600 * 1000 - 1)).astype(np.int64)
         return _ms_ts(ms)
 
     def owner_id(self, uid: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
