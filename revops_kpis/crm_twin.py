@@ -54,6 +54,8 @@ class TableDiff:
     duplicate_keys_a: int = 0
     duplicate_keys_b: int = 0
     columns: dict[str, int] = field(default_factory=dict)  # column -> matched rows differing
+    only_a_stages: set = field(default_factory=set)  # stage_name of the rows only in a (staged marts)
+    only_b_stages: set = field(default_factory=set)
 
     def differing_columns(self) -> dict[str, int]:
         return {c: n for c, n in self.columns.items() if n}
@@ -112,7 +114,7 @@ def compare_table(con, table: str, keys: list[str], company_only: bool, toleranc
         else:
             cond = f"cast({xa} as varchar) is distinct from cast({yb} as varchar)"
         checks.append(f"count(*) filter (where x_present and y_present and ({cond}))")
-    sql = f"""
+    ctes = f"""
         with x as (select *, true as _present from {rel_a} {where}),
              y as (select *, true as _present from {rel_b} {where}),
              joined as (
@@ -121,6 +123,8 @@ def compare_table(con, table: str, keys: list[str], company_only: bool, toleranc
                         coalesce(y._present, false) as y_present
                  from x full join y on {on}
              )
+    """
+    sql = ctes + f"""
         select
             count(*) filter (where x_present and not y_present),
             count(*) filter (where y_present and not x_present),
@@ -131,6 +135,12 @@ def compare_table(con, table: str, keys: list[str], company_only: bool, toleranc
     row = con.execute(sql).fetchone()
     diff.only_a, diff.only_b, diff.matched = row[0], row[1], row[2]
     diff.columns = dict(zip(values, row[3:]))
+    if "stage_name" in keys:
+        for side, other, attr in (("x", "y", "only_a_stages"), ("y", "x", "only_b_stages")):
+            stages = con.execute(
+                ctes + f' select distinct "{side}.stage_name" from joined where {side}_present and not {other}_present'
+            ).fetchall()
+            setattr(diff, attr, {r[0] for r in stages})
     return diff
 
 
