@@ -8,7 +8,8 @@ reports, per table and column, how many rows differ.
 Rows are matched on their grain columns (TABLES: the key of each mart) with ids left out:
 rep and team rows are matched through `grain_name` (the rep's or team's name, which both
 renderings share), never through `grain_id`. `company_only` keeps only the company rows of
-the tables that have a `grain` column. Numbers are equal within `tolerance` (absolute, and
+the tables that have a `grain` column; a mart without `grain_name` (stage conversion, time in
+stage, loss reasons, pipeline, forecast) is always compared on its company rows. Numbers are equal within `tolerance` (absolute, and
 relative 1e-9); texts, dates and booleans exactly; two nulls are equal.
 
     python -m revops_kpis.crm_twin /tmp/sf.duckdb /tmp/hs.duckdb [--all-grains]
@@ -91,7 +92,9 @@ def compare_table(con, table: str, keys: list[str], company_only: bool, toleranc
     common = [c for c in cols_a if c in cols_b and not _is_id(c)]
     keys = [k for k in keys if k in common]
     values = [c for c in common if c not in keys]
-    where = "where grain = 'company'" if company_only and "grain" in cols_a else ""
+    # a mart without grain_name cannot match its rep and team rows (their ids differ): company only
+    company_rows = company_only or "grain_name" not in cols_a
+    where = "where grain = 'company'" if company_rows and "grain" in cols_a else ""
     rel_a, rel_b = f'a."{sa}"."{table}"', f'b."{sb}"."{table}"'
     diff = TableDiff(table, keys)
     diff.rows_a = con.execute(f"select count(*) from {rel_a} {where}").fetchone()[0]
