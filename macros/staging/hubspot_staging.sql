@@ -5,7 +5,8 @@
         'deal', 'deal_stage', 'deal_property_history', 'deal_pipeline', 'deal_pipeline_stage',
         'stage_forecast_category', 'merged_deal', 'deal_company', 'owner', 'owner_team', 'team',
         'users', 'role', 'company', 'contact', 'contact_property_history', 'engagement',
-        'engagement_call', 'engagement_email', 'engagement_meeting', 'engagement_contact',
+        'engagement_call', 'engagement_email', 'engagement_meeting', 'engagement_task',
+        'engagement_contact',
         'engagement_deal', 'engagement_company', 'quota',
     ] -%}
     {%- set audited = [] -%}

@@ -309,8 +309,11 @@ class _HubSpotRenderer:
         return self.cos.u(f"hubspot.{table}.{col}", idx)
 
     def synced(self, table: str, idx: np.ndarray) -> pa.Array:
-        """Load times after every business time of the export (the day after its end)."""
-        ms = (self.m.end_ts + 1 + 3600) * 1000 + (self.u(table, "_fivetran_synced", idx) * 5 * 3600 * 1000).astype(np.int64)
+        """Load times after every business time of the export, on its last day (20:00 to
+        23:59:59.999 UTC, after business hours): the export is taken on the day the Salesforce
+        export is, so both builds' "now" falls in the same day, month and quarter."""
+        first = (self.m.end_ts + 1 - 4 * 3600) * 1000
+        ms = first + (self.u(table, "_fivetran_synced", idx) * (4 * 3600 * 1000 - 1)).astype(np.int64)
         return _ms_ts(ms)
 
     def owner_id(self, uid: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -397,6 +400,16 @@ class _HubSpotRenderer:
         p = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
         o = np.lexsort((p["name"], p["t"], p["deal"]))
         self.ph = {k: v[o] for k, v in p.items()}
+        # HubSpot stamps versions in milliseconds: two versions of one property saved in the
+        # same second (the integration's amount sync right after a person's edit; Salesforce's
+        # second-precision history holds both at one CreatedDate) are written 1 ms apart, in
+        # the order they were saved (lexsort is stable), never as two versions of one instant
+        ph = self.ph
+        n = ph["deal"].size
+        again = np.zeros(n, bool)
+        again[1:] = (ph["deal"][1:] == ph["deal"][:-1]) & (ph["t"][1:] == ph["t"][:-1]) & (ph["name"][1:] == ph["name"][:-1])
+        run_start = np.maximum.accumulate(np.where(again, 0, np.arange(n)))
+        ph["ms"] = np.arange(n) - run_start
         self.frames["deal_property_history"] = (o.size, self._deal_property_history)
 
     def _deal_stage(self, i):
@@ -436,11 +449,21 @@ class _HubSpotRenderer:
             "deal_id": _ints(DEAL_ID0 + p["deal"][i]),
             "name": _pick(name, PROPERTIES),
             "value": text,
-            "timestamp": _ts(p["t"][i], self.u("deal_property_history", "timestamp", i)),
+            "timestamp": self._version_ts(p["t"][i], p["ms"][i], self.u("deal_property_history", "timestamp", i)),
             "source": _pick(p["src"][i], SOURCES),
             "source_id": self.source_ids("deal_property_history", p["src"][i], p["uid"][i], p["key"][i], i),
             "_fivetran_synced": self.synced("deal_property_history", i),
         }
+
+    @staticmethod
+    def _version_ts(secs: np.ndarray, ms: np.ndarray, u: np.ndarray) -> pa.Array:
+        """A version's timestamp: the whole second as `_ts` spells it, with its milliseconds
+        (`YYYY-MM-DD HH:MM:SS.mmm`) when it is a later version of the same second."""
+        out = _ts(secs, u)
+        later = ms > 0
+        if later.any():
+            out = pc.replace_with_mask(out, pa.array(later), _ms_ts(secs[later] * 1000 + ms[later]))
+        return out
 
     # -- contacts (leads and the contacts activities name) --------------------------------
     def _contacts(self) -> None:

@@ -1,8 +1,9 @@
 {{ config(materialized='table') }}
 
 {#- One row per staged CALL, EMAIL, TASK or MEETING engagement with its details: each value
-    from the per-type table (engagement_call / _email / _meeting, v3-API connectors), else the
-    parent engagement's (v1 connectors). What it is about: one engagement may be associated
+    from the per-type table (engagement_call / _email / _meeting / _task, v3-API connectors),
+    else the parent engagement's (v1 connectors); the status is a call's, an email's or a
+    task's (a task's: NOT_STARTED ... COMPLETED). What it is about: one engagement may be associated
     with several deals, contacts and companies, where Salesforce has one WhatId, WhoId and
     AccountId; the one taken is, for deals, a staged deal (of the pipeline reported on) before
     any other, then the lowest id; for contacts and companies the lowest id; without a
@@ -25,6 +26,11 @@ email_rows as (
 
 meeting_rows as (
     select * from {{ ref('base_hubspot__engagement_meeting_rows') }}
+    where row_status = 'staged'
+),
+
+task_rows as (
+    select * from {{ ref('base_hubspot__engagement_task_rows') }}
     where row_status = 'staged'
 ),
 
@@ -102,27 +108,35 @@ details as (
             call_rows.property_hubspot_owner_id,
             email_rows.property_hubspot_owner_id,
             meeting_rows.property_hubspot_owner_id,
+            task_rows.property_hubspot_owner_id,
             engagement_rows.owner_id
         ) as owner_id,
         coalesce(
             call_rows.property_hs_timestamp,
             email_rows.property_hs_timestamp,
             meeting_rows.property_hs_timestamp,
+            task_rows.property_hs_timestamp,
             engagement_rows.timestamp
         ) as happened_at,
         coalesce(
             call_rows.property_hs_createdate,
             email_rows.property_hs_createdate,
             meeting_rows.property_hs_createdate,
+            task_rows.property_hs_createdate,
             engagement_rows.created_at
         ) as created_at,
         coalesce(
             call_rows.property_hs_call_title,
             email_rows.property_hs_email_subject,
-            meeting_rows.property_hs_meeting_title
+            meeting_rows.property_hs_meeting_title,
+            task_rows.property_hs_task_subject
         )
             as subject,
-        coalesce(call_rows.property_hs_call_status, email_rows.property_hs_email_status) as status
+        coalesce(
+            call_rows.property_hs_call_status,
+            email_rows.property_hs_email_status,
+            task_rows.property_hs_task_status
+        ) as status
     from engagement_rows
     left join call_rows
         on engagement_rows.id = call_rows.engagement_id
@@ -130,6 +144,8 @@ details as (
         on engagement_rows.id = email_rows.engagement_id
     left join meeting_rows
         on engagement_rows.id = meeting_rows.engagement_id
+    left join task_rows
+        on engagement_rows.id = task_rows.engagement_id
     where upper(engagement_rows.type) in ('CALL', 'EMAIL', 'TASK', 'MEETING')
 ),
 

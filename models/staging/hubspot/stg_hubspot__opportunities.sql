@@ -48,9 +48,15 @@ staged as (
             {{ hubspot_forecast_category_label('deal_rows.property_hs_manual_forecast_category') }},
             funnel.forecast_category
         ) as forecast_category,
+        -- HubSpot lands a dropdown option's internal name: the two built-in options as their
+        -- labels, and an option named as a renewal type (var renewal_opportunity_types, a
+        -- label: lower case, no spaces, e.g. renewal, contractrenewal) as that type
         case lower(deal_rows.property_dealtype)
             when 'newbusiness' then 'New Business'
             when 'existingbusiness' then 'Existing Business'
+            {%- for renewal_type in var('renewal_opportunity_types') %}
+                when '{{ renewal_type | lower | replace(' ', '') }}' then '{{ renewal_type }}'
+            {%- endfor %}
             else deal_rows.property_dealtype
         end as opportunity_type,
         cast(null as {{ dbt.type_string() }}) as lead_source,

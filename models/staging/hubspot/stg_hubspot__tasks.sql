@@ -1,7 +1,9 @@
 {#- One row per CALL, EMAIL or TASK engagement, shaped as every CRM's tasks (stg_crm__tasks).
-    A call or email happened at its timeline time (property_hs_timestamp: completed_at); a
-    TASK engagement's status is not in the connector's tables the project reads, so it has
-    none (it counts at its creation, as a Salesforce task without a status). Call duration:
+    A call or email happened at its timeline time (property_hs_timestamp: completed_at). A
+    TASK engagement is a to-do: with engagement_task's status COMPLETED it happened at its
+    timeline time (completed_at); any other status (NOT_STARTED, IN_PROGRESS, WAITING,
+    DEFERRED) is an open task, a plan (no completed_at); without a status (no engagement_task
+    row, a v1 connector) it counts at its creation, as a Salesforce task without a status. Call duration:
     HubSpot records milliseconds; seconds here, rounded to the nearest. -#}
 
 with engagements as (
@@ -19,13 +21,15 @@ staged as (
         case engagement_type when 'CALL' then 'Call' when 'EMAIL' then 'Email' else 'Other' end as task_type,
         case engagement_type when 'CALL' then 'Call' when 'EMAIL' then 'Email' else 'Task' end as task_subtype,
         case
-            when engagement_type = 'TASK' then null
+            when engagement_type = 'TASK' and status is null then null
             when upper(status) in ('COMPLETED', 'SENT') or status is null then 'Completed'
             else status
         end as task_status,
         cast(happened_at as date) as activity_date,
         created_at,
-        case when engagement_type in ('CALL', 'EMAIL') then happened_at end as completed_at,
+        case
+            when engagement_type in ('CALL', 'EMAIL') or upper(status) = 'COMPLETED' then happened_at
+        end as completed_at,
         cast(round(call_duration_milliseconds / 1000.0, 0) as {{ dbt.type_bigint() }}) as call_duration_seconds,
         deal_association_count,
         contact_association_count
