@@ -5,7 +5,10 @@
     spine, and makes activity unknown (null) for an export without interactions. -#}
 
 with interactions as (
-    select * from {{ ref('fct_interactions') }}
+    select
+        *,
+        {{ to_reporting_date('occurred_at') }} as occurred_date
+    from {{ ref('int_interactions_unified') }}
 ),
 
 -- activity per user and day first: a user's days are far fewer than their interactions, so

@@ -4,7 +4,22 @@
     logged the interaction, in the period it occurred. -#}
 
 with interactions as (
-    select * from {{ ref('fct_interactions') }}
+    select * from {{ ref('int_interactions_unified') }}
+),
+
+scored as (
+    select * from {{ ref('int_interactions_scored') }}
+),
+
+-- every interaction with its value (null when it was not on an open deal), on its reporting day
+interactions_valued as (
+    select
+        interactions.owner_id,
+        {{ to_reporting_date('interactions.occurred_at') }} as occurred_date,
+        scored.interaction_value_amount
+    from interactions
+    left join scored
+        on interactions.interaction_id = scored.interaction_id
 ),
 
 -- per user and day first: counts and sums add up, and the fan-out stays small
@@ -14,8 +29,9 @@ daily_values as (
         occurred_date,
         count(interaction_value_amount) as valued_interaction_count,
         sum(case when interaction_value_amount > 0 then 1 else 0 end) as positive_interaction_count,
-        sum(interaction_value_amount) as interaction_value_sum_amount
-    from interactions
+        -- the values as fct_interactions publishes them, to the cent, summed exactly
+        {{ publish_sum('interaction_value_amount', 'amount') }} as interaction_value_sum_amount
+    from interactions_valued
     group by owner_id, occurred_date
 ),
 

@@ -13,7 +13,10 @@ with accounts as (
 ),
 
 interactions as (
-    select * from {{ ref('fct_interactions') }}
+    select
+        *,
+        {{ to_reporting_date('occurred_at') }} as occurred_date
+    from {{ ref('int_interactions_unified') }}
 ),
 
 periods as (
