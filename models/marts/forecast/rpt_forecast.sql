@@ -48,21 +48,9 @@ forecasts as (
         coalesce(spread.spread_example_count, 0) as spread_example_count
     from calls
     inner join distribution
-        on
-            calls.grain = distribution.grain
-            and calls.grain_id = distribution.grain_id
-            and calls.period_grain = distribution.period_grain
-            and calls.period_start = distribution.period_start
-            and calls.forecast_date = distribution.forecast_date
-            and calls.is_latest = distribution.is_latest
+        on {{ forecast_key_match('calls', 'distribution') }}
     left join spread
-        on
-            calls.grain = spread.grain
-            and calls.grain_id = spread.grain_id
-            and calls.period_grain = spread.period_grain
-            and calls.period_start = spread.period_start
-            and calls.forecast_date = spread.forecast_date
-            and calls.is_latest = spread.is_latest
+        on {{ forecast_key_match('calls', 'spread') }}
 ),
 
 -- the published band: the learnt one where it was learnt, else the model's

@@ -65,13 +65,7 @@ scored as (
             and closed_forecasts.period_grain = outcomes.period_grain
             and closed_forecasts.period_start = outcomes.period_start
     left join spreads
-        on
-            closed_forecasts.grain = spreads.grain
-            and closed_forecasts.grain_id = spreads.grain_id
-            and closed_forecasts.period_grain = spreads.period_grain
-            and closed_forecasts.period_start = spreads.period_start
-            and closed_forecasts.forecast_date = spreads.forecast_date
-            and closed_forecasts.is_latest = spreads.is_latest
+        on {{ forecast_key_match('closed_forecasts', 'spreads') }}
 ),
 
 errors as (

@@ -164,10 +164,7 @@ calls as (
         coalesce(grain_sums.open_best_case_amount, cast(0 as decimal(18, 2))) as open_best_case_amount
     from spine
     left join grain_sums
-        on
-            spine.grain = grain_sums.grain and spine.grain_id = grain_sums.grain_id
-            and spine.period_grain = grain_sums.period_grain and spine.period_start = grain_sums.period_start
-            and spine.forecast_date = grain_sums.forecast_date and spine.is_latest = grain_sums.is_latest
+        on {{ forecast_key_match('spine', 'grain_sums') }}
 ),
 
 final as (

@@ -47,11 +47,7 @@ probabilities as (
         coalesce(inputs.win_probability, 0.0) * slip_rates.in_period_rate as in_period_win_probability
     from inputs
     inner join scenario_sizes
-        on
-            inputs.period_grain = scenario_sizes.period_grain
-            and inputs.period_start = scenario_sizes.period_start
-            and inputs.forecast_date = scenario_sizes.forecast_date
-            and inputs.is_latest = scenario_sizes.is_latest
+        on {{ forecast_key_match('inputs', 'scenario_sizes', level='period') }}
     inner join slip_rates
         on
             inputs.period_grain = slip_rates.period_grain

@@ -105,27 +105,11 @@ new_deal_moments as (
         cast(floor(4 * calls.elapsed_days / calls.period_days) as integer) as elapsed_quarter
     from calls
     left join cumulants
-        on
-            calls.grain = cumulants.grain
-            and calls.grain_id = cumulants.grain_id
-            and calls.period_grain = cumulants.period_grain
-            and calls.period_start = cumulants.period_start
-            and calls.forecast_date = cumulants.forecast_date
-            and calls.is_latest = cumulants.is_latest
+        on {{ forecast_key_match('calls', 'cumulants') }}
     left join history_counts
-        on
-            calls.period_grain = history_counts.period_grain
-            and calls.period_start = history_counts.period_start
-            and calls.forecast_date = history_counts.forecast_date
-            and calls.is_latest = history_counts.is_latest
+        on {{ forecast_key_match('calls', 'history_counts', level='period') }}
     left join new_deal_sums
-        on
-            calls.grain = new_deal_sums.grain
-            and calls.grain_id = new_deal_sums.grain_id
-            and calls.period_grain = new_deal_sums.period_grain
-            and calls.period_start = new_deal_sums.period_start
-            and calls.forecast_date = new_deal_sums.forecast_date
-            and calls.is_latest = new_deal_sums.is_latest
+        on {{ forecast_key_match('calls', 'new_deal_sums') }}
     left join slip_rate_bases
         on
             calls.period_grain = slip_rate_bases.period_grain

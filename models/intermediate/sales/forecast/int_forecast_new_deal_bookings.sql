@@ -66,11 +66,7 @@ counted as (
         history_counts.history_period_count
     from new_deal_wins
     inner join history_counts
-        on
-            new_deal_wins.period_grain = history_counts.period_grain
-            and new_deal_wins.period_start = history_counts.period_start
-            and new_deal_wins.forecast_date = history_counts.forecast_date
-            and new_deal_wins.is_latest = history_counts.is_latest
+        on {{ forecast_key_match('new_deal_wins', 'history_counts', level='period') }}
 )
 
 select * from counted

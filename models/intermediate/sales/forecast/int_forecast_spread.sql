@@ -57,11 +57,7 @@ spread_examples as (
         ) as example_count
     from spread_targets
     inner join history_periods
-        on
-            spread_targets.period_grain = history_periods.period_grain
-            and spread_targets.period_start = history_periods.period_start
-            and spread_targets.forecast_date = history_periods.forecast_date
-            and spread_targets.is_latest = history_periods.is_latest
+        on {{ forecast_key_match('spread_targets', 'history_periods', level='period') }}
     inner join standardised_errors
         on
             spread_targets.grain = standardised_errors.grain

@@ -41,13 +41,7 @@ combined as (
         coalesce(cumulants.possible_amount, 0) + moments.new_deal_max_amount as possible_amount
     from moments
     left join cumulants
-        on
-            moments.grain = cumulants.grain
-            and moments.grain_id = cumulants.grain_id
-            and moments.period_grain = cumulants.period_grain
-            and moments.period_start = cumulants.period_start
-            and moments.forecast_date = cumulants.forecast_date
-            and moments.is_latest = cumulants.is_latest
+        on {{ forecast_key_match('moments', 'cumulants') }}
 ),
 
 shapes as (
@@ -117,13 +111,7 @@ forecasts as (
         end as forecast_method
     from calls
     left join clipped
-        on
-            calls.grain = clipped.grain
-            and calls.grain_id = clipped.grain_id
-            and calls.period_grain = clipped.period_grain
-            and calls.period_start = clipped.period_start
-            and calls.forecast_date = clipped.forecast_date
-            and calls.is_latest = clipped.is_latest
+        on {{ forecast_key_match('calls', 'clipped') }}
 ),
 
 final as (
