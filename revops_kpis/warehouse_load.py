@@ -8,7 +8,8 @@ landing matches them as it matches file headers), every column as text (a raw re
 the parsing, the quarantine and the accounting stay in dbt) and
 `_fivetran_deleted boolean default false`. Rows keep the file's order.
 
-Only the contract's columns are loaded: a Lead file's names, emails and phones stay in the
+Only the contract's columns are loaded (and the Opportunity fields named with
+--pass-through-column): a Lead file's names, emails and phones stay in the
 file, as everywhere else in the project. Objects absent from the export get no table (a
 table left by an earlier load is dropped), so dbt sees exactly what the folder holds. The
 load is one transaction on PostgreSQL (COPY through psycopg2) and on DuckDB. On Spark each
@@ -24,7 +25,7 @@ PostgreSQL connection: the environment variables of the project's `postgres` pro
 (REVOPS_PG_HOST, REVOPS_PG_PORT, REVOPS_PG_USER, REVOPS_PG_PASSWORD, REVOPS_PG_DATABASE).
 Spark (in .venv-spark, which has pyspark): a local session with the settings of the profile's
 `spark` target (spark_session_conf), under REVOPS_SPARK_DIR (default target/spark).
-Then build with `dbt build --vars '{crm_source_mode: warehouse, crm_raw_schema: salesforce}'`.
+Then build with `dbt build --vars '{crm_source_mode: warehouse, revops_salesforce_schema: salesforce}'`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,9 +148,15 @@ def _rows(load: ObjectLoad, encoding: str) -> Iterator[list[str | None]]:
 
 
 def plan_load(
-    export_dir: Path | str, encoding: str = "utf-8", loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD
+    export_dir: Path | str,
+    encoding: str = "utf-8",
+    loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
+    pass_through_columns: Sequence[str] = (),
 ) -> tuple[list[ObjectLoad], list[ObjectSpec]]:
-    """(objects found in the export with the columns to load, contract objects absent)."""
+    """(objects found in the export with the columns to load, contract objects absent).
+
+    pass_through_columns: Opportunity fields outside the contract loaded too (the field names
+    of the dbt var revops_opportunity_pass_through_columns, e.g. Region__c)."""
     export_dir = Path(export_dir)
     files = _object_files(export_dir)
     dbt_vars = {"loss_reason_field": loss_reason_field}
@@ -165,6 +172,8 @@ def plan_load(
         for column in spec.columns:
             wanted.update(column.match_keys(dbt_vars))
         wanted.add(match_key(DELETED_COLUMN))
+        if spec.object_name == "Opportunity":
+            wanted.update(match_key(name) for name in pass_through_columns)
         positions: list[int] = []
         columns: list[str] = []
         for position, name in enumerate(header):
@@ -340,6 +349,7 @@ def load_export(
     connection=None,
     encoding: str = "utf-8",
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
+    pass_through_columns: Sequence[str] = (),
 ) -> dict[str, int]:
     """Loads every object of the export into `schema`; returns rows loaded per table.
 
@@ -347,7 +357,7 @@ def load_export(
     from the REVOPS_PG_* environment variables; target 'duckdb': the file `duckdb_path`;
     target 'spark': `connection` (a SparkSession) or spark_session() (not transactional).
     """
-    loads, absent = plan_load(export_dir, encoding, loss_reason_field)
+    loads, absent = plan_load(export_dir, encoding, loss_reason_field, pass_through_columns)
     if target == "postgres":
         import psycopg2
 
@@ -398,11 +408,17 @@ def main(argv: list[str] | None = None) -> int:
         "--loss-reason-field", default=DEFAULT_LOSS_REASON_FIELD,
         help="API name of the opportunity's loss-reason field (the dbt var loss_reason_field)",
     )
+    parser.add_argument(
+        "--pass-through-column", action="append", default=[], metavar="FIELD",
+        help="an Opportunity field outside the contract to load too, e.g. Region__c (repeatable; "
+        "the fields of the dbt var revops_opportunity_pass_through_columns)",
+    )
     args = parser.parse_args(argv)
     try:
         counts = load_export(
             args.export, args.target, args.schema, duckdb_path=args.duckdb_path,
             encoding=args.encoding, loss_reason_field=args.loss_reason_field,
+            pass_through_columns=args.pass_through_column,
         )
     except (LoadError, UnicodeDecodeError, OSError) as exc:
         print(f"warehouse_load: {exc}", file=sys.stderr)
@@ -414,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     for table, rows in counts.items():
         print(f"{args.schema}.{table}: {rows} rows")
     print(f"Loaded {len(counts)} tables into {args.schema} ({where}). Build with: "
-          f"dbt build --vars '{{crm_source_mode: warehouse, crm_raw_schema: {args.schema}}}'")
+          f"dbt build --vars '{{crm_source_mode: warehouse, revops_salesforce_schema: {args.schema}}}'")
     return 0
 
 

@@ -11,7 +11,7 @@
         spec | tojson,
         var('crm_export_timezone'),
         var('crm_export_encoding'),
-        var('crm_source_mode'),
+        crm_source_mode(),
         var('max_plausible_amount') | string,
         model.checksum.checksum if model is defined and model.checksum is defined else '',
     ] -%}

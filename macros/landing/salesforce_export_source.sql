@@ -5,7 +5,7 @@
     object's source() relation. Used by salesforce_landing and salesforce_exported_columns,
     so both see the same export. Only meaningful at execution time. -#}
 {% macro salesforce_export_source(spec, relation) -%}
-    {%- set mode = var('crm_source_mode') -%}
+    {%- set mode = crm_source_mode() -%}
     {%- if mode == 'files' -%}
         {%- if target.type != 'duckdb' -%}
             {#- export files are found and read by DuckDB's glob() and read_csv() -#}
@@ -13,7 +13,7 @@
                 "File mode (crm_source_mode: files) reads the export files with DuckDB; on a " ~ target.type
                 ~ " target, load the export into tables first (python -m revops_kpis.warehouse_load --export PATH"
                 ~ " --target postgres --schema salesforce, or your loader) and build with"
-                ~ " --vars '{crm_source_mode: warehouse, crm_raw_schema: salesforce}'.") }}
+                ~ " --vars '{crm_source_mode: warehouse, revops_salesforce_schema: salesforce}'.") }}
         {%- endif -%}
         {%- set located = salesforce_locate_export_file(spec) -%}
         {%- if located is none -%}
@@ -26,8 +26,9 @@
             {%- if spec.required -%}
                 {{ exceptions.raise_compiler_error(
                     "Required " ~ spec.crm_label ~ " object " ~ spec.object_name ~ " not found: there is no table "
-                    ~ relation ~ ". Set the var " ~ ('hubspot_raw_schema' if spec.source_name == 'hubspot' else 'crm_raw_schema')
-                    ~ " to the schema your loader writes to.") }}
+                    ~ relation ~ ". Set the var revops_" ~ spec.source_name ~ "_schema (and revops_"
+                    ~ spec.source_name ~ "_database) to where your loader writes, or revops_" ~ spec.source_name
+                    ~ "_" ~ spec.table_name ~ "_identifier to the table's name.") }}
             {%- endif -%}
             {{ return(none) }}
         {%- endif -%}

@@ -5,7 +5,9 @@
     _hubspot__sources.yml, one table per Fivetran HubSpot table); the spec also carries
     source_name and crm_label (the CRM's name in messages).
     (needed_for: which KPIs cannot be computed without a required column).
-    The loss-reason column's API name comes from the var named in its meta (api_name_var).
+    The API name of the loss-reason and segment columns comes from the var named in their meta
+    (api_name_var). The Opportunity (HubSpot: deal) spec ends with the pass-through columns of
+    var revops_opportunity_pass_through_columns (pass_through true; opportunity_pass_through_columns).
     Only meaningful at execution time, when the graph is loaded. -#}
 {% macro salesforce_object_spec(table_name, source_name='salesforce') -%}
     {%- set matches = [] -%}
@@ -33,8 +35,24 @@
             'type': column_meta.get('type', 'string'),
             'required': column_meta.get('required', false),
             'needed_for': column_meta.get('needed_for'),
+            'pass_through': false,
         }) -%}
     {%- endfor -%}
+    {%- if (source_name, table_name) in [('salesforce', 'opportunity'), ('hubspot', 'deal')] -%}
+        {#- the custom fields of var revops_opportunity_pass_through_columns: optional, landed
+            and parsed as the contract's columns, but never a reason to quarantine the row -#}
+        {%- for extra in opportunity_pass_through_columns() -%}
+            {%- do columns.append({
+                'name': extra.alias,
+                'api_name': extra.name,
+                'aliases': [],
+                'type': extra.type,
+                'required': false,
+                'needed_for': none,
+                'pass_through': true,
+            }) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return({
         'table_name': table_name,
         'source_name': source_name,

@@ -7,6 +7,8 @@
       _parse_failure  the first reason the row cannot be cleaned, or null:
                       missing_id, invalid_id, invalid_timestamp, invalid_date,
                       invalid_amount, invalid_number, invalid_boolean
+    (a pass-through column, var revops_opportunity_pass_through_columns, is parsed too, but a
+    value that does not parse is null, never a failure)
     Salesforce's empty id (000000000000000AAA) is a null id: a blank lookup, and for the
     record's own id a missing one.
     Use inside a `with`; the model adds its own checks and then salesforce_row_status_ctes.
@@ -102,7 +104,7 @@
     {%- if 'id' in spec.key_columns %}
         {%- do failure_checks.append(("id is null or " ~ salesforce_empty_id('id'), 'missing_id')) %}
     {%- endif %}
-    {%- for column in spec.columns %}
+    {%- for column in spec.columns | rejectattr('pass_through') %}
         {%- set reason = {
             'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
             'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
@@ -131,7 +133,7 @@
         {%- for column in spec.columns %}
         {{ salesforce_parse_value(column.name, column.type) }} as {{ column.name }},
         {%- endfor %}
-        {%- set zero_date_columns = spec.columns | selectattr('type', 'in', ['date', 'timestamp']) | map(attribute='name') | list %}
+        {%- set zero_date_columns = spec.columns | rejectattr('pass_through') | selectattr('type', 'in', ['date', 'timestamp']) | map(attribute='name') | list %}
         {%- if zero_date_columns %}
         coalesce(
             {%- for column in zero_date_columns %}

@@ -1,5 +1,8 @@
 select
     opportunity_id,
+    {%- for column in opportunity_pass_through_columns() %}
+    {{ column.alias }},
+    {%- endfor %}
     account_id,
     owner_id,
     opportunity_name,

@@ -34,6 +34,9 @@ ranked_companies as (
 staged as (
     select
         deal_rows.deal_id as opportunity_id,
+        {%- for column in opportunity_pass_through_columns() %}
+        deal_rows.{{ column.alias }},
+        {%- endfor %}
         ranked_companies.company_id as account_id,
         deal_rows.owner_id,
         deal_rows.property_dealname as opportunity_name,

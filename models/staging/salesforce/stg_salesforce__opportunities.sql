@@ -5,6 +5,9 @@ with opportunity_rows as (
 staged as (
     select
         id as opportunity_id,
+        {%- for column in opportunity_pass_through_columns() %}
+        {{ column.alias }},
+        {%- endfor %}
         account_id,
         owner_id,
         name as opportunity_name,
