@@ -714,7 +714,9 @@ def test_tables_have_plain_headers_formatted_money_and_n_a(warehouse, quarter):
 def test_names_come_from_the_marts(warehouse):
     # grain_name: the rep's name, the team's name, Company, as dim_reps has them
     for table in ("rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers",
-                  "rpt_rep_scorecard", "rpt_data_quality"):
+                  "rpt_rep_scorecard", "rpt_data_quality", "rpt_forecast", "rpt_forecast_backtest",
+                  "rpt_stage_conversion", "rpt_time_in_stage", "rpt_loss_reasons", "rpt_pipeline_flow",
+                  "rpt_pipeline_daily"):
         wrong = sql(warehouse, f"""
             select distinct kpi.grain, kpi.grain_id, kpi.grain_name from marts.{table} as kpi
             left join marts.dim_reps as reps on kpi.grain = 'rep' and kpi.grain_id = reps.rep_id
