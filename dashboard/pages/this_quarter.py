@@ -13,6 +13,11 @@ chosen = common.filters()
 start, end, label = chosen.period_start, chosen.period_end, chosen.period_label
 HEAD = ["won_count", "won_amount", "quota_amount", "quota_to_date_amount", "quota_pace_rate", "period_elapsed_share"]
 
+grain = chosen.period_grain
+st.title({"running": f"This {grain}", "complete": f"Last complete {grain}"}.get(chosen.choice,
+                                                                               f"{grain.capitalize()} {label}"))
+caption = st.empty()  # the question, once whose it is is known
+
 with common.connection() as con:
     # whose quarter: the chosen team (else the company) first, then every row at the chosen grain
     names = {queries.focus(chosen.team_id): f"team {chosen.team_name}" if chosen.team_id else "the company"}
@@ -21,7 +26,7 @@ with common.connection() as con:
                                     chosen.grain, chosen.team_id)
         for grain_id, name in zip(entities["grain_id"], entities["name"]):
             names.setdefault((chosen.grain, grain_id), name if chosen.grain != "team" else f"team {name}")
-    whose = st.selectbox(f"Whose {chosen.period_grain}", list(names), key=f"quarter_{chosen.grain}_{chosen.team_id}",
+    whose = st.selectbox(f"Whose {grain}", list(names), key=f"quarter_{chosen.grain}_{chosen.team_id}",
                          format_func=names.get)
     head = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, start, entity=whose)
     before = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, chosen.previous_start,
@@ -32,11 +37,8 @@ with common.connection() as con:
     lists = {component: queries.moved_deals(con, chosen.period_grain, start, component, whose)
              for component in ("pushed_out", "pulled_in", "created", "lost")}
 
-grain = chosen.period_grain
-st.title({"running": f"This {grain}", "complete": f"Last complete {grain}"}.get(chosen.choice,
-                                                                               f"{grain.capitalize()} {label}"))
-st.caption(f"Where will the {grain} land? {label}, {names[whose]}. Switch to the last complete {grain} "
-           "or another one in the sidebar; each number's change is against the period before.")
+caption.caption(f"Where will the {grain} land? {label}, {names[whose]}. Switch to the last complete {grain} "
+                "or another one in the sidebar; each number's change is against the period before.")
 
 
 def gap(row):
@@ -145,11 +147,9 @@ MOVED = {"opportunity_name": "Deal", "owner_name": "Owner", "moved_date": "Date"
 titles = {"pushed_out": f"Biggest pushes: close date moved past the {grain}",
           "pulled_in": f"Pull-ins: close date moved into the {grain}",
           "created": f"New deals expected this {grain}", "lost": "Lost"}
-for pair in (("pushed_out", "pulled_in"), ("created", "lost")):
-    for column, component in zip(st.columns(2), pair):
-        with column:
-            st.markdown(f"**{titles[component]}**")
-            if lists[component].empty:
-                st.info(f"None this {grain}.")
-            else:
-                common.table(lists[component], MOVED, max_rows=10)
+for component, title in titles.items():  # one list a row: five columns fit without scrolling sideways
+    st.markdown(f"**{title}**")
+    if lists[component].empty:
+        st.info(f"None this {grain}.")
+    else:
+        common.table(lists[component], MOVED, max_rows=10)
