@@ -189,8 +189,10 @@ def focus(team_id: str | None) -> tuple[str, str]:
 
 
 def focus_row(connection, table: str, columns: list[str], period_grain: str, period_start,
-              team_id: str | None = None) -> dict:
-    grain, grain_id = focus(team_id)
+              team_id: str | None = None, entity: tuple[str, str] | None = None) -> dict:
+    """The row of one entity in one period: `entity` (grain, grain_id) when given, else the
+    focus (the chosen team, else the company)."""
+    grain, grain_id = entity or focus(team_id)
     if table not in MARTS:
         raise ValueError(f"unknown mart {table}")
     frame = _frame(
@@ -419,12 +421,14 @@ def current_quarter(connection) -> tuple[dt.date, dt.date] | None:
     return frame["period_start"].iloc[0], frame["period_end"].iloc[0]
 
 
-def pipeline_flow(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
-    """The focus entity's pipeline flow in a period as a waterfall: one row per step (FLOW_STEPS
-    order) with its deals, its amount (signed: an outflow negative) and where its bar starts
-    and ends (the running total before and after it; the levels start at 0)."""
+def pipeline_flow(connection, period_grain: str, period_start, team_id: str | None = None,
+                  entity: tuple[str, str] | None = None) -> pd.DataFrame:
+    """The pipeline flow of an entity (`entity`, else the focus entity) in a period as a
+    waterfall: one row per step (FLOW_STEPS order) with its deals, its amount (signed: an
+    outflow negative) and where its bar starts and ends (the running total before and after
+    it; the levels start at 0)."""
     columns = [f"{step}_{unit}" for step, _ in FLOW_STEPS for unit in ("count", "amount")]
-    row = focus_row(connection, "rpt_pipeline_flow", columns, period_grain, period_start, team_id)
+    row = focus_row(connection, "rpt_pipeline_flow", columns, period_grain, period_start, team_id, entity)
     steps, running = [], 0.0
     for order, (step, direction) in enumerate(FLOW_STEPS):
         amount = float(row[f"{step}_amount"] or 0)
@@ -446,11 +450,12 @@ FORECAST_COLUMNS = [
 ]
 
 
-def forecasts(connection, period_grain: str, period_start, team_id: str | None = None) -> pd.DataFrame:
-    """The focus entity's forecasts of a period (rpt_forecast), oldest first: the one made at
-    the period start, at each week start inside it and, for a running period, the latest (at
-    the as-of time, is_latest)."""
-    grain, grain_id = focus(team_id)
+def forecasts(connection, period_grain: str, period_start, team_id: str | None = None,
+              entity: tuple[str, str] | None = None) -> pd.DataFrame:
+    """The forecasts of a period (rpt_forecast) of an entity (`entity`, else the focus
+    entity), oldest first: the one made at the period start, at each week start inside it
+    and, for a running period, the latest (at the as-of time, is_latest)."""
+    grain, grain_id = entity or focus(team_id)
     frame = _frame(
         connection,
         f"""
@@ -465,23 +470,30 @@ def forecasts(connection, period_grain: str, period_start, team_id: str | None =
     return frame
 
 
-def moved_deals(connection, period_grain: str, period_start, component: str, team_id: str | None = None,
-                limit: int = 10) -> pd.DataFrame:
-    """The deals of one pipeline-flow component in a period (fct_pipeline_movements), the
-    biggest amounts first: deal, owner (the one the movement counts for), date, amount."""
-    team_filter = "and owner_id in (select rep_id from marts.dim_reps where team_id = ?)" if team_id else ""
+def moved_deals(connection, period_grain: str, period_start, component: str,
+                entity: tuple[str, str] = ("company", "all"), limit: int = 10) -> pd.DataFrame:
+    """The deals of one pipeline-flow component in a period (fct_pipeline_movements) for an
+    entity (grain, grain_id: the company's every owner, a team's reps, one rep), the biggest
+    amounts first: deal, owner (the one the movement counts for), date, the deal's stage then
+    (the mart's stage_name) and amount."""
+    grain, grain_id = entity
+    owner_filter = {
+        "company": ("", []),
+        "team": ("and owner_id in (select rep_id from marts.dim_reps where team_id = ?)", [grain_id]),
+        "rep": ("and owner_id = ?", [grain_id]),
+    }[grain]
     return _frame(
         connection,
         f"""
         select
             opportunity_id, opportunity_name, coalesce(owner_name, owner_id) as owner_name,
-            moved_date, abs(amount_change) as amount
+            moved_date, stage_name, abs(amount_change) as amount
         from marts.fct_pipeline_movements
-        where period_grain = ? and period_start = ? and component = ? {team_filter}
+        where period_grain = ? and period_start = ? and component = ? {owner_filter[0]}
         order by abs(amount_change) desc, moved_date, opportunity_id
         limit ?
         """,
-        [period_grain, period_start, component, *([team_id] if team_id else []), limit],
+        [period_grain, period_start, component, *owner_filter[1], limit],
     )
 
 

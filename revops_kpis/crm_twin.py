@@ -8,8 +8,8 @@ reports, per table and column, how many rows differ.
 Rows are matched on their grain columns (TABLES: the key of each mart) with ids left out:
 rep and team rows are matched through `grain_name` (the rep's or team's name, which both
 renderings share), never through `grain_id`. `company_only` keeps only the company rows of
-the tables that have a `grain` column; a mart without `grain_name` (stage conversion, time in
-stage, loss reasons, pipeline, forecast) is always compared on its company rows. Numbers are equal within `tolerance` (absolute, and
+the tables that have a `grain` column; a mart without `grain_name` (none of TABLES today) is
+always compared on its company rows. Numbers are equal within `tolerance` (absolute, and
 relative 1e-9); texts, dates and booleans exactly; two nulls are equal.
 
     python -m revops_kpis.crm_twin /tmp/sf.duckdb /tmp/hs.duckdb [--all-grains]
@@ -28,13 +28,13 @@ TABLES: dict[str, list[str]] = {
     "rpt_kpi_tier1_outcomes": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier2_diagnostics": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier3_levers": ["grain", "grain_name", "period_grain", "period_start"],
-    "rpt_stage_conversion": ["grain", "period_grain", "period_start", "stage_name"],
-    "rpt_time_in_stage": ["grain", "period_grain", "period_start", "stage_name"],
-    "rpt_loss_reasons": ["grain", "period_grain", "period_start", "loss_reason"],
+    "rpt_stage_conversion": ["grain", "grain_name", "period_grain", "period_start", "stage_name"],
+    "rpt_time_in_stage": ["grain", "grain_name", "period_grain", "period_start", "stage_name"],
+    "rpt_loss_reasons": ["grain", "grain_name", "period_grain", "period_start", "loss_reason"],
     "rpt_data_quality": ["grain", "grain_name", "period_grain", "period_start"],
-    "rpt_pipeline_daily": ["grain", "pipeline_date", "stage_name", "forecast_category"],
-    "rpt_pipeline_flow": ["grain", "period_grain", "period_start"],
-    "rpt_forecast": ["grain", "period_grain", "period_start", "forecast_date", "forecast_method"],
+    "rpt_pipeline_daily": ["grain", "grain_name", "pipeline_date", "stage_name", "forecast_category"],
+    "rpt_pipeline_flow": ["grain", "grain_name", "period_grain", "period_start"],
+    "rpt_forecast": ["grain", "grain_name", "period_grain", "period_start", "forecast_date", "forecast_method"],
 }
 
 # columns never compared: ids, names that carry ids, build bookkeeping

@@ -13,21 +13,32 @@ chosen = common.filters()
 start, end, label = chosen.period_start, chosen.period_end, chosen.period_label
 HEAD = ["won_count", "won_amount", "quota_amount", "quota_to_date_amount", "quota_pace_rate", "period_elapsed_share"]
 
-with common.connection() as con:
-    head = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, start, chosen.team_id)
-    before = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, chosen.previous_start,
-                               chosen.team_id)
-    forecasts = queries.forecasts(con, chosen.period_grain, start, chosen.team_id)
-    forecasts_before = queries.forecasts(con, chosen.period_grain, chosen.previous_start, chosen.team_id)
-    flow = queries.pipeline_flow(con, chosen.period_grain, start, chosen.team_id)
-    lists = {component: queries.moved_deals(con, chosen.period_grain, start, component, chosen.team_id)
-             for component in ("pushed_out", "pulled_in", "created", "lost")}
-
 grain = chosen.period_grain
 st.title({"running": f"This {grain}", "complete": f"Last complete {grain}"}.get(chosen.choice,
                                                                                f"{grain.capitalize()} {label}"))
-st.caption(f"Where will the {grain} land? {label}, {chosen.focus_name}. Switch to the last complete {grain} "
-           "or another one in the sidebar; each number's change is against the period before.")
+caption = st.empty()  # the question, once whose it is is known
+
+with common.connection() as con:
+    # whose quarter: the chosen team (else the company) first, then every row at the chosen grain
+    names = {queries.focus(chosen.team_id): f"team {chosen.team_name}" if chosen.team_id else "the company"}
+    if chosen.grain != "company":
+        entities = queries.kpi_rows(con, "rpt_kpi_tier2_diagnostics", ["won_count"], chosen.period_grain, start,
+                                    chosen.grain, chosen.team_id)
+        for grain_id, name in zip(entities["grain_id"], entities["name"]):
+            names.setdefault((chosen.grain, grain_id), name if chosen.grain != "team" else f"team {name}")
+    whose = st.selectbox(f"Whose {grain}", list(names), key=f"quarter_{chosen.grain}_{chosen.team_id}",
+                         format_func=names.get)
+    head = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, start, entity=whose)
+    before = queries.focus_row(con, "rpt_kpi_tier2_diagnostics", HEAD, chosen.period_grain, chosen.previous_start,
+                               entity=whose)
+    forecasts = queries.forecasts(con, chosen.period_grain, start, entity=whose)
+    forecasts_before = queries.forecasts(con, chosen.period_grain, chosen.previous_start, entity=whose)
+    flow = queries.pipeline_flow(con, chosen.period_grain, start, entity=whose)
+    lists = {component: queries.moved_deals(con, chosen.period_grain, start, component, whose)
+             for component in ("pushed_out", "pulled_in", "created", "lost")}
+
+caption.caption(f"Where will the {grain} land? {label}, {names[whose]}. Switch to the last complete {grain} "
+                "or another one in the sidebar; each number's change is against the period before.")
 
 
 def gap(row):
@@ -76,7 +87,8 @@ for column, name, key in zip(cols[3:], ("Commit", "Best Case", "Forecast (P50)")
 
 st.subheader("Forecast, week by week")
 st.caption("Made at the period start, each week start and (while it runs) now: the band holds 8 in 10 outcomes (P10 to P90), "
-           "P50 in the middle; the Commit call and the won to date beside it.")
+           "P50 in the middle and the expected value beside it; the Commit and Best Case calls and the won to date "
+           "as lines; the dashed line is the quota.")
 if forecasts.empty:
     st.info("No forecast of this period.")
 else:
@@ -88,12 +100,15 @@ else:
         tooltip=["made:O", alt.Tooltip("p10_amount:Q", format=",.0f"), alt.Tooltip("p50_amount:Q", format=",.0f"),
                  alt.Tooltip("p90_amount:Q", format=",.0f")],
     )
-    LINES = {"p50_amount": "forecast (P50)", "commit_amount": "Commit call", "won_to_date_amount": "won to date"}
+    LINES = {"p50_amount": "forecast (P50)", "expected_amount": "expected", "commit_amount": "Commit call",
+             "best_case_amount": "Best Case call", "won_to_date_amount": "won to date"}
     long = trend.melt("made", list(LINES), "line", "amount").assign(line=lambda frame: frame["line"].map(LINES))
     lines = alt.Chart(long).mark_line(point=True).encode(
         x=axis, y="amount:Q",
         color=alt.Color("line:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=list(LINES.values()), range=["#4c78a8", "#f58518", "#54a24b"])),
+                        scale=alt.Scale(domain=list(LINES.values()),
+                                        range=["#4c78a8", "#72b7b2", "#f58518", "#b279a2", "#54a24b"])),
+        strokeDash=alt.condition("datum.line == 'expected'", alt.value([5, 3]), alt.value([1, 0])),
         tooltip=["made:O", "line:N", alt.Tooltip("amount:Q", format=",.0f")],
     )
     layers = band + lines
@@ -101,6 +116,10 @@ else:
         layers += alt.Chart(trend.head(1).assign(quota=float(quota))).mark_rule(
             strokeDash=[4, 3], color="#e45756").encode(y="quota:Q")
     common.chart(layers, height=280)
+    common.table(trend, {"made": "Made", "won_to_date_amount": "Won to date", "commit_amount": "Commit",
+                         "best_case_amount": "Best Case", "p10_amount": "P10", "p50_amount": "P50",
+                         "expected_amount": "Expected", "p90_amount": "P90", "open_deal_count": "Open deals"},
+                 max_rows=16)
 
 st.subheader("Pipeline flow")
 st.caption("The open deals expected to close in the period: at its start, what came in and went out, and at "
@@ -120,14 +139,17 @@ common.chart(waterfall, height=300)
 common.table(flow, {"step": "Step", "direction": "In or out", "deal_count": "Deals", "amount": "Amount"})
 
 st.subheader("The deals that moved the number")
-MOVED = {"opportunity_name": "Deal", "owner_name": "Owner", "moved_date": "Date", "amount": "Amount"}
-titles = {"pushed_out": "Biggest pushes (out of the period)", "pulled_in": "Pulled in",
-          "created": "New", "lost": "Lost"}
-for pair in (("pushed_out", "pulled_in"), ("created", "lost")):
-    for column, component in zip(st.columns(2), pair):
-        with column:
-            st.markdown(f"**{titles[component]}**")
-            if lists[component].empty:
-                st.info("None this period.")
-            else:
-                common.table(lists[component], MOVED, max_rows=10)
+st.caption(f"The biggest movements of this {grain}'s pipeline (deals expected to close in it), up to 10 each: "
+           "the stage is the deal's while it counted (the one it left for a push or a loss, the one it came in "
+           "at for a pull-in or a new deal); amounts at the period-start rate.")
+MOVED = {"opportunity_name": "Deal", "owner_name": "Owner", "moved_date": "Date", "stage_name": "Stage",
+         "amount": "Amount"}
+titles = {"pushed_out": f"Biggest pushes: close date moved past the {grain}",
+          "pulled_in": f"Pull-ins: close date moved into the {grain}",
+          "created": f"New deals expected this {grain}", "lost": "Lost"}
+for component, title in titles.items():  # one list a row: five columns fit without scrolling sideways
+    st.markdown(f"**{title}**")
+    if lists[component].empty:
+        st.info(f"None this {grain}.")
+    else:
+        common.table(lists[component], MOVED, max_rows=10)

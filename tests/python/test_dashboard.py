@@ -233,8 +233,16 @@ def test_this_quarter_headline_from_the_deals_and_quotas(warehouse, current_quar
     # this build's quarter is already above its quota: the help says by how much
     assert gap < 0 and f"quota beaten by {money(-gap)}" in shown["Gap to quota"][1]
     assert shown["Pace"][0] == pct(float(won_amount) / float(quota_to_date))
-    # the calls: won to date + the open deals (open at the as-of time, by the open-deal rule of
-    # the period-end model) expected this quarter in Commit, then Best Case
+    commit, best_case = calls_now(warehouse, current_quarter)
+    assert shown["Commit"][0] == money(commit)
+    assert shown["Best Case"][0] == money(best_case)
+
+
+def calls_now(warehouse, current_quarter) -> tuple[float, float]:
+    """The company's Commit and Best Case calls now: won to date + the open deals (open at the
+    as-of time, by the open-deal rule of the period-end model) expected this quarter in
+    Commit, then Best Case."""
+    won_amount = won_lost(warehouse, *current_quarter)[2]
     open_by_category = dict(sql(warehouse, """
         select deals.forecast_category, sum(deals.amount)
         from intermediate.int_open_deals_at_period_end as open_deals
@@ -244,8 +252,7 @@ def test_this_quarter_headline_from_the_deals_and_quotas(warehouse, current_quar
         group by 1
     """, [current_quarter[0], *current_quarter]))
     commit = float(won_amount) + float(open_by_category.get("Commit", 0))
-    assert shown["Commit"][0] == money(commit)
-    assert shown["Best Case"][0] == money(commit + float(open_by_category.get("Best Case", 0)))
+    return commit, commit + float(open_by_category.get("Best Case", 0))
 
 
 def test_this_quarter_forecast_band_week_by_week(warehouse, current_quarter):
@@ -270,6 +277,22 @@ def test_this_quarter_forecast_band_week_by_week(warehouse, current_quarter):
     latest = trend.iloc[-1]
     assert shown["Forecast (P50)"][0] == money(latest["p50_amount"])
     assert f"P10 {money(latest['p10_amount'])} and P90 {money(latest['p90_amount'])}" in shown["Forecast (P50)"][1]
+    # the lines beside the band: P50, the expected value, both calls and the won to date, one
+    # point per forecast; the calls' last points are the calls now, from the deals
+    lines = next(data for data in chart_frames(app) if "line" in data)
+    assert set(lines["line"]) == {"forecast (P50)", "expected", "Commit call", "Best Case call", "won to date"}
+    assert (lines.groupby("line").size() == len(made) + 1).all()
+    commit, best_case = calls_now(warehouse, current_quarter)
+    now = lines[lines["made"].str.endswith("(now)")].set_index("line")["amount"]
+    assert now["Commit call"] == pytest.approx(commit, abs=0.005)
+    assert now["Best Case call"] == pytest.approx(best_case, abs=0.005)
+    assert now["won to date"] == pytest.approx(float(won), abs=0.005)
+    # and the same week by week in a table, money with the currency
+    values, table = table_with(app, "Made", "Best Case", "Expected")
+    assert len(table) == len(made) + 1
+    assert table["Best Case"].iloc[-1] == money(best_case) and table["Commit"].iloc[-1] == money(commit)
+    assert all(text.startswith(f"{CURRENCY} ") for column in ("P10", "P50", "Expected", "P90")
+               for text in table[column])
 
 
 def test_this_quarter_waterfall_runs_from_the_opening_to_the_open_deals_now(warehouse, current_quarter):
@@ -339,6 +362,79 @@ def test_this_quarter_lists_the_deals_that_moved_the_number(warehouse, current_q
                      if start <= first.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date() < end}
     assert set(new["opportunity_name"]) <= created_names
     assert len(pulled_in) > 0
+    # the biggest pushes, found again from the staged history: a saved change this quarter that
+    # moved an open deal's close date from inside the quarter to after it, at its amount before
+    # the change in the corporate currency (the quarter-start rate), its stage before the change
+    found = pushes_from_history(warehouse, start, end)
+    _, shown = table_with(app, "Deal", "Owner", "Date", "Stage", "Amount")
+    assert list(shown.columns) == ["Deal", "Owner", "Date", "Stage", "Amount"]
+    biggest = found[0]
+    assert (pushes["opportunity_name"].iloc[0], pd.Timestamp(pushes["moved_date"].iloc[0]).date(),
+            pushes["stage_name"].iloc[0]) == biggest[1:]
+    assert pushes["amount"].iloc[0] == pytest.approx(biggest[0], abs=0.005)
+    assert list(pushes["amount"]) == pytest.approx([push[0] for push in found[:len(pushes)]], abs=0.005)
+    assert all(text.startswith(f"{CURRENCY} ") for text in shown["Amount"])
+
+
+def pushes_from_history(warehouse, start, end, owner_id: str | None = None) -> list[tuple]:
+    """(amount, deal, local date, stage) of every push out of [start, end) saved in it, from the
+    staged opportunity history alone, the biggest first (of one owner: the deal's owner)."""
+    owner_filter = "and deals.owner_id = ?" if owner_id else ""
+    rows = sql(warehouse, f"""
+        with history as (
+            select
+                opportunity_id, changed_at, close_date,
+                lag(close_date) over changes as previous_close_date,
+                lag(amount) over changes as previous_amount,
+                lag(stage_name) over changes as previous_stage_name
+            from staging.stg_crm__opportunity_history
+            window changes as (partition by opportunity_id order by changed_at, opportunity_history_id)
+        )
+        select deals.opportunity_name, history.changed_at, history.previous_stage_name,
+               cast(history.previous_amount as double) / coalesce(rates.conversion_rate, 1)
+        from history
+        inner join staging.stg_crm__opportunities as deals on history.opportunity_id = deals.opportunity_id
+        inner join staging.stg_crm__stage_funnel as funnel on history.previous_stage_name = funnel.stage_name
+        left join staging.stg_crm__dated_conversion_rates as rates
+            on deals.currency_code = rates.currency_code and rates.start_date <= ?
+            and (rates.next_start_date is null or rates.next_start_date > ?)
+        where not funnel.is_closed and history.previous_close_date >= ? and history.previous_close_date < ?
+            and history.close_date >= ? {owner_filter}
+    """, [start, start, start, end, end, *([owner_id] if owner_id else [])])
+    local = [(round(amount, 2), name, changed.replace(tzinfo=dt.timezone.utc).astimezone(REPORTING_ZONE).date(), stage)
+             for name, changed, stage, amount in rows]
+    return sorted((push for push in local if start <= push[2] < end), key=lambda push: (-push[0], push[2]))
+
+
+def test_this_quarter_of_one_rep_from_the_page_selector(warehouse, current_quarter):
+    # the rep who won the most this quarter, from the deals
+    rep, name, won_amount = sql(warehouse, """
+        select deals.owner_at_close_id, reps.rep_name, sum(deals.amount)
+        from marts.dim_opportunities as deals
+        inner join marts.dim_reps as reps on deals.owner_at_close_id = reps.rep_id
+        where deals.is_won and deals.outcome_date >= ? and deals.outcome_date < ?
+        group by 1, 2 order by 3 desc, 1 limit 1
+    """, list(current_quarter))[0]
+    app = run_page()
+    selector = app.selectbox(key="quarter_rep_None")
+    assert selector.value == ("company", "all")
+    assert name in selector.options  # the choices as shown: the reps' names
+    selector.set_value(("rep", rep)).run()
+    assert not app.exception
+    assert name in app.caption[0].value
+    shown = metrics(app)
+    assert shown["Won to date"][0] == money(won_amount)
+    trend = next(data for data in chart_frames(app) if "p10_amount" in data)
+    assert trend["won_to_date_amount"].iloc[-1] == pytest.approx(float(won_amount), abs=0.005)
+    # the deals that moved the rep's number are the rep's own; the pushes those of the history
+    lists = [element.value for element in app.dataframe if "moved_date" in element.value.columns]
+    assert all(set(deals["owner_name"]) <= {name} for deals in lists)
+    found = pushes_from_history(warehouse, *current_quarter, owner_id=rep)
+    assert list(lists[0]["amount"]) == pytest.approx([push[0] for push in found[:len(lists[0])]], abs=0.005)
+    # teams at team grain: every team is a choice
+    app.selectbox(key="grain").set_value("team").run()
+    teams = {r[0] for r in sql(warehouse, "select distinct team_name from marts.dim_reps")}
+    assert set(app.selectbox(key="quarter_team_None").options) == {"the company"} | {f"team {team}" for team in teams}
 
 
 # ---------------------------------------------------------------- tiers
@@ -714,7 +810,9 @@ def test_tables_have_plain_headers_formatted_money_and_n_a(warehouse, quarter):
 def test_names_come_from_the_marts(warehouse):
     # grain_name: the rep's name, the team's name, Company, as dim_reps has them
     for table in ("rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers",
-                  "rpt_rep_scorecard", "rpt_data_quality"):
+                  "rpt_rep_scorecard", "rpt_data_quality", "rpt_forecast", "rpt_forecast_backtest",
+                  "rpt_stage_conversion", "rpt_time_in_stage", "rpt_loss_reasons", "rpt_pipeline_flow",
+                  "rpt_pipeline_daily"):
         wrong = sql(warehouse, f"""
             select distinct kpi.grain, kpi.grain_id, kpi.grain_name from marts.{table} as kpi
             left join marts.dim_reps as reps on kpi.grain = 'rep' and kpi.grain_id = reps.rep_id

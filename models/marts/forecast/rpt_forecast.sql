@@ -19,10 +19,15 @@ spread as (
     select * from {{ ref('int_forecast_spread') }}
 ),
 
+grain_names as (
+    select * from {{ ref('int_grain_names') }}
+),
+
 forecasts as (
     select
         calls.grain,
         calls.grain_id,
+        grain_names.grain_name,
         calls.period_grain,
         calls.period_start,
         calls.period_end,
@@ -51,6 +56,8 @@ forecasts as (
         on {{ forecast_key_match('calls', 'distribution') }}
     left join spread
         on {{ forecast_key_match('calls', 'spread') }}
+    left join grain_names
+        on calls.grain = grain_names.grain and calls.grain_id = grain_names.grain_id
 ),
 
 -- the published band: the learnt one where it was learnt, else the model's

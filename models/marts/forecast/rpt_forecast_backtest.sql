@@ -36,6 +36,7 @@ scored as (
     select
         closed_forecasts.grain,
         closed_forecasts.grain_id,
+        closed_forecasts.grain_name,
         closed_forecasts.period_grain,
         closed_forecasts.period_start,
         closed_forecasts.forecast_date,

@@ -7,6 +7,10 @@ with lost_deals as (
     where is_lost
 ),
 
+grain_names as (
+    select * from {{ ref('int_grain_names') }}
+),
+
 lost_attributed as (
     {{ attribute_to_grains_and_periods('lost_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
@@ -33,6 +37,15 @@ reasons as (
         count(*) as lost_count
     from lost_published
     group by grain, grain_id, period_grain, period_start, loss_reason
+),
+
+named_reasons as (
+    select
+        reasons.*,
+        grain_names.grain_name
+    from reasons
+    left join grain_names
+        on reasons.grain = grain_names.grain and reasons.grain_id = grain_names.grain_id
 )
 
-{{ select_contract_columns('reasons') }}
+{{ select_contract_columns('named_reasons') }}

@@ -60,6 +60,7 @@ final as (
     select
         spine.grain,
         spine.grain_id,
+        spine.grain_name,
         spine.period_grain,
         spine.period_start,
         spine.period_end,

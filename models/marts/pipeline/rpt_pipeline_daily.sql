@@ -44,6 +44,10 @@ as_of as (
     select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
+grain_names as (
+    select * from {{ ref('int_grain_names') }}
+),
+
 bounds as (
     select
         {{ to_reporting_date('min(opportunities.created_at)') }} as first_day,
@@ -304,6 +308,7 @@ daily as (
     select
         open_runs.grain,
         open_runs.grain_id,
+        grain_names.grain_name,
         cast({{ dbt.dateadd('day', 'day_offsets.day_offset', 'open_runs.change_day') }} as date) as pipeline_date,
         open_runs.stage_name,
         open_runs.forecast_category,
@@ -314,6 +319,8 @@ daily as (
     from open_runs
     inner join day_offsets
         on open_runs.run_days > day_offsets.day_offset
+    left join grain_names
+        on open_runs.grain = grain_names.grain and open_runs.grain_id = grain_names.grain_id
 )
 
 {{ select_contract_columns('daily') }}

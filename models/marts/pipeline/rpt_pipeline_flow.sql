@@ -82,6 +82,7 @@ zero_filled as (
         {%- endfor %}
         spine.grain,
         spine.grain_id,
+        spine.grain_name,
         spine.period_grain,
         spine.period_start,
         spine.period_end
