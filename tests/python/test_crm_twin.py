@@ -62,7 +62,7 @@ def _listed(table: str, reason: str, columns: str) -> dict[tuple[str, str], str]
     return {(table, column): reason for column in columns.split()}
 
 
-# (mart, column) -> why it may differ on the company rows
+# (mart, column) -> why it may differ on the rep, team and company rows
 EXCEPTIONS: dict[tuple[str, str], str] = {
     **_listed("rpt_kpi_tier1_outcomes", STAGE_X,
               "won_count bookings_amount nrr_prior_bookings_amount revenue_per_rep_amount net_revenue_retention_rate"),
@@ -109,7 +109,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
               " model_p10_amount model_p50_amount model_p90_amount"),
 }
 
-# mart -> why its company rows (keys) may differ between the builds
+# mart -> why its rows (keys) may differ between the builds
 ROW_EXCEPTIONS: dict[str, str] = {
     "rpt_stage_conversion": STAGE_X + " (its rows for the stage `Stage X`)",
     "rpt_time_in_stage": STAGE_X + " (its rows for the stage `Stage X`)",
@@ -190,7 +190,7 @@ def _generated_deal_ids() -> list[str]:
 
 
 @pytest.mark.parametrize("table", sorted(crm_twin.TABLES))
-def test_company_rows_agree_but_for_the_listed_reasons(twin, table: str) -> None:
+def test_rows_agree_but_for_the_listed_reasons(twin, table: str) -> None:
     diff = twin[table]
     unexplained = {
         column: count for column, count in diff.differing_columns().items() if (table, column) not in EXCEPTIONS
