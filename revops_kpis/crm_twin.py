@@ -31,6 +31,7 @@ TABLES: dict[str, list[str]] = {
     "rpt_kpi_tier1_outcomes": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier2_diagnostics": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier3_levers": ["grain", "grain_name", "period_grain", "period_start"],
+    "rpt_rep_scorecard": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_stage_conversion": ["grain", "period_grain", "period_start", "stage_name"],
     "rpt_time_in_stage": ["grain", "period_grain", "period_start", "stage_name"],
     "rpt_loss_reasons": ["grain", "period_grain", "period_start", "loss_reason"],

@@ -82,6 +82,16 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
               "pipeline_at_start_amount sales_velocity_per_day_amount pipeline_coverage_ratio"),
     **_listed("rpt_kpi_tier3_levers", MODEL,
               "positive_interaction_count interaction_value_sum_amount avg_interaction_value_amount positive_interaction_rate"),
+    # a rep's percentile and the team medians move with any teammate's value
+    **_listed("rpt_rep_scorecard", STAGE_X,
+              "quota_attainment_rate quota_attainment_rate_percentile quota_attainment_p25_rate"
+              " quota_attainment_median_rate quota_attainment_p75_rate commit_close_rate commit_close_rate_percentile"
+              " won_count won_count_percentile win_rate win_rate_percentile median_days_in_stage"
+              " median_days_in_stage_percentile stage_conversion_rate team_median_stage_conversion_rate"
+              " median_sales_cycle_days team_median_sales_cycle_days is_conversion_below_team_median"
+              " is_commit_close_rate_below_floor"),
+    **_listed("rpt_rep_scorecard", STAGE_X + "; " + ONE_CURRENCY,
+              "sales_velocity_per_day_amount sales_velocity_per_day_amount_percentile"),
     **_listed("rpt_stage_conversion", STAGE_X, "stage_order advanced_count stage_conversion_rate still_open_count"),
     **_listed("rpt_time_in_stage", STAGE_X,
               "stage_order exited_visit_count days_in_stage_sum avg_days_in_stage median_days_in_stage"),
