@@ -9,8 +9,10 @@ Rows are matched on their grain columns (TABLES: the key of each mart) with ids 
 rep and team rows are matched through `grain_name` (the rep's or team's name, which both
 renderings share), never through `grain_id`. `company_only` keeps only the company rows of
 the tables that have a `grain` column; a mart without `grain_name` (none of TABLES today) is
-always compared on its company rows. Numbers are equal within `tolerance` (absolute, and
-relative 1e-9); texts, dates and booleans exactly; two nulls are equal.
+always compared on its company rows. Amounts (a column named with the word `amount`, not a
+rate or ratio) are equal within `tolerance` (half a cent by default), every other number
+within `number_tolerance` (1e-6: the marts publish rates, ratios and durations to 6 places),
+both also relative 1e-9; texts, dates and booleans exactly; two nulls are equal.
 
     python -m revops_kpis.crm_twin /tmp/sf.duckdb /tmp/hs.duckdb [--all-grains]
 """
@@ -28,6 +30,7 @@ TABLES: dict[str, list[str]] = {
     "rpt_kpi_tier1_outcomes": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier2_diagnostics": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_kpi_tier3_levers": ["grain", "grain_name", "period_grain", "period_start"],
+    "rpt_rep_scorecard": ["grain", "grain_name", "period_grain", "period_start"],
     "rpt_stage_conversion": ["grain", "grain_name", "period_grain", "period_start", "stage_name"],
     "rpt_time_in_stage": ["grain", "grain_name", "period_grain", "period_start", "stage_name"],
     "rpt_loss_reasons": ["grain", "grain_name", "period_grain", "period_start", "loss_reason"],
@@ -79,11 +82,18 @@ def _schema(con: duckdb.DuckDBPyConnection, db: str, table: str) -> str | None:
     return row[0] if row else None
 
 
+def is_money(column: str) -> bool:
+    """An amount in the corporate currency (published to the cent), not a rate or ratio of amounts."""
+    words = column.split("_")
+    return "amount" in words and not {"rate", "ratio"} & set(words)
+
+
 def _is_id(name: str) -> bool:
     return name == "id" or name.endswith("_id") or name in SKIPPED_COLUMNS
 
 
-def compare_table(con, table: str, keys: list[str], company_only: bool, tolerance: float) -> TableDiff | None:
+def compare_table(con, table: str, keys: list[str], company_only: bool, tolerance: float,
+                  number_tolerance: float = 1e-6) -> TableDiff | None:
     sa, sb = _schema(con, "a", table), _schema(con, "b", table)
     if sa is None or sb is None:
         return None
@@ -113,7 +123,8 @@ def compare_table(con, table: str, keys: list[str], company_only: bool, toleranc
     for c in values:
         xa, yb = f'"x.{c}"', f'"y.{c}"'
         if cols_a[c].startswith(NUMERIC_TYPES) and cols_b[c].startswith(NUMERIC_TYPES):
-            cond = f"({xa} is null) <> ({yb} is null) or abs({xa} - {yb}) > {tolerance} + 1e-9 * abs({xa})"
+            within = tolerance if is_money(c) else number_tolerance
+            cond = f"({xa} is null) <> ({yb} is null) or abs({xa} - {yb}) > {within} + 1e-9 * abs({xa})"
         else:
             cond = f"cast({xa} as varchar) is distinct from cast({yb} as varchar)"
         checks.append(f"count(*) filter (where x_present and y_present and ({cond}))")
@@ -173,11 +184,11 @@ def connect(db_a: str, db_b: str) -> duckdb.DuckDBPyConnection:
 
 
 def compare(db_a: str, db_b: str, company_only: bool = True, tolerance: float = 0.005,
-            tables: dict[str, list[str]] | None = None) -> dict[str, TableDiff]:
+            tables: dict[str, list[str]] | None = None, number_tolerance: float = 1e-6) -> dict[str, TableDiff]:
     con = connect(db_a, db_b)
     out = {}
     for table, keys in (tables or TABLES).items():
-        d = compare_table(con, table, list(keys), company_only, tolerance)
+        d = compare_table(con, table, list(keys), company_only, tolerance, number_tolerance)
         if d is not None:
             out[table] = d
     return out
@@ -201,9 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("db_a")
     p.add_argument("db_b")
     p.add_argument("--all-grains", action="store_true", help="rep and team rows too (matched by name)")
-    p.add_argument("--tolerance", type=float, default=0.005)
+    p.add_argument("--tolerance", type=float, default=0.005, help="for amounts (default half a cent)")
+    p.add_argument("--number-tolerance", type=float, default=1e-6, help="for every other number")
     args = p.parse_args(argv)
-    print(report(compare(args.db_a, args.db_b, not args.all_grains, args.tolerance)))
+    print(report(compare(args.db_a, args.db_b, not args.all_grains, args.tolerance, number_tolerance=args.number_tolerance)))
     return 0
 
 

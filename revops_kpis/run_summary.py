@@ -78,6 +78,7 @@ def format_run_summary(
             """,
         )
         has_marts = _table_exists(connection, "marts", "rpt_kpi_tier1_outcomes")
+        crm_staging = _crm_staging(connection)
         currency_lines = format_currency_summary(connection)
         back_dated_lines = format_back_dated_closes(connection)
 
@@ -85,7 +86,7 @@ def format_run_summary(
     as_of_text = as_of.strftime("%Y-%m-%d %H:%M UTC") if as_of else "unknown (no timestamps in the export)"
     lines.append(f"As of:      {as_of_text} ({'set by the as_of var' if as_of_source == 'var' else 'latest event in the export'})")
 
-    lines.extend(format_stage_order(funnel, inferred))
+    lines.extend(format_stage_order(funnel, inferred, crm_staging[2] if crm_staging else "OpportunityStage object"))
     lines.append("")
 
     header = f"  {'object':<24}{'raw':>9}{'staged':>9}{'deleted':>9}{'duplicate':>11}{'quarantined':>13}"
@@ -129,7 +130,9 @@ def format_run_summary(
     lines.append("")
     lines.append(f"Results: {duckdb_path}")
     lines.append("  staging.stg_crm__*                 the CRM's clean objects in one shape, whichever CRM it is")
-    lines.append("  staging.stg_salesforce__*          clean objects, one view per Salesforce object")
+    if crm_staging:
+        prefix, viewed, _ = crm_staging
+        lines.append(f"  {'staging.' + prefix + '*':<35}clean objects, one view per {viewed}")
     lines.append("  staging.stg_crm__quarantine        rows that could not be cleaned (keys and reasons)")
     if has_marts:
         lines.append("  marts.rpt_kpi_tier1_outcomes, rpt_kpi_tier2_diagnostics, rpt_kpi_tier3_levers,")
@@ -141,11 +144,32 @@ def format_run_summary(
     return "\n".join(lines)
 
 
-def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
+# the staging of each CRM the project reads: (view prefix, what it views, the export's stage
+# definitions)
+CRM_STAGING = (
+    ("stg_salesforce__", "Salesforce object", "OpportunityStage object"),
+    ("stg_hubspot__", "HubSpot table", "deal_pipeline_stage table"),
+)
+
+
+def _crm_staging(connection: duckdb.DuckDBPyConnection) -> tuple[str, str, str] | None:
+    """The CRM staging the build holds (its views say which CRM fed it), None when it has none."""
+    for prefix, viewed, stages in CRM_STAGING:
+        found = connection.execute(
+            "select count(*) from information_schema.tables where table_schema = 'staging' and starts_with(table_name, ?)",
+            [prefix],
+        ).fetchone()[0]
+        if found:
+            return prefix, viewed, stages
+    return None
+
+
+def format_stage_order(funnel: list[tuple], inferred: list[tuple], stage_object: str = "OpportunityStage object") -> list[str]:
     """The funnel in use, where it came from, and the stages inferred from the rows (marked *):
     funnel rows are (stage_name, is_closed, is_won, funnel_source) in stage order; inferred rows
     (stage_name, is_closed, is_won, probability_rate, is_skippable, opportunity rows, history
-    rows, deals)."""
+    rows, deals). `stage_object` names the export's stage definitions (Salesforce's
+    OpportunityStage object, HubSpot's deal_pipeline_stage table)."""
     def shown(name: str, source: str) -> str:
         return f"{name}*" if source == "inferred" else name
 
@@ -155,7 +179,7 @@ def format_stage_order(funnel: list[tuple], inferred: list[tuple]) -> list[str]:
     order = " > ".join(open_stages + won) + (f"  (lost: {', '.join(lost)})" if lost else "")
     defined = {source for *_, source in funnel if source != "inferred"}
     if "stage_definitions" in defined:
-        source_text = "from the export's OpportunityStage object"
+        source_text = f"from the export's {stage_object}"
     elif "seed" in defined:
         source_text = "from the seed stage_order (the Salesforce default stages the export uses)"
     elif funnel:
@@ -378,11 +402,11 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
                         "The export has no OwnerId on Opportunity: rep and team rows hold only the deals whose "
                         "owner changed (OpportunityFieldHistory names the new owner); the company rows count every deal."
                     )
-        if _table_exists(connection, "staging", "stg_crm__row_accounting"):
+        if _table_exists(connection, "staging", "stg_crm__users"):
+            # people, whichever CRM named them (Salesforce User, HubSpot owner); automation users
+            # listed in the seed or the var are no export of users
             users = _rows(
-                connection,
-                "select coalesce(sum(staged_row_count), 0) from staging.stg_crm__row_accounting "
-                "where object_name = 'User'",
+                connection, "select count(*) from staging.stg_crm__users where not coalesce(is_automation_user, false)"
             )[0][0]
             if users == 0:
                 lines.append(

@@ -24,8 +24,11 @@ Salesforce -> HubSpot
 | User (persons)                            | owner (owner_id) + users (id = owner.active_user_id) + role       |
 | User.ManagerId (a manager's reports)      | team (named as the manager) + owner_team (primary)                |
 | Integration / Automated Process users     | no owner, no user: change sources (below)                         |
-| Account                                   | company                                                           |
+| Account (Industry)                        | company (property_industry: the org's industries as dropdown options) |
 | Lead                                      | contact, lifecyclestage `lead` (`opportunity` once converted) + contact_property_history; deal_contact for the converted lead's deal |
+| Lead / Opportunity LeadSource             | contact / deal property_hs_analytics_source, HubSpot's original source |
+|                                           | (ORIGINAL_SOURCE: Web -> ORGANIC_SEARCH, partner and external referrals |
+|                                           | -> REFERRALS, Other -> OTHER_CAMPAIGNS, the rest -> OFFLINE)        |
 | Task / Event WhoId contacts (no export)   | contact (lifecyclestage customer / opportunity / subscriber)      |
 | Task: Call / Email / Meeting / Other      | engagement CALL / EMAIL / MEETING / TASK (open tasks: TASK NOT_STARTED) |
 | Event (Meeting, Demo)                     | engagement MEETING                                                |
@@ -93,7 +96,9 @@ from revops_kpis.generator.names import (
     _names,
     COMPANY_A,
     FIRST_NAMES,
+    INDUSTRIES,
     LAST_NAMES,
+    LEAD_SOURCES,
     LOSS_REASONS,
     PRODUCTS,
 )
@@ -144,6 +149,20 @@ STAGE_IDS = (
 FORECAST_CATEGORY = {"Pipeline": "PIPELINE", "Best Case": "BEST_CASE", "Commit": "COMMIT", "Closed": "CLOSED", "Omitted": "OMIT"}
 DEAL_TYPES = ("newbusiness", "existingbusiness", "renewal")  # renewal: a custom option of the portal
 LEAD_STATUS = ("NEW", "IN_PROGRESS", "UNQUALIFIED", "CONNECTED")  # Salesforce lead status codes 0..3
+# a lead source (names.LEAD_SOURCES) as HubSpot's original source (hs_analytics_source), a
+# fixed list of HubSpot's own: how the contact reached the portal (a web form from a search;
+# a link on a partner's or another site; a campaign; typed in, imported or synced: OFFLINE)
+ORIGINAL_SOURCE = {
+    "Web": "ORGANIC_SEARCH",
+    "Phone Inquiry": "OFFLINE",
+    "Partner Referral": "REFERRALS",
+    "Purchased List": "OFFLINE",
+    "Trade Show": "OFFLINE",
+    "Employee Referral": "OFFLINE",
+    "External Referral": "REFERRALS",
+    "Other": "OTHER_CAMPAIGNS",
+}
+ORIGINAL_SOURCES = [ORIGINAL_SOURCE[s] for s in LEAD_SOURCES]
 # association type ids (HubSpot-defined)
 ENGAGEMENT_TYPES = ("CALL", "EMAIL", "MEETING", "TASK")
 ASSOC_TYPE = {  # engagement type -> (contact, company, deal)
@@ -181,19 +200,20 @@ TABLES: dict[str, list[str]] = {
     "users": ["id", "primary_team_id", "role_id", "_fivetran_deleted", "_fivetran_synced"],
     "owner": ["owner_id", "active_user_id", "first_name", "last_name", "email", "type", "portal_id", "created_at", "updated_at", "_fivetran_synced"],
     "owner_team": ["owner_id", "team_id", "is_team_primary", "_fivetran_deleted", "_fivetran_synced"],
-    "company": ["id", "property_name", "property_createdate", "property_hubspot_owner_id", "is_deleted", "_fivetran_deleted", "portal_id", "_fivetran_synced"],
+    "company": ["id", "property_name", "property_createdate", "property_hubspot_owner_id", "property_industry", "is_deleted", "_fivetran_deleted", "portal_id", "_fivetran_synced"],
     "deal": [
         "deal_id", "portal_id", "is_deleted", "_fivetran_deleted", "deal_pipeline_id", "deal_pipeline_stage_id", "owner_id",
         "property_dealname", "property_amount", "property_closedate", "property_createdate", "property_dealtype",
         "property_closed_lost_reason", "property_hs_deal_stage_probability", "property_hs_manual_forecast_category",
-        "property_hs_is_closed", "property_hs_is_closed_won", "_fivetran_synced",
+        "property_hs_is_closed", "property_hs_is_closed_won", "property_hs_analytics_source", "_fivetran_synced",
     ],
     "deal_company": ["deal_id", "company_id", "type_id", "category", "_fivetran_synced"],
     "deal_stage": ["deal_id", "value", "date_entered", "_fivetran_start", "_fivetran_end", "_fivetran_active", "source", "source_id", "_fivetran_synced"],
     "deal_property_history": ["deal_id", "name", "value", "timestamp", "source", "source_id", "_fivetran_synced"],
     "contact": [
         "id", "property_createdate", "property_hubspot_owner_id", "property_lifecyclestage", "property_hs_lifecyclestage_lead_date",
-        "property_hs_lead_status", "property_email", "property_firstname", "property_lastname", "_fivetran_deleted", "_fivetran_synced",
+        "property_hs_lead_status", "property_hs_analytics_source", "property_email", "property_firstname", "property_lastname",
+        "_fivetran_deleted", "_fivetran_synced",
     ],
     "contact_property_history": ["contact_id", "name", "value", "timestamp", "source", "source_id", "_fivetran_synced"],
     "deal_contact": ["deal_id", "contact_id", "type_id", "category", "_fivetran_synced"],
@@ -552,6 +572,8 @@ class _HubSpotRenderer:
             "property_lifecyclestage": _pick(life, self.ch_life),
             "property_hs_lifecyclestage_lead_date": _ts(created, self.u("contact", "createdate", i), valid=is_lead),
             "property_hs_lead_status": _null_where(_pick(a["lead_status"][li], LEAD_STATUS), ~is_lead),
+            # a lead's source as HubSpot's original source; an account's contact was typed in
+            "property_hs_analytics_source": _pick(np.where(is_lead, a["lead_source"][li], LEAD_SOURCES.index("Phone Inquiry")), ORIGINAL_SOURCES),
             "property_email": _emails(first, last, domain),
             "property_firstname": f,
             "property_lastname": l_,
@@ -804,6 +826,10 @@ class _HubSpotRenderer:
             "id": _ints(COMPANY_ID0 + i), "property_name": _account_names(m, i),
             "property_createdate": _ts(a["acc_created"][i], self.u("company", "property_createdate", i)),
             "property_hubspot_owner_id": self.rep_owner_id(a["acc_owner"][i]),
+            # the org's industries as the options of HubSpot's industry dropdown; none: blank
+            "property_industry": _null_where(
+                _pick(a["acc_industry"][i], list(INDUSTRIES) + [""]), a["acc_industry"][i] == len(INDUSTRIES)
+            ),
             "is_deleted": _bool(np.zeros(i.size, bool), self.u("company", "is_deleted", i)),
             "_fivetran_deleted": _bool(np.zeros(i.size, bool), self.u("company", "_fivetran_deleted", i)),
             "portal_id": _const(str(PORTAL_ID), i.size), "_fivetran_synced": self.synced("company", i),
@@ -859,6 +885,7 @@ class _HubSpotRenderer:
             "property_hs_manual_forecast_category": _pick(stage, [FORECAST_CATEGORY[f] for f in st.forecast]),
             "property_hs_is_closed": _bool(stage >= K, self.u("deal", "property_hs_is_closed", i)),
             "property_hs_is_closed_won": _bool(stage == K, self.u("deal", "property_hs_is_closed_won", i)),
+            "property_hs_analytics_source": _pick(a["deal_lead_source"][i], ORIGINAL_SOURCES),
             "_fivetran_synced": self.synced("deal", i),
         }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from dbt_helpers import build
 from revops_kpis.export_spec import PROJECT_ROOT
 
 DEMO = PROJECT_ROOT / "data" / "demo_export"
+HUBSPOT_DEMO = PROJECT_ROOT / "data" / "demo_export_hubspot"
 MODELS_ONLY = ["--exclude", "resource_type:test", "resource_type:unit_test"]
 # a fiscal year starting in February and periods cut in New York time: fiscal quarters are not
 # calendar quarters and reporting dates are not UTC dates
@@ -24,6 +27,34 @@ def bi_build(tmp_path_factory):
     holding the build's `target`)."""
     work = tmp_path_factory.mktemp("bi_build")
     return build(DEMO, work, extra_vars=BI_BUILD_VARS, selection=MODELS_ONLY), work
+
+
+def _run_folder(tmp_path_factory) -> Path:
+    """A folder of this test run that every pytest-xdist worker shares (the parent of the
+    workers' own temporary folders), or the run's temporary folder without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def hubspot_demo_build(tmp_path_factory):
+    """The HubSpot demo export (data/demo_export_hubspot) built once per test run (models only,
+    `crm_source: hubspot`, the project's other vars): the twin test (test_crm_twin.py) compares
+    its marts with the Salesforce demo's, test_hubspot_bi.py reads it with the dashboard, the
+    summary and MetricFlow. The first worker that needs it builds it under a file lock; the
+    others wait and reuse it. Returns (DuckDB file, work folder holding the build's `target`)."""
+    work = _run_folder(tmp_path_factory) / "hubspot_demo_build"
+    work.mkdir(parents=True, exist_ok=True)
+    done = work / "built"
+    with (work / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                build(HUBSPOT_DEMO, work, extra_vars={"crm_source": "hubspot"}, selection=MODELS_ONLY)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return work / "warehouse.duckdb", work
 
 
 def _isolate_parallel_worker() -> None:

@@ -62,7 +62,8 @@ staged as (
             {%- endfor %}
             else deal_rows.property_dealtype
         end as opportunity_type,
-        cast(null as {{ dbt.type_string() }}) as lead_source,
+        -- the deal's original source, as a lead's (stg_hubspot__leads): HubSpot's value as landed
+        deal_rows.property_hs_analytics_source as lead_source,
         coalesce(deal_rows.property_hs_deal_stage_probability, funnel.default_probability_rate) as probability_rate,
         deal_rows.property_closed_lost_reason as loss_reason,
         deal_rows.deal_pipeline_stage_id as stage_id
