@@ -112,11 +112,15 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     **_listed("rpt_pipeline_flow", ONE_CURRENCY + "; " + STAGE_X,
               "opening_amount created_amount pulled_in_amount reopened_amount increased_amount decreased_amount"
               " pushed_out_amount won_amount lost_amount closing_amount fx_revaluation_count fx_revaluation_amount"),
+    # a deal moved between owners counts at the move's rate in Salesforce (rep and team rows only)
+    **_listed("rpt_pipeline_flow", ONE_CURRENCY, "moved_in_amount moved_out_amount"),
     **_listed("rpt_forecast", STAGE_X, "won_to_date_count won_to_date_amount open_deal_count"),
     **_listed("rpt_forecast", ONE_CURRENCY + "; " + STAGE_X, "commit_amount best_case_amount"),
     **_listed("rpt_forecast", MODEL,
               "open_expected_amount expected_amount p10_amount p50_amount p90_amount"
               " model_p10_amount model_p50_amount model_p90_amount"),
+    # the learnt band's examples: a rep's or team's past forecasts whose errors could be scored
+    **_listed("rpt_forecast", MODEL + "; " + STAGE_X, "spread_example_count"),
 }
 
 # mart -> why its rows (keys) may differ between the builds
@@ -124,6 +128,11 @@ ROW_EXCEPTIONS: dict[str, str] = {
     "rpt_stage_conversion": STAGE_X + " (its rows for the stage `Stage X`)",
     "rpt_time_in_stage": STAGE_X + " (its rows for the stage `Stage X`)",
     "rpt_pipeline_daily": STAGE_X + " (its rows for the stage `Stage X`)",
+}
+# mart -> (the one stage of its rows only the HubSpot build has, why): the days a rep's or
+# team's only open deal sat in `Stage X` in Salesforce, the deal's real stage in HubSpot
+HUBSPOT_ONLY_ROWS: dict[str, tuple[str, str]] = {
+    "rpt_pipeline_daily": ("Prospecting", STAGE_X + " (those days, the deal is in Prospecting in HubSpot)"),
 }
 
 
@@ -159,7 +168,7 @@ def test_rep_and_team_rows_are_compared(builds, twin) -> None:
             continue
         grains = _grains(builds[1], table)
         assert set(grains) == {"rep", "team", "company"}, table
-        assert twin[table].rows_b == sum(grains.values()) == twin[table].matched, table
+        assert twin[table].rows_b == sum(grains.values()) == twin[table].matched + twin[table].only_b, table
 
 
 def _one(path: str, sql: str) -> list[tuple]:
@@ -206,8 +215,12 @@ def test_rows_agree_but_for_the_listed_reasons(twin, table: str) -> None:
         column: count for column, count in diff.differing_columns().items() if (table, column) not in EXCEPTIONS
     }
     assert unexplained == {}, crm_twin.report({table: diff})
-    # rows of one build only: none, but the Salesforce build's `Stage X` rows
-    assert diff.only_b == 0, crm_twin.report({table: diff})
+    # rows of one build only: none, but the Salesforce build's `Stage X` rows and, on the days
+    # a rep's only open deal was in it, the HubSpot build's rows of the deal's real stage
+    if table in HUBSPOT_ONLY_ROWS:
+        assert diff.only_b_stages <= {HUBSPOT_ONLY_ROWS[table][0]}, crm_twin.report({table: diff})
+    else:
+        assert diff.only_b == 0, crm_twin.report({table: diff})
     if table not in ROW_EXCEPTIONS:
         assert diff.only_a == 0, crm_twin.report({table: diff})
 
