@@ -71,12 +71,13 @@ common.metric(third[0], "Meetings booked", head["meeting_booked_count"], before[
               help=f"{common.count(head['initial_meeting_booked_count'])} of them initial (first with the account "
                    "or lead in the lookback)")
 common.metric(third[1], "Meetings held", head["meeting_held_rate"], before["meeting_held_rate"], "rate",
-              help=f"{common.count(head['meeting_held_count'])} held of {common.count(head['meeting_scheduled_count'])} "
-                   f"scheduled in the period; {common.count(head['initial_meeting_held_count'])} initial")
+              help=f"{common.count(head['meeting_held_count'])} held of "
+                   f"{common.count(head['meeting_scheduled_count'])} scheduled in the period; "
+                   f"{common.count(head['initial_meeting_held_count'])} initial")
 lead_cohort_immature = str(head["is_lead_cohort_mature"]) == "False"  # False, not unknown
 common.metric(third[2], "Lead-to-opportunity", head["lead_to_opportunity_rate"], before["lead_to_opportunity_rate"],
-              "rate", help=f"{common.count(head['converted_lead_count'])} of {common.count(head['touched_lead_count'])} "
-                           f"touched leads converted within the window; "
+              "rate", help=f"{common.count(head['converted_lead_count'])} of "
+                           f"{common.count(head['touched_lead_count'])} touched leads converted within the window; "
                            f"{common.count(head['untouched_converted_lead_count'])} untouched leads converted apart"
                            + ("; not mature: the window has not passed for every lead" if lead_cohort_immature else ""))
 common.metric(third[3], "Days to convert (median)", head["median_days_to_convert"], before["median_days_to_convert"],
