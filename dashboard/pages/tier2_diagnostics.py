@@ -16,6 +16,8 @@ HEAD = [
     "quota_attainment_median_rate", "quota_attainment_p75_rate", "commit_deal_count",
     "commit_won_count", "commit_close_rate", "forecast_called_amount", "forecast_accuracy_rate",
     "won_unknown_amount_count", "period_elapsed_share", "quota_to_date_amount", "quota_pace_rate",
+    "opportunity_cohort_count", "opportunity_cohort_won_count", "opportunity_cohort_lost_count",
+    "opportunity_cohort_open_count", "opportunity_cohort_win_rate", "is_opportunity_cohort_mature",
 ]
 
 with common.connection() as con:
@@ -54,6 +56,20 @@ common.metric(cols[5], "Forecast accuracy", head["forecast_accuracy_rate"], befo
 common.metric(cols[6], "Quota pace", head["quota_pace_rate"], before["quota_pace_rate"], "rate",
               help=f"{common.money(head['won_amount'])} won / {common.money(head['quota_to_date_amount'])} quota to "
                    f"date ({common.pct(head['period_elapsed_share'])} of the period elapsed); 100% is on pace")
+
+# the cohort of the period's new deals, next to the win rate of the deals it closed
+cohort = st.columns(7)
+immature = str(head["is_opportunity_cohort_mature"]) == "False"  # False, not unknown
+common.metric(cohort[0], "Opportunity-to-close", head["opportunity_cohort_win_rate"],
+              before["opportunity_cohort_win_rate"], "rate",
+              help=f"{common.count(head['opportunity_cohort_won_count'])} won of "
+                   f"{common.count(head['opportunity_cohort_count'])} deals created in the period "
+                   f"({common.count(head['opportunity_cohort_lost_count'])} lost, "
+                   f"{common.count(head['opportunity_cohort_open_count'])} still open); the win rate counts the "
+                   "deals closed in the period instead"
+                   + ("; not mature: many of these deals are still open" if immature else ""))
+if immature:
+    cohort[1].caption("Opportunity-to-close: the cohort is young, its rate will rise as its deals close.")
 
 left, right = st.columns(2)
 with left:

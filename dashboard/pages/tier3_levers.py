@@ -16,6 +16,9 @@ HEAD = [
     "pipeline_at_start_amount", "quota_amount", "slipped_rate", "slipped_count", "expected_to_close_count",
     "activity_to_opportunity_ratio", "activity_count", "account_reach_rate", "reached_account_count",
     "owned_account_count", "account_engagement_rate", "engaged_account_count", "open_deal_account_count",
+    "meeting_booked_count", "initial_meeting_booked_count", "meeting_scheduled_count", "meeting_held_count",
+    "initial_meeting_held_count", "meeting_held_rate", "lead_count", "converted_lead_count",
+    "untouched_converted_lead_count", "median_days_to_convert", "lead_to_opportunity_rate", "is_lead_cohort_mature",
 ]
 
 with common.connection() as con:
@@ -63,6 +66,24 @@ common.metric(second[3], "Account reach", head["account_reach_rate"], before["ac
 common.metric(second[4], "Account engagement", head["account_engagement_rate"], before["account_engagement_rate"],
               "rate", help=f"{common.count(head['engaged_account_count'])} of "
                            f"{common.count(head['open_deal_account_count'])} accounts with an open deal on cadence")
+third = st.columns(5)
+common.metric(third[0], "Meetings booked", head["meeting_booked_count"], before["meeting_booked_count"], "count",
+              help=f"{common.count(head['initial_meeting_booked_count'])} of them initial (first with the account "
+                   "or lead in the lookback)")
+common.metric(third[1], "Meetings held", head["meeting_held_rate"], before["meeting_held_rate"], "rate",
+              help=f"{common.count(head['meeting_held_count'])} held of "
+                   f"{common.count(head['meeting_scheduled_count'])} scheduled in the period; "
+                   f"{common.count(head['initial_meeting_held_count'])} initial")
+lead_cohort_immature = str(head["is_lead_cohort_mature"]) == "False"  # False, not unknown
+common.metric(third[2], "Lead-to-opportunity", head["lead_to_opportunity_rate"], before["lead_to_opportunity_rate"],
+              "rate", help=f"{common.count(head['converted_lead_count'])} of "
+                           f"{common.count(head['touched_lead_count'])} touched leads converted within the window; "
+                           f"{common.count(head['untouched_converted_lead_count'])} untouched leads converted apart"
+                           + ("; not mature: the window has not passed for every lead" if lead_cohort_immature else ""))
+common.metric(third[3], "Days to convert (median)", head["median_days_to_convert"], before["median_days_to_convert"],
+              "days", lower_is_better=True, help=f"over {common.count(head['converted_lead_count'])} converted leads")
+if lead_cohort_immature:
+    third[4].caption("Lead-to-opportunity: the period's leads are still within the window; the rate will rise.")
 
 left, right = st.columns(2)
 with left:

@@ -56,6 +56,13 @@ LEAVER = "a deactivated rep's changes name nobody in HubSpot (owner without acti
 # The Salesforce demo's other injected rows (quarantined rows; deals whose history lacks their
 # current stage, inferred from the deal) have no HubSpot twin.
 INJECTED = "the Salesforce demo's injected bad rows (quarantined, inferred stages) have no HubSpot twin"
+# HubSpot's leads (Fivetran's contacts in a lead lifecycle stage) carry no conversion to a deal:
+# the lead-to-opportunity counts are unknown (null) there.
+NO_LEAD_CONVERSION = "HubSpot leads carry no conversion to a deal: the lead-to-opportunity counts are null there"
+# A Salesforce task of type Meeting still open (not held) is a planned meeting; its HubSpot twin
+# is a to-do (TASK engagement, type Other), not a MEETING: held meetings agree, booked and
+# scheduled ones differ by those to-dos.
+OPEN_MEETING_TASK = "an open Salesforce task of type Meeting is a HubSpot to-do (TASK), not a MEETING"
 
 
 def _listed(table: str, reason: str, columns: str) -> dict[tuple[str, str], str]:
@@ -73,6 +80,9 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     **_listed("rpt_kpi_tier2_diagnostics", STAGE_X + "; " + ONE_CURRENCY,
               "commit_deal_count commit_amount forecast_called_amount"),
     **_listed("rpt_kpi_tier2_diagnostics", AS_OF + "; " + STAGE_X, "period_elapsed_share quota_to_date_amount quota_pace_rate"),
+    **_listed("rpt_kpi_tier2_diagnostics", STAGE_X,
+              "opportunity_cohort_count opportunity_cohort_won_count opportunity_cohort_open_count"
+              " opportunity_cohort_win_rate"),
     **_listed("rpt_kpi_tier3_levers", STAGE_X,
               "won_count won_amount closed_count sales_cycle_days_sum median_sales_cycle_days avg_sales_cycle_days"
               " exited_visit_count median_days_in_stage avg_days_in_stage stage_entry_count stage_advance_count"
@@ -80,6 +90,9 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
               " avg_deal_size_amount activity_to_opportunity_ratio valued_interaction_count"),
     **_listed("rpt_kpi_tier3_levers", STAGE_X + "; " + ONE_CURRENCY,
               "pipeline_at_start_amount sales_velocity_per_day_amount pipeline_coverage_ratio"),
+    **_listed("rpt_kpi_tier3_levers", OPEN_MEETING_TASK, "meeting_booked_count meeting_scheduled_count meeting_held_rate"),
+    **_listed("rpt_kpi_tier3_levers", NO_LEAD_CONVERSION,
+              "converted_lead_count untouched_converted_lead_count median_days_to_convert lead_to_opportunity_rate"),
     **_listed("rpt_kpi_tier3_levers", MODEL,
               "positive_interaction_count interaction_value_sum_amount avg_interaction_value_amount positive_interaction_rate"),
     # a rep's percentile and the team medians move with any teammate's value

@@ -24,7 +24,7 @@ from revops_kpis.semantic_layer import metricflow_project_dir, mf_query
 TIER_TABLES = ["rpt_kpi_tier1_outcomes", "rpt_kpi_tier2_diagnostics", "rpt_kpi_tier3_levers"]
 KEYS = {"grain", "grain_id", "grain_name", "period_grain", "period_start", "period_end",
         "is_retention_window_complete", "is_retention_base_window_complete", "is_nrr_window_complete",
-        "is_nrr_base_window_complete"}
+        "is_nrr_base_window_complete", "is_opportunity_cohort_mature", "is_lead_cohort_mature"}
 FISCAL_START_MONTH = BI_BUILD_VARS["fiscal_year_start_month"]
 WEEK_START_DAY = BI_BUILD_VARS["week_start_day"]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

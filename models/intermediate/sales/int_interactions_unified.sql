@@ -49,18 +49,7 @@ task_interactions as (
     select
         task_id as interaction_id,
         'task' as source_object,
-        case
-            when lower(task_type) like '%call%' then 'call'
-            when lower(task_type) like '%email%' or lower(task_type) like '%e-mail%' then 'email'
-            when lower(task_type) like '%meeting%' or lower(task_type) like '%demo%' then 'meeting'
-            when task_type is not null then 'other'
-            when lower(task_subtype) = 'call' then 'call'
-            when lower(task_subtype) in ('email', 'listemail') then 'email'
-            when lower(subject) like '%call%' then 'call'
-            when lower(subject) like '%email%' or lower(subject) like '%e-mail%' then 'email'
-            when lower(subject) like '%meeting%' or lower(subject) like '%demo%' then 'meeting'
-            else 'other'
-        end as interaction_type,
+        {{ task_interaction_type('task_type', 'task_subtype', 'subject') }} as interaction_type,
         -- a task happened when it was completed; an open task (Not Started, In Progress,
         -- Deferred, ...) is a plan, not an interaction; without a status, at its creation
         case
@@ -80,13 +69,7 @@ event_interactions as (
     select
         event_id as interaction_id,
         'event' as source_object,
-        case
-            when lower(event_type) like '%call%' then 'call'
-            when lower(event_type) like '%email%' then 'email'
-            when event_type is null or lower(event_type) like '%meeting%' or lower(event_type) like '%demo%'
-                then 'meeting'
-            else 'other'
-        end as interaction_type,
+        {{ event_interaction_type('event_type') }} as interaction_type,
         coalesce(started_at, created_at) as occurred_at,
         owner_id,
         what_id,

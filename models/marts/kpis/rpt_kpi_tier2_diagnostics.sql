@@ -30,6 +30,10 @@ as_of as (
     select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
+opportunity_cohort as (
+    select * from {{ ref('int_lever_opportunity_cohort') }}
+),
+
 closed_attributed as (
     {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
 ),
@@ -180,7 +184,17 @@ combined as (
         coalesce(commits.commit_won_amount, cast(0 as decimal(18, 2))) as commit_won_amount,
         coalesce(outcomes.won_unknown_amount_count, 0) as won_unknown_amount_count,
         coalesce(outcomes.lost_unknown_amount_count, 0) as lost_unknown_amount_count,
-        coalesce(commits.commit_unknown_amount_count, 0) as commit_unknown_amount_count
+        coalesce(commits.commit_unknown_amount_count, 0) as commit_unknown_amount_count,
+        {%- for column in ['opportunity_cohort_count', 'opportunity_cohort_won_count',
+                           'opportunity_cohort_lost_count', 'opportunity_cohort_open_count'] %}
+            coalesce(opportunity_cohort.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        -- mature: few of the period's deals still open, or the period long over (stage conversion's rule)
+        {{ cohort_is_mature(
+            'coalesce(opportunity_cohort.opportunity_cohort_count, 0)', 'spine.period_end', 'as_of.as_of',
+            var('stage_conversion_mature_after_days'),
+            still_open_count='coalesce(opportunity_cohort.opportunity_cohort_open_count, 0)'
+        ) }} as is_opportunity_cohort_mature
     from spine
     left join outcomes
         on
@@ -194,6 +208,11 @@ combined as (
         on
             spine.grain = commits.grain and spine.grain_id = commits.grain_id
             and spine.period_grain = commits.period_grain and spine.period_start = commits.period_start
+    left join opportunity_cohort
+        on
+            spine.grain = opportunity_cohort.grain and spine.grain_id = opportunity_cohort.grain_id
+            and spine.period_grain = opportunity_cohort.period_grain
+            and spine.period_start = opportunity_cohort.period_start
     cross join as_of
 ),
 
@@ -224,7 +243,9 @@ ratios as (
                     1
                     - abs(cast(combined.commit_amount - combined.won_amount as {{ type_double() }}))
                     / nullif(combined.won_amount, 0)
-        end as forecast_accuracy_rate
+        end as forecast_accuracy_rate,
+        cast(combined.opportunity_cohort_won_count as {{ type_double() }})
+        / nullif(combined.opportunity_cohort_count, 0) as opportunity_cohort_win_rate
     from combined
 )
 

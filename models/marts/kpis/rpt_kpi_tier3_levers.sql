@@ -57,6 +57,22 @@ accounts as (
     select * from {{ ref('int_lever_reach_and_engagement') }}
 ),
 
+meetings as (
+    select * from {{ ref('int_lever_meetings') }}
+),
+
+lead_conversion as (
+    select * from {{ ref('int_lever_lead_conversion') }}
+),
+
+lead_conversions as (
+    select * from {{ ref('int_lead_conversions') }}
+),
+
+as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
 -- leads but no creation time on any of them: the export has no Lead.CreatedDate (a blank
 -- one is quarantined), so the lead counts are unknown (null), not zero
 lead_dating as (
@@ -69,6 +85,13 @@ lead_dating as (
 export_has_interactions as (
     select count(*) > 0 as has_interactions
     from interactions
+),
+
+-- an export that says nothing about lead conversion (no IsConverted, no
+-- ConvertedOpportunityId: a HubSpot export): the conversion counts are unknown (null)
+lead_conversion_knowledge as (
+    select coalesce(max(case when is_conversion_known then 1 else 0 end), 0) = 1 as is_lead_conversion_known
+    from lead_conversions
 ),
 
 combined as (
@@ -131,11 +154,29 @@ combined as (
             when export_has_interactions.has_interactions then coalesce(accounts.engaged_account_count, 0)
         end as engaged_account_count,
         coalesce(cycles.won_unknown_amount_count, 0) as won_unknown_amount_count,
-        coalesce(coverage_and_slippage.pipeline_unknown_amount_count, 0) as pipeline_unknown_amount_count
+        coalesce(coverage_and_slippage.pipeline_unknown_amount_count, 0) as pipeline_unknown_amount_count,
+        {%- for column in ['meeting_booked_count', 'initial_meeting_booked_count', 'meeting_scheduled_count',
+                           'meeting_held_count', 'initial_meeting_held_count'] %}
+            case when export_has_interactions.has_interactions then coalesce(meetings.{{ column }}, 0) end
+                as {{ column }},
+        {%- endfor %}
+        {%- for column in ['converted_lead_count', 'untouched_converted_lead_count'] %}
+            case
+                when not lead_dating.is_lead_creation_unknown and lead_conversion_knowledge.is_lead_conversion_known
+                    then coalesce(lead_conversion.{{ column }}, 0)
+            end as {{ column }},
+        {%- endfor %}
+        lead_conversion.median_days_to_convert,
+        -- the leads of the period have had the whole window to convert
+        {{ cohort_is_mature(
+            'coalesce(lead_response.lead_count, 0)', 'spine.period_end', '(select as_of.as_of from as_of)',
+            var('lead_conversion_window_days')
+        ) }} as is_lead_cohort_mature
     from
         spine
     {%- for metrics in ['lead_response', 'cycles', 'deal_counts', 'time_in_stage', 'conversion',
-                        'coverage_and_slippage', 'activity', 'interaction_value', 'accounts'] %}
+                        'coverage_and_slippage', 'activity', 'interaction_value', 'accounts', 'meetings',
+                        'lead_conversion'] %}
     left join {{ metrics }}
         on
             spine.grain = {{ metrics }}.grain
@@ -145,6 +186,7 @@ combined as (
     {%- endfor %}
     cross join lead_dating
     cross join export_has_interactions
+    cross join lead_conversion_knowledge
 ),
 
 ratios as (
@@ -178,7 +220,11 @@ ratios as (
         cast(combined.reached_account_count as {{ type_double() }})
         / nullif(combined.owned_account_count, 0) as account_reach_rate,
         cast(combined.engaged_account_count as {{ type_double() }}) / nullif(combined.open_deal_account_count, 0)
-            as account_engagement_rate
+            as account_engagement_rate,
+        cast(combined.meeting_held_count as {{ type_double() }}) / nullif(combined.meeting_scheduled_count, 0)
+            as meeting_held_rate,
+        cast(combined.converted_lead_count as {{ type_double() }}) / nullif(combined.touched_lead_count, 0)
+            as lead_to_opportunity_rate
     from combined
 )
 

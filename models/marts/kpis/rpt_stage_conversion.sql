@@ -141,13 +141,10 @@ final as (
         cast(counts.advanced_count as {{ type_double() }}) / nullif(counts.entered_count, 0) as stage_conversion_rate,
         coalesce(counts.still_open_count, 0) as still_open_count,
         -- mature: few deals left that can still advance, or the period long over
-        case
-            when counts.entered_count > 0
-                then
-                    counts.still_open_count <= {{ var('stage_conversion_max_open_share') }} * counts.entered_count
-                    or {{ days_between(reporting_midnight_utc('spine.period_end'), 'as_of.as_of') }}
-                    >= {{ var('stage_conversion_mature_after_days') }}
-        end as is_cohort_mature
+        {{ cohort_is_mature(
+            'counts.entered_count', 'spine.period_end', 'as_of.as_of',
+            var('stage_conversion_mature_after_days'), still_open_count='counts.still_open_count'
+        ) }} as is_cohort_mature
     from spine
     cross join open_stages
     cross join as_of
