@@ -1,5 +1,5 @@
-{#- One row per deal open at the as-of time with at least one reason to be at risk, a boolean
-    per reason: stuck in its stage (longer than the stage's p75), past due, its close date
+{#- One row per deal open at the as-of time (fct_open_deals), a boolean per reason to be at
+    risk, how many apply and whether any does (is_at_risk): stuck in its stage (longer than the stage's p75), past due, its close date
     pushed twice or more (those three are the flags of fct_open_deals, the one rule of each),
     no interaction on its account within the var cadence_target_days days up to the as-of time
     (never raised when the export holds no interaction at all), and its win probability fallen
@@ -95,7 +95,7 @@ counted as (
         + (case when reasons.is_pushed_twice_or_more then 1 else 0 end)
         + (case when reasons.is_without_recent_interaction then 1 else 0 end)
         + (case when reasons.is_win_probability_dropped then 1 else 0 end) as risk_reason_count,
-        concat_ws(
+        nullif(concat_ws(
             ' ',
             case
                 when reasons.is_past_due
@@ -117,13 +117,15 @@ counted as (
                 when reasons.is_win_probability_dropped
                     then 'Win probability fallen since the quarter start: review the deal with its owner.'
             end
-        ) as what_to_do
+        ), '') as what_to_do
     from reasons
 ),
 
 at_risk as (
-    select * from counted
-    where risk_reason_count > 0
+    select
+        counted.*,
+        counted.risk_reason_count > 0 as is_at_risk
+    from counted
 )
 
 {{ select_contract_columns('at_risk') }}
