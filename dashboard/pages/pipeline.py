@@ -72,8 +72,8 @@ else:
         tooltip=["period:O", "age:N", alt.Tooltip("amount:Q", format=",.0f")],
     ))
     common.table(ages.iloc[::-1], {"period": "Quarter end", "open_deal_count": "Open deals", "open_amount": "Amount",
-                                   "age_0_30_deal_count": "0-30 d", "age_31_60_deal_count": "31-60 d",
-                                   "age_61_90_deal_count": "61-90 d", "age_over_90_deal_count": "90+ d",
+                                   "age_0_30_deal_count": "Aged 0-30 d", "age_31_60_deal_count": "Aged 31-60 d",
+                                   "age_61_90_deal_count": "Aged 61-90 d", "age_over_90_deal_count": "Aged 90+ d",
                                    "age_over_90_amount": "Amount 90+ d"}, max_rows=8)
 
 st.subheader("Deals to act on")
@@ -83,7 +83,7 @@ LISTS = {
               "Days in the current stage above the stage's p75 (of the visits to it that ended). The longest over "
               "first.",
               {"stage_name": "Stage", "days_in_current_stage": "Days in stage",
-               "stage_p75_days_in_stage": "p75 days"}),
+               "stage_p75_days_in_stage": "Stage p75 (days)"}),
     "pushed": ("Pushed twice or more",
                "Open deals whose expected close date was moved later two or more times: the most pushes first.",
                {"close_date_push_count": "Times pushed", "expected_close_date": "Expected close"}),

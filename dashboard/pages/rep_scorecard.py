@@ -81,18 +81,23 @@ common.table(rows, {**NAME, "sales_velocity_per_day_amount": "Velocity per day",
                     "team_median_sales_cycle_days": "Team median cycle"})
 
 st.subheader("Ramp time")
+RAMP = ["started_rep_count", "ramped_rep_count", "not_yet_ramped_rep_count", "median_months_to_ramp"]
 with common.connection() as con:
-    ramp = queries.focus_row(con, "rpt_ramp_time", ["started_rep_count", "ramped_rep_count", "not_yet_ramped_rep_count",
-                                                    "median_months_to_ramp"],
-                             chosen.period_grain, chosen.period_start, chosen.team_id)
+    ramp = queries.focus_row(con, "rpt_ramp_time", RAMP, chosen.period_grain, chosen.period_start, chosen.team_id)
+    ramp_before = queries.focus_row(con, "rpt_ramp_time", RAMP, chosen.period_grain, chosen.previous_start,
+                                    chosen.team_id)
     ramps = queries.rep_ramps(con, chosen.team_id)
 st.caption("Months from a rep's start (first quota, else first deal owned) to the first month at or above that "
            "month's quota. The median is over the reps who started in the 12 months before the period end and "
            "ramped by then; those not ramped yet are counted apart.")
 cols = st.columns(3)
-cols[0].metric("Median months to ramp", common.number(ramp["median_months_to_ramp"], 1, " months"))
-cols[1].metric("Started in the last 12 months", common.count(ramp["started_rep_count"]))
-cols[2].metric("Not ramped yet", common.count(ramp["not_yet_ramped_rep_count"]))
+common.metric(cols[0], "Median months to ramp", ramp["median_months_to_ramp"], ramp_before["median_months_to_ramp"],
+              "months", lower_is_better=True,
+              help=f"over the {common.count(ramp['ramped_rep_count'])} reps ramped by the period end")
+common.metric(cols[1], "Started in the last 12 months", ramp["started_rep_count"], ramp_before["started_rep_count"],
+              "count")
+common.metric(cols[2], "Not ramped yet", ramp["not_yet_ramped_rep_count"], ramp_before["not_yet_ramped_rep_count"],
+              "count", lower_is_better=True)
 ramps["start"] = [f"{value:%Y-%m}" for value in ramps["start_month"]]
 ramps["ramped"] = ["" if common.formatting.is_unknown(value) else f"{value:%Y-%m}" for value in ramps["ramped_month"]]
 common.table(ramps, {"rep_name": "Rep", "team_name": "Team", "start": "Start month", "start_source": "Start from",

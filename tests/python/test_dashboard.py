@@ -789,7 +789,7 @@ def test_pipeline_page_lists_the_deals_to_act_on(warehouse):
     current = visits[visits["is_current"] & visits["opportunity_id"].isin(open_ids)]
     stuck = int((current["days"] > current["stage_name"].map(p75)).sum())
     assert f"({stuck:,} deals)" in next(m.value for m in app.markdown if m.value.startswith("**Stuck"))
-    values, shown = table_with(app, "p75 days")
+    values, shown = table_with(app, "Stage p75 (days)")
     for row in values.itertuples():
         assert row.days_in_current_stage > p75[row.stage_name]
         assert row.stage_p75_days_in_stage == pytest.approx(p75[row.stage_name], abs=1e-6)
