@@ -206,6 +206,8 @@ def show(value, kind: str) -> str:
         return formatting.number(value, " min", 0)
     if kind == "ratio":
         return formatting.number(value, "x", 2)
+    if kind == "months":
+        return formatting.number(value, " months", 1)
     if kind == "flag":
         return "yes" if value else "no"
     if kind == "date":
@@ -228,6 +230,8 @@ def change(now, before, kind: str) -> str:
         return formatting.number(difference, " min", 0, signed=True)
     if kind == "ratio":
         return formatting.number(difference, "x", 2, signed=True)
+    if kind == "months":
+        return formatting.number(difference, " months", 1, signed=True)
     return formatting.number(difference, digits=0, signed=True)
 
 

@@ -41,6 +41,10 @@ MARTS = (
     "rpt_loss_reasons",
     "rpt_pipeline_daily",
     "fct_open_deals",
+    "fct_deals_at_risk",
+    "rpt_pipeline_age",
+    "rpt_ramp_time",
+    "fct_rep_ramp",
 )
 
 
@@ -540,28 +544,40 @@ def pipeline_by_stage(connection, team_id: str | None = None) -> pd.DataFrame:
 
 
 DEAL_LISTS = {
-    # list: (the deals in it, their order: the most to act on first)
-    "stuck": ("is_stuck_in_stage", "days_in_current_stage - usual_days_in_stage desc"),
-    "slipped": ("close_date_push_count > 0", "close_date_push_count desc, amount desc nulls last"),
-    "past_due": ("is_past_due", "past_due_days desc, amount desc nulls last"),
-    "biggest": ("true", "amount desc nulls last"),
+    # list: (the deals in it: an at-risk reason of fct_deals_at_risk, their order: the most to
+    # act on first)
+    "stuck": ("risk.is_stuck_in_stage", "deals.days_in_current_stage - deals.stage_p75_days_in_stage desc"),
+    "pushed": ("risk.is_pushed_twice_or_more", "deals.close_date_push_count desc, deals.amount desc nulls last"),
+    "past_due": ("risk.is_past_due", "deals.past_due_days desc, deals.amount desc nulls last"),
+    "quiet": ("risk.is_without_recent_interaction",
+              "risk.last_account_interaction_at nulls first, deals.amount desc nulls last"),
+    "probability_dropped": ("risk.is_win_probability_dropped",
+                            "risk.quarter_start_win_probability - risk.win_probability desc"),
+    "biggest": ("true", "deals.amount desc nulls last"),
 }
+_DEALS_AT_RISK = """
+    marts.fct_open_deals as deals
+    left join marts.fct_deals_at_risk as risk on deals.opportunity_id = risk.opportunity_id
+"""
 
 
 def deals_to_act_on(connection, which: str, team_id: str | None = None, limit: int = 10) -> pd.DataFrame:
-    """Open deals of one list (DEAL_LISTS) from fct_open_deals, within a team when one is chosen."""
+    """Open deals of one list (DEAL_LISTS: the at-risk reasons of fct_deals_at_risk, and the
+    biggest of fct_open_deals), within a team when one is chosen."""
     where, order = DEAL_LISTS[which]
-    team_filter = "and team_id = ?" if team_id else ""
+    team_filter = "and deals.team_id = ?" if team_id else ""
     return _frame(
         connection,
         f"""
         select
-            opportunity_id, opportunity_name, owner_name, stage_name, forecast_category,
-            cast(amount as double) as amount, expected_close_date, is_past_due, past_due_days,
-            close_date_push_count, days_in_current_stage, usual_days_in_stage
-        from marts.fct_open_deals
+            deals.opportunity_id, deals.opportunity_name, deals.owner_name, deals.stage_name,
+            deals.forecast_category, cast(deals.amount as double) as amount, deals.expected_close_date,
+            deals.is_past_due, deals.past_due_days, deals.close_date_push_count, deals.days_in_current_stage,
+            deals.stage_p75_days_in_stage, risk.last_account_interaction_at, risk.quarter_start_win_probability,
+            risk.win_probability, coalesce(risk.risk_reason_count, 0) as risk_reason_count, risk.what_to_do
+        from {_DEALS_AT_RISK}
         where {where} {team_filter}
-        order by {order}, opportunity_id
+        order by {order}, deals.opportunity_id
         limit ?
         """,
         [*([team_id] if team_id else []), limit],
@@ -570,8 +586,22 @@ def deals_to_act_on(connection, which: str, team_id: str | None = None, limit: i
 
 def deal_list_sizes(connection, team_id: str | None = None) -> dict[str, int]:
     """How many open deals each list (DEAL_LISTS) holds."""
-    team_filter = "where team_id = ?" if team_id else ""
+    team_filter = "where deals.team_id = ?" if team_id else ""
     counts = ", ".join(f"count(*) filter (where {where}) as {which}" for which, (where, _) in DEAL_LISTS.items())
-    frame = _frame(connection, f"select {counts} from marts.fct_open_deals {team_filter}",
+    frame = _frame(connection, f"select {counts} from {_DEALS_AT_RISK} {team_filter}",
                    [team_id] if team_id else [])
     return {which: int(frame[which].iloc[0]) for which in DEAL_LISTS}
+
+
+def rep_ramps(connection, team_id: str | None = None) -> pd.DataFrame:
+    """Every rep's ramp (fct_rep_ramp), within a team when one is chosen: the latest starters first."""
+    team_filter = "where team_id = ?" if team_id else ""
+    return _frame(
+        connection,
+        f"""
+        select rep_id, rep_name, team_name, start_month, start_source, ramped_month, months_to_ramp, is_ramped
+        from marts.fct_rep_ramp {team_filter}
+        order by start_month desc, rep_name, rep_id
+        """,
+        [team_id] if team_id else [],
+    )

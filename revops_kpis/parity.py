@@ -59,6 +59,12 @@ MODEL_DEPENDENT_COLUMNS: dict[str, set[str] | None] = {
     "int_win_probability_at_dates": {"win_probability", "probability_method"},
     "fct_pipeline_snapshots": {"win_probability", "weighted_amount", "probability_method"},
     "rpt_pipeline_daily": {"weighted_amount"},
+    # the deals at risk: the fall of the win probability is one of the reasons, so the count of
+    # reasons, whether any applies and what to do depend on the model too
+    "fct_deals_at_risk": {
+        "quarter_start_win_probability", "win_probability", "is_win_probability_dropped", "risk_reason_count",
+        "is_at_risk", "what_to_do",
+    },
     # the forecast: each deal's in-period probability, the cumulants summed from it, and the band
     # (the Python model draws where the SQL stand-in expands cumulants); won to date, the
     # Commit and Best Case calls and the deal counts do not depend on the model

@@ -79,3 +79,26 @@ common.table(rows, {**NAME, "sales_velocity_per_day_amount": "Velocity per day",
                     "team_median_stage_conversion_rate": "Team median conversion",
                     "median_sales_cycle_days": "Sales cycle (median)",
                     "team_median_sales_cycle_days": "Team median cycle"})
+
+st.subheader("Ramp time")
+RAMP = ["started_rep_count", "ramped_rep_count", "not_yet_ramped_rep_count", "median_months_to_ramp"]
+with common.connection() as con:
+    ramp = queries.focus_row(con, "rpt_ramp_time", RAMP, chosen.period_grain, chosen.period_start, chosen.team_id)
+    ramp_before = queries.focus_row(con, "rpt_ramp_time", RAMP, chosen.period_grain, chosen.previous_start,
+                                    chosen.team_id)
+    ramps = queries.rep_ramps(con, chosen.team_id)
+st.caption("Months from a rep's start (first quota, else first deal owned) to the first month at or above that "
+           "month's quota. The median is over the reps who started in the 12 months before the period end and "
+           "ramped by then; those not ramped yet are counted apart.")
+cols = st.columns(3)
+common.metric(cols[0], "Median months to ramp", ramp["median_months_to_ramp"], ramp_before["median_months_to_ramp"],
+              "months", lower_is_better=True,
+              help=f"over the {common.count(ramp['ramped_rep_count'])} reps ramped by the period end")
+common.metric(cols[1], "Started in the last 12 months", ramp["started_rep_count"], ramp_before["started_rep_count"],
+              "count")
+common.metric(cols[2], "Not ramped yet", ramp["not_yet_ramped_rep_count"], ramp_before["not_yet_ramped_rep_count"],
+              "count", lower_is_better=True)
+ramps["start"] = [f"{value:%Y-%m}" for value in ramps["start_month"]]
+ramps["ramped"] = ["" if common.formatting.is_unknown(value) else f"{value:%Y-%m}" for value in ramps["ramped_month"]]
+common.table(ramps, {"rep_name": "Rep", "team_name": "Team", "start": "Start month", "start_source": "Start from",
+                     "ramped": "First month at quota", "months_to_ramp": "Months to ramp", "is_ramped": "Ramped"})

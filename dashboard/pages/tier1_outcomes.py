@@ -13,7 +13,9 @@ HEAD = [
     "retention_base_account_count", "retained_account_count", "logo_retention_rate",
     "is_retention_window_complete", "nrr_prior_bookings_amount", "nrr_current_bookings_amount",
     "net_revenue_retention_rate", "renewal_won_count", "renewal_closed_count", "renewal_rate",
-    "new_customer_count", "gross_margin_rate",
+    "new_customer_count", "gross_margin_rate", "customer_lifetime_value_amount", "retained_bookings_amount",
+    "magic_number_ratio", "prior_quarter_bookings_amount", "prior_quarter_spend_amount",
+    "is_retention_base_window_complete",
 ]
 
 with common.connection() as con:
@@ -45,6 +47,18 @@ common.metric(cols[4], "Renewal rate", head["renewal_rate"], before["renewal_rat
               help=f"{common.count(head['renewal_won_count'])} of {common.count(head['renewal_closed_count'])} "
                    "renewals closed were won")
 common.metric(cols[5], "New customers", head["new_customer_count"], before["new_customer_count"], "count")
+
+cols = st.columns(2)
+common.metric(cols[0], "Customer lifetime value", head["customer_lifetime_value_amount"],
+              before["customer_lifetime_value_amount"], "money",
+              help=f"{common.money(head['retained_bookings_amount'])} a year from "
+                   f"{common.count(head['retained_account_count'])} retained customers x gross margin "
+                   f"{common.pct(head['gross_margin_rate'])} / (1 - logo retention); n/a until a cost of sales is set, "
+                   "at 100% retention or while a retention window is not complete")
+common.metric(cols[1], "Magic number", head["magic_number_ratio"], before["magic_number_ratio"], "ratio",
+              help=f"(bookings - {common.money(head['prior_quarter_bookings_amount'])} of the quarter before) x 4 / "
+                   f"{common.money(head['prior_quarter_spend_amount'])} of spend the quarter before; quarters and "
+                   "the company only, n/a without spend")
 
 left, right = st.columns(2)
 with left:

@@ -13,7 +13,10 @@
     (nrr_unknown_amount_account_count), at every grain alike, so its numerator and
     denominator cover the same accounts. Each figure comes from its model in
     intermediate/sales/outcomes (int_outcome_*); this model lays them on the spine, zero-fills
-    them and computes the ratios. Definitions: docs blocks kpi_*. -#}
+    them and computes the ratios: customer lifetime value (annual bookings per retained
+    customer x gross margin rate / (1 - logo retention rate)) and the magic number (the
+    quarter's bookings growth over the quarter before, x 4, / that quarter's spend).
+    Definitions: docs blocks kpi_*. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -102,6 +105,10 @@ combined as (
             as retained_account_count,
         case
             when {{ has_retention }}
+                then cast(coalesce(retention.retained_bookings_amount, 0) as decimal(18, 2))
+        end as retained_bookings_amount,
+        case
+            when {{ has_retention }}
                 then cast({{ dbt.dateadd('month', 12, 'spine.period_start') }} as date) <= as_of.as_of_date
         end as is_retention_window_complete,
         case
@@ -152,6 +159,22 @@ combined as (
         on spine.period_grain = spend_by_period.period_grain and spine.period_start = spend_by_period.period_start
 ),
 
+-- the quarter before, for the magic number: its bookings and its spend (company rows)
+prior_quarters as (
+    select
+        combined.*,
+        prior_quarter.bookings_amount as prior_quarter_bookings_amount,
+        prior_quarter.spend_amount as prior_quarter_spend_amount
+    from combined
+    left join combined as prior_quarter
+        on
+            combined.period_grain = 'quarter'
+            and prior_quarter.period_grain = 'quarter'
+            and combined.grain = prior_quarter.grain
+            and combined.grain_id = prior_quarter.grain_id
+            and prior_quarter.period_start = cast({{ dbt.dateadd('month', -3, 'combined.period_start') }} as date)
+),
+
 ratios as (
     select
         combined.*,
@@ -170,8 +193,26 @@ ratios as (
             as net_revenue_retention_rate,
         cast(combined.renewal_won_count as {{ type_double() }})
         / nullif(combined.renewal_closed_count, 0) as renewal_rate,
-        cast(combined.spend_amount as {{ type_double() }}) / nullif(combined.new_customer_count, 0) as cac_amount
-    from combined
+        cast(combined.spend_amount as {{ type_double() }}) / nullif(combined.new_customer_count, 0) as cac_amount,
+        cast(combined.bookings_amount - combined.prior_quarter_bookings_amount as {{ type_double() }}) * 4
+        / nullif(combined.prior_quarter_spend_amount, 0) as magic_number_ratio
+    from prior_quarters as combined
+),
+
+-- annual bookings per retained customer x gross margin rate / (1 - logo retention rate): only
+-- on complete retention windows, null when every customer was retained
+lifetime_values as (
+    select
+        ratios.*,
+        case
+            when ratios.is_retention_window_complete and ratios.is_retention_base_window_complete
+                then
+                    cast(ratios.retained_bookings_amount as {{ type_double() }})
+                    / nullif(ratios.retained_account_count, 0)
+                    * ratios.gross_margin_rate
+                    / nullif(1 - ratios.logo_retention_rate, 0)
+        end as customer_lifetime_value_amount
+    from ratios
 )
 
-{{ select_contract_columns('ratios') }}
+{{ select_contract_columns('lifetime_values') }}

@@ -113,7 +113,7 @@ rep_attainment as (
             * {{ period_elapsed_share('quotas.period_start', 'quotas.period_end', 'as_of.as_of') }}
             as {{ revops_number_type('amount') }}
         ) as quota_to_date_amount,
-        cast(coalesce(rep_won.won_amount, 0) as {{ type_double() }}) / nullif(quotas.quota_amount, 0) as attainment_rate
+        {{ quota_attainment_rate('rep_won.won_amount', 'quotas.quota_amount') }} as attainment_rate
     from quota_periods as quotas
     cross join as_of
     left join rep_won

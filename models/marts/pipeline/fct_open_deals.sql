@@ -3,8 +3,9 @@
     and the owner's team, stage, forecast category, amount (at the as-of date's rate), expected
     close date and whether it has passed (past due, the rule of int_open_deals_at_period_end);
     how often its close date was pushed later (slipped); how long it has been in its current
-    stage against the stage's usual time: the median days of the visits to that stage that
-    ended by the as-of time (stuck: longer than usual). -#}
+    stage against the stage's p75: the 75th percentile of the days of the visits to that
+    stage that ended by the as-of time (stuck: longer than three in four of them). These flags
+    are the one rule of each: fct_deals_at_risk reads them. -#}
 
 with as_of as (
     select {{ to_reporting_date('as_of') }} as as_of_date from {{ ref('stg_crm__export_as_of') }}
@@ -41,11 +42,11 @@ open_now as (
         and as_of.as_of_date < open_at_period_end.period_end
 ),
 
--- a stage's usual time: the median days of the visits to it that ended by the as-of time
-usual_stage_times as (
+-- a stage's p75: the 75th percentile of the days of the visits to it that ended by the as-of time
+stage_time_p75s as (
     select
         stage_name,
-        {{ percentile_cont('days_in_stage', 0.5) }} as usual_days_in_stage
+        {{ percentile_cont('days_in_stage', 0.75) }} as stage_p75_days_in_stage
     from visits
     where exited_at is not null
     group by stage_name
@@ -90,8 +91,8 @@ open_deals as (
         end as past_due_days,
         coalesce(pushes.close_date_push_count, 0) as close_date_push_count,
         current_visits.days_in_stage as days_in_current_stage,
-        usual_stage_times.usual_days_in_stage,
-        coalesce(current_visits.days_in_stage > usual_stage_times.usual_days_in_stage, false)
+        stage_time_p75s.stage_p75_days_in_stage,
+        coalesce(current_visits.days_in_stage > stage_time_p75s.stage_p75_days_in_stage, false)
             as is_stuck_in_stage
     from open_now
     inner join deals
@@ -100,8 +101,8 @@ open_deals as (
         on open_now.owner_id = reps.rep_id
     left join current_visits
         on open_now.opportunity_id = current_visits.opportunity_id and open_now.stage_name = current_visits.stage_name
-    left join usual_stage_times
-        on open_now.stage_name = usual_stage_times.stage_name
+    left join stage_time_p75s
+        on open_now.stage_name = stage_time_p75s.stage_name
     left join pushes
         on open_now.opportunity_id = pushes.opportunity_id
 )

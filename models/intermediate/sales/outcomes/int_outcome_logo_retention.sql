@@ -2,7 +2,8 @@
     (month, quarter, year; a window sliding by a week repeats its month's figure, so weeks have
     none) with accounts in the retention base: the accounts the grain won in the 12 months
     before the period start, and how many of them bought again (from anyone) in the 12 months
-    from the period start. -#}
+    from the period start, and their bookings (known amounts, from anyone) in those 12 months,
+    the numerator of the customer lifetime value's annual bookings per retained customer. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -56,23 +57,41 @@ retention_base as (
             and spine.period_start > won_by_grain.outcome_date
 ),
 
--- ... and whether each bought again (from anyone) in the 12 months from the period start
-retention as (
+-- ... and what each bought again (from anyone) in the 12 months from the period start
+rebought as (
     select
         retention_base.grain,
         retention_base.grain_id,
         retention_base.period_grain,
         retention_base.period_start,
-        count(*) as retention_base_account_count,
-        sum(case when exists (
-            select 1 from won_deals
-            where
-                won_deals.account_id = retention_base.account_id
-                and won_deals.outcome_date >= retention_base.period_start
-                and won_deals.outcome_date < cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date)
-        ) then 1 else 0 end) as retained_account_count
+        retention_base.account_id,
+        count(won_deals.account_id) as rewon_count,
+        sum(won_deals.amount) as rewon_amount
     from retention_base
-    group by retention_base.grain, retention_base.grain_id, retention_base.period_grain, retention_base.period_start
+    left join won_deals
+        on
+            retention_base.account_id = won_deals.account_id
+            and retention_base.period_start <= won_deals.outcome_date
+            and cast({{ dbt.dateadd('month', 12, 'retention_base.period_start') }} as date) > won_deals.outcome_date
+    group by
+        retention_base.grain,
+        retention_base.grain_id,
+        retention_base.period_grain,
+        retention_base.period_start,
+        retention_base.account_id
+),
+
+retention as (
+    select
+        grain,
+        grain_id,
+        period_grain,
+        period_start,
+        cast(coalesce(sum(rewon_amount), 0) as decimal(18, 2)) as retained_bookings_amount,
+        count(*) as retention_base_account_count,
+        sum(case when rewon_count > 0 then 1 else 0 end) as retained_account_count
+    from rebought
+    group by grain, grain_id, period_grain, period_start
 )
 
 select * from retention
