@@ -8,7 +8,9 @@
     is_cohort_mature is true when they are at most var stage_conversion_max_open_share of the
     deals that entered, or when the period ended var stage_conversion_mature_after_days or
     more before the as-of time; null when nothing entered.
-    Rows exist for every stage and period, with zero counts. -#}
+    Rows exist for every stage and period, with zero counts. The deals' first entries, their
+    owners then, whether they advanced and whether they are still open come from
+    int_stage_conversion_entries; this model attributes and counts them. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -18,12 +20,8 @@ funnel as (
     select * from {{ ref('stg_crm__stage_funnel') }}
 ),
 
-transitions as (
-    select * from {{ ref('int_stage_transitions') }}
-),
-
-owners as (
-    select * from {{ ref('int_opportunity_owners_historized') }}
+entries as (
+    select * from {{ ref('int_stage_conversion_entries') }}
 ),
 
 as_of as (
@@ -38,78 +36,8 @@ open_stages as (
     where not is_closed
 ),
 
--- the deals open at the as-of time: their last stage change went to an open stage
-last_transitions as (
-    select
-        opportunity_id,
-        max(transition_number) as last_transition_number
-    from transitions
-    group by opportunity_id
-),
-
-open_deals as (
-    select last_transitions.opportunity_id
-    from last_transitions
-    inner join transitions
-        on
-            last_transitions.opportunity_id = transitions.opportunity_id
-            and last_transitions.last_transition_number = transitions.transition_number
-    inner join funnel
-        on transitions.to_stage_name = funnel.stage_name
-    where not funnel.is_closed
-),
-
-first_entries as (
-    select
-        transitions.opportunity_id,
-        transitions.to_stage_name as stage_name,
-        min(transitions.transition_number) as entry_transition_number
-    from transitions
-    inner join open_stages
-        on transitions.to_stage_name = open_stages.stage_name
-    group by transitions.opportunity_id, transitions.to_stage_name
-),
-
-later_progress as (
-    select
-        first_entries.opportunity_id,
-        first_entries.stage_name,
-        entry.changed_at as first_entered_at,
-        max(case when later_funnel.stage_name is not null then 1 else 0 end) as has_advanced,
-        max(case when open_deals.opportunity_id is not null then 1 else 0 end) as is_open_at_as_of
-    from first_entries
-    inner join transitions as entry
-        on
-            first_entries.opportunity_id = entry.opportunity_id
-            and first_entries.entry_transition_number = entry.transition_number
-    left join transitions as later
-        on
-            first_entries.opportunity_id = later.opportunity_id
-            and first_entries.entry_transition_number < later.transition_number
-            and entry.to_stage_order < later.to_stage_order
-    left join funnel as later_funnel
-        on
-            later.to_stage_name = later_funnel.stage_name
-            and not (later_funnel.is_closed and not later_funnel.is_won)
-    left join open_deals
-        on first_entries.opportunity_id = open_deals.opportunity_id
-    group by first_entries.opportunity_id, first_entries.stage_name, entry.changed_at
-),
-
-entered as (
-    select
-        later_progress.stage_name,
-        later_progress.has_advanced,
-        (1 - later_progress.has_advanced) * later_progress.is_open_at_as_of as is_still_open,
-        owners.owner_id,
-        {{ to_reporting_date('later_progress.first_entered_at') }} as entered_date
-    from later_progress
-    inner join owners
-        on {{ owner_at('owners', 'later_progress.opportunity_id', 'later_progress.first_entered_at') }}
-),
-
 entered_attributed as (
-    {{ attribute_to_grains_and_periods('entered', 'owner_id', 'entered_date') }}
+    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date') }}
 ),
 
 counts as (

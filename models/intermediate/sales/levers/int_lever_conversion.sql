@@ -1,8 +1,14 @@
 {#- Stage conversion lever: one row per grain (rep, team, company), grain id and fiscal period
-    of rpt_stage_conversion: its per-stage entries and advances summed over all open stages. -#}
+    with stage entries: the deals' first entries into open stages (int_stage_conversion_entries,
+    the cohorts rpt_stage_conversion counts per stage), for the owner at entry in the period of
+    the entry, and how many of them advanced, over all open stages. -#}
 
-with stage_conversion as (
-    select * from {{ ref('rpt_stage_conversion') }}
+with entries as (
+    select * from {{ ref('int_stage_conversion_entries') }}
+),
+
+entries_attributed as (
+    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date') }}
 ),
 
 conversion as (
@@ -11,9 +17,9 @@ conversion as (
         grain_id,
         period_grain,
         period_start,
-        sum(entered_count) as stage_entry_count,
-        sum(advanced_count) as stage_advance_count
-    from stage_conversion
+        count(*) as stage_entry_count,
+        sum(has_advanced) as stage_advance_count
+    from entries_attributed
     group by grain, grain_id, period_grain, period_start
 )
 
