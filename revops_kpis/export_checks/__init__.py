@@ -49,6 +49,7 @@ from revops_kpis.export_checks._preflight import (
     ExportError,
     ExportFile,
     PreflightResult,
+    WrongCrmError,
     inspect_export,
     preflight,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "currency_coverage_warnings",
     "effective_mostly",
     "PreflightResult",
+    "WrongCrmError",
     "format_summary",
     "inspect_export",
     "main",
