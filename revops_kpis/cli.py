@@ -141,7 +141,7 @@ def command_run(args: argparse.Namespace) -> int:
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
     print(f"Project: {project_dir()}", flush=True)
 
-    _step(1, total_steps, f"Checking the {crm_contract(crm).label} export {export_path}")
+    _step(1, total_steps, f"Checking the export {export_path} ({crm_contract(crm).label})")
     try:
         if args.skip_export_checks:
             checked = preflight(

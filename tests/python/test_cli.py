@@ -379,7 +379,7 @@ def test_run_crm_hubspot_checks_builds_and_summarises_in_hubspot_terms(hubspot_r
 
     assert hubspot_run.exit_code == 0, hubspot_run.err
     out = hubspot_run.out
-    assert "[1/3] Checking the HubSpot export" in out and "Export checks PASSED" in out
+    assert f"[1/3] Checking the export {hubspot_run.export} (HubSpot)" in out and "Export checks PASSED" in out
     # the build read HubSpot staging (the var crm_source), not the Salesforce objects
     assert query(hubspot_run.duckdb, "select count(*) from staging.stg_hubspot__row_accounting")[0][0] > 0
     summary = out[out.index("[3/3] Summary"):]
