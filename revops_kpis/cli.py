@@ -1,7 +1,8 @@
 """`revops-kpis`: the project's command line.
 
     revops-kpis run       check the export, build everything on DuckDB, print a summary
-                          (--fail-on-data-quality: exit 3 when data-quality thresholds are exceeded)
+                          (--fail-on-data-quality: exit 3 when data-quality thresholds are exceeded;
+                          --crm hubspot: the export is Fivetran HubSpot tables, default salesforce)
     revops-kpis summary   print the summary of the last build again
     revops-kpis check-export   only the export checks (preflight + Great Expectations)
     revops-kpis generate  write a synthetic export: Salesforce, or --crm hubspot the same business as
@@ -40,7 +41,15 @@ from revops_kpis.dbt_project import (
     run_dbt,
     target_dir,
 )
-from revops_kpis.export_spec import ProjectNotFound, forget_project_dir, project_dir, use_project_dir
+from revops_kpis.export_spec import (
+    CRM_CONTRACTS,
+    DEFAULT_CRM,
+    ProjectNotFound,
+    crm_contract,
+    forget_project_dir,
+    project_dir,
+    use_project_dir,
+)
 from revops_kpis.warehouse_publish import keep_failed, publish, stage
 
 # `revops-kpis run` exits 0 when everything built and passed (data-quality findings are
@@ -56,8 +65,21 @@ class UsageError(Exception):
     """A foreseeable problem: printed as one line saying what and what to do, exit code 2."""
 
 
-def _export_path(value: Path | None) -> Path:
-    return (value or Path(os.environ.get("CRM_EXPORT_PATH") or project_dir() / "data" / "demo_export")).resolve()
+def _export_path(value: Path | None, crm: str | None = None) -> Path:
+    """--export, else env CRM_EXPORT_PATH, else the CRM's demo export in the project."""
+    demo = project_dir() / "data" / crm_contract(crm).demo_folder
+    return (value or Path(os.environ.get("CRM_EXPORT_PATH") or demo)).resolve()
+
+
+def _crm(flag: str | None, extra_vars: dict) -> str:
+    """The CRM of a run: --crm, else the var crm_source of --vars, else Salesforce. The two
+    naming different CRMs is a usage error (the checks would read one, dbt the other)."""
+    in_vars = extra_vars.get("crm_source")
+    if in_vars is not None and str(in_vars).strip().lower() not in CRM_CONTRACTS:
+        raise UsageError(f"--vars crm_source is {in_vars!r}: use one of {', '.join(CRM_CONTRACTS)} (or --crm)")
+    if flag and in_vars is not None and str(in_vars).strip().lower() != flag:
+        raise UsageError(f"--crm {flag} and --vars crm_source: {in_vars} name different CRMs: give one of them")
+    return flag or (str(in_vars).strip().lower() if in_vars is not None else DEFAULT_CRM)
 
 
 def _duckdb_path(value: str | Path | None) -> Path:
@@ -86,15 +108,16 @@ def _step(number: int, total: int, text: str) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from revops_kpis.export_checks import ExportError, format_summary, preflight, validate_export
+    from revops_kpis.export_checks import ExportError, WrongCrmError, format_summary, preflight, validate_export
     from revops_kpis.mart_checks import validate_marts
     from revops_kpis.run_summary import format_run_summary
 
     from revops_kpis.export_prepare import prepare_export
 
-    export_path = _export_path(args.export)
-    duckdb_path = _duckdb_path(args.duckdb)
     extra_vars = _parse_vars(args.vars)
+    crm = _crm(args.crm, extra_vars)
+    export_path = _export_path(args.export, crm)
+    duckdb_path = _duckdb_path(args.duckdb)
     if duckdb_path.is_dir():
         raise UsageError(f"--duckdb {duckdb_path} is a folder: give the DuckDB file to build, e.g. "
                          f"{duckdb_path / 'revops_kpis.duckdb'}")
@@ -118,7 +141,7 @@ def command_run(args: argparse.Namespace) -> int:
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
     print(f"Project: {project_dir()}", flush=True)
 
-    _step(1, total_steps, f"Checking the export {export_path}")
+    _step(1, total_steps, f"Checking the export {export_path} ({crm_contract(crm).label})")
     try:
         if args.skip_export_checks:
             checked = preflight(
@@ -127,6 +150,7 @@ def command_run(args: argparse.Namespace) -> int:
                 loss_reason_field=loss_reason_field,
                 date_order=date_order,
                 number_format=number_format,
+                crm=crm,
             )
             for warning in checked.warnings:
                 print(f"  warning: {warning}")
@@ -147,6 +171,7 @@ def command_run(args: argparse.Namespace) -> int:
                 number_format=number_format,
                 prepared_dir=prepared_dir,
                 corporate_currency=str(extra_vars.get("corporate_currency", "USD")),
+                crm=crm,
             )
             checked = validation.preflight
             export_files = validation.export_files
@@ -158,6 +183,9 @@ def command_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 1
+    except WrongCrmError as exc:
+        # another CRM's folder: one line, the --crm to use
+        raise UsageError(str(exc)) from exc
     except ExportError as exc:
         print(f"\nThe export cannot be used:\n\n{exc}", file=sys.stderr)
         return 2
@@ -165,6 +193,8 @@ def command_run(args: argparse.Namespace) -> int:
     # dbt reads the files the checks accepted: prepared copies are UTF-8 with ISO dates and
     # plain numbers
     extra_vars["crm_export_files"] = export_files
+    if crm != DEFAULT_CRM:
+        extra_vars["crm_source"] = crm
     if not encoding.startswith(("utf-16", "utf-32")):
         extra_vars["crm_export_encoding"] = "utf-8"
 
@@ -266,7 +296,7 @@ def command_summary(args: argparse.Namespace) -> int:
     if not duckdb_path.exists():
         print(f"error: no build at {duckdb_path}; run `revops-kpis run` first", file=sys.stderr)
         return 2
-    print(format_run_summary(duckdb_path, _export_path(args.export)))
+    print(format_run_summary(duckdb_path, _export_path(args.export, args.crm)))
     return 0
 
 
@@ -342,8 +372,12 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
 
     run = commands.add_parser("run", parents=[common],
                               help="check the export, build everything on DuckDB, print a summary")
+    run.add_argument("--crm", choices=list(CRM_CONTRACTS),
+                     help="whose export it is: salesforce (default; Salesforce objects, Opportunity.csv ...) or "
+                          "hubspot (Fivetran HubSpot tables, deal.csv ...); sets the dbt var crm_source")
     run.add_argument("--export", type=Path,
-                     help="export folder (default: env CRM_EXPORT_PATH, else the project's data/demo_export)")
+                     help="export folder (default: env CRM_EXPORT_PATH, else the CRM's demo export in the project, "
+                          "data/demo_export or data/demo_export_hubspot)")
     run.add_argument("--duckdb", metavar="FILE", help=f"DuckDB file to build; its folder is created {_DUCKDB_HELP}")
     run.add_argument("--encoding",
                      help="CSV encoding of lines that are not UTF-8: auto (default: Windows-1252/Latin-1), "
@@ -370,7 +404,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     summary.add_argument("--duckdb", metavar="FILE", help=f"the build's DuckDB file {_DUCKDB_HELP}")
     summary.add_argument("--export", type=Path,
                          help="the export folder the build read, named in the summary (default: env "
-                              "CRM_EXPORT_PATH, else the project's data/demo_export)")
+                              "CRM_EXPORT_PATH, else the CRM's demo export in the project)")
+    summary.add_argument("--crm", choices=list(CRM_CONTRACTS),
+                         help="the CRM whose demo export is the default --export (the summary reads which CRM the "
+                              "build read from the build itself)")
     summary.set_defaults(handler=command_summary)
 
     parquet = commands.add_parser("export-parquet", parents=[common],
@@ -386,7 +423,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     dashboard.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     dashboard.set_defaults(handler=command_dashboard)
 
-    commands.add_parser("check-export", help="only the export checks (options: check-export --help)", add_help=False)
+    commands.add_parser("check-export", help="only the export checks, --crm salesforce or hubspot "
+                        "(options: check-export --help)", add_help=False)
     commands.add_parser("generate", help="write a synthetic export, Salesforce or (--crm hubspot) HubSpot "
                         "(options: generate --help)", add_help=False)
     commands.add_parser("benchmark", help="time builds at 10k, 100k and 1M opportunities (options: benchmark --help)",

@@ -56,7 +56,7 @@ def prepare_export(
         shutil.rmtree(out_dir)
     say = progress or (lambda _message: None)
     named: dict[str, str] = {}
-    spec = load_spec()
+    spec = load_spec(crm=result.crm)
     for name, export_file in result.files.items():
         if not export_file.required and (export_file.empty or export_file.header_only):
             named[name] = ""

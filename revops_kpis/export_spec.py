@@ -1,9 +1,11 @@
-"""The Salesforce export contract, read from the dbt sources file.
+"""The export contract of each CRM, read from its dbt sources file.
 
-`models/staging/salesforce/_salesforce__sources.yml` is the single source of truth for
-the objects and columns the project reads; the dbt landing macro reads the same file
-through dbt's graph. This module gives Python code (generator, preflight, Great
-Expectations suite) the same view of it.
+`models/staging/salesforce/_salesforce__sources.yml` (Salesforce objects) and
+`models/staging/hubspot/_hubspot__sources.yml` (Fivetran HubSpot tables) are the single source
+of truth for the objects and columns the project reads; the dbt landing macro reads the same
+files through dbt's graph. This module gives Python code (generator, preflight, Great
+Expectations suite) the same view of them: `load_spec(crm=...)`, and `crm_contract(crm)` for
+what else differs between the CRMs (how their files are named in messages, their demo export).
 """
 
 from __future__ import annotations
@@ -21,6 +23,65 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_NAME = "revops_kpis"
 _SOURCES_IN_PROJECT = Path("models") / "staging" / "salesforce" / "_salesforce__sources.yml"
 SOURCES_FILE = PROJECT_ROOT / _SOURCES_IN_PROJECT
+# the CRMs the project reads (the dbt var crm_source, the command line's --crm)
+DEFAULT_CRM = "salesforce"
+
+
+@dataclass(frozen=True)
+class CrmContract:
+    """What differs between the CRMs beyond their tables and columns (those are the sources
+    file's): the dbt source and its file, and the words messages use."""
+
+    crm: str  # the dbt var crm_source
+    label: str  # Salesforce, HubSpot
+    source_name: str  # the dbt source in the sources file
+    sources_in_project: Path
+    record_word: str  # what one file holds: object (Salesforce), table (HubSpot)
+    example_files: tuple[str, ...]  # the files a user recognises the export by
+    demo_folder: str  # the demo export, under data/
+    how_to_add_column: str  # how a user gets a missing column into the export
+
+    def examples(self) -> str:
+        return ", ".join(self.example_files)
+
+
+CRM_CONTRACTS: dict[str, CrmContract] = {
+    "salesforce": CrmContract(
+        crm="salesforce",
+        label="Salesforce",
+        source_name="salesforce",
+        sources_in_project=_SOURCES_IN_PROJECT,
+        record_word="object",
+        example_files=("Opportunity.csv", "OpportunityHistory.csv", "User.csv", "Account.csv"),
+        demo_folder="demo_export",
+        how_to_add_column="Data Loader: select the field; headers may be API names like `StageName` or "
+        "snake_case like `stage_name`",
+    ),
+    "hubspot": CrmContract(
+        crm="hubspot",
+        label="HubSpot",
+        source_name="hubspot",
+        sources_in_project=Path("models") / "staging" / "hubspot" / "_hubspot__sources.yml",
+        record_word="table",
+        example_files=("deal.csv", "deal_stage.csv", "deal_property_history.csv", "owner.csv"),
+        demo_folder="demo_export_hubspot",
+        how_to_add_column="the Fivetran HubSpot connector syncs it under this name; a property the connector "
+        "leaves out is added in its schema settings",
+    ),
+}
+
+
+class UnknownCrm(ValueError):
+    """A CRM the project does not read."""
+
+
+def crm_contract(crm: str | None = None) -> CrmContract:
+    """The contract of a CRM (default Salesforce), named as the dbt var crm_source names it
+    (any case)."""
+    key = (crm or DEFAULT_CRM).strip().lower()
+    if key not in CRM_CONTRACTS:
+        raise UnknownCrm(f"unknown CRM {crm!r}: use one of {', '.join(CRM_CONTRACTS)}")
+    return CRM_CONTRACTS[key]
 _chosen_project_dir: Path | None = None
 
 
@@ -109,12 +170,23 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A column naming a record of another object (meta.references: {column: object.column}):
+    a value the parent does not hold is dangling (staging quarantines such rows)."""
+
+    column: str  # house name in the referring object
+    parent_object: str  # object name of the parent
+    parent_column: str  # house name in the parent
+
+
+@dataclass(frozen=True)
 class ObjectSpec:
     name: str  # source table name, snake_case (warehouse table name)
-    object_name: str  # Salesforce object name (file name stem)
+    object_name: str  # Salesforce object name / HubSpot table name (file name stem)
     required: bool
     columns: tuple[ColumnSpec, ...]
     key_columns: tuple[str, ...] = ("id",)  # house names of what identifies a record
+    references: tuple[Reference, ...] = ()
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
@@ -123,23 +195,26 @@ class ObjectSpec:
         raise KeyError(f"{self.object_name} has no column {name!r}")
 
 
-def load_spec(sources_file: Path | None = None) -> dict[str, ObjectSpec]:
-    """All objects of the export contract, keyed by Salesforce object name: the sources file
-    of the project being built (project_dir()) unless one is given."""
-    return _load_spec((sources_file or project_dir() / _SOURCES_IN_PROJECT).resolve())
+def load_spec(sources_file: Path | None = None, crm: str | None = None) -> dict[str, ObjectSpec]:
+    """All objects of a CRM's export contract (default Salesforce), keyed by object name (the
+    Salesforce object, the HubSpot table): the sources file of the project being built
+    (project_dir()) unless one is given."""
+    contract = crm_contract(crm)
+    return _load_spec((sources_file or project_dir() / contract.sources_in_project).resolve(), contract.source_name)
 
 
 @lru_cache(maxsize=None)
-def _load_spec(sources_file: Path) -> dict[str, ObjectSpec]:
+def _load_spec(sources_file: Path, source_name: str = "salesforce") -> dict[str, ObjectSpec]:
     doc = yaml.safe_load(sources_file.read_text())
-    source = next(s for s in doc["sources"] if s["name"] == "salesforce")
+    source = next(s for s in doc["sources"] if s["name"] == source_name)
     objects: dict[str, ObjectSpec] = {}
     for table in source["tables"]:
         meta = table["config"]["meta"]
         columns = tuple(
             ColumnSpec(
                 name=col["name"],
-                api_name=col["config"]["meta"]["api_name"],
+                # HubSpot's headers are Fivetran's column names: the house name is the header
+                api_name=col["config"]["meta"].get("api_name", col["name"]),
                 type=col["config"]["meta"]["type"],
                 required=bool(col["config"]["meta"]["required"]),
                 personal=bool(col["config"]["meta"].get("personal", False)),
@@ -155,5 +230,8 @@ def _load_spec(sources_file: Path) -> dict[str, ObjectSpec]:
             required=bool(meta["required"]),
             columns=columns,
             key_columns=tuple(meta.get("key_columns", ["id"])),
+            references=tuple(
+                Reference(column, *target.split(".", 1)) for column, target in (meta.get("references") or {}).items()
+            ),
         )
     return objects

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 
+from revops_kpis.export_spec import CRM_CONTRACTS, CrmContract, load_spec
 from revops_kpis.formatting import money, number, rate
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
-    return connection.execute(sql).fetchall()
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> list[tuple]:
+    return connection.execute(sql, parameters or []).fetchall()
 
 
 def _table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -23,6 +24,16 @@ def _table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str
     return found[0][0] > 0
 
 
+def build_crm(connection: duckdb.DuckDBPyConnection) -> CrmContract:
+    """The CRM a build read, from the build itself (so `revops-kpis summary` needs no flag):
+    the one whose contract names the objects of its row accounting (a Salesforce build counts
+    Opportunity, a HubSpot build deal)."""
+    if not _table_exists(connection, "staging", "stg_crm__row_accounting"):
+        return CRM_CONTRACTS["salesforce"]
+    names = {name for (name,) in _rows(connection, "select distinct object_name from staging.stg_crm__row_accounting")}
+    return max(CRM_CONTRACTS.values(), key=lambda contract: len(names & set(load_spec(crm=contract.crm))))
+
+
 def format_run_summary(
     duckdb_path: Path, export_path: Path, absent_objects: list[str] | None = None, currency: str | None = None
 ) -> str:
@@ -30,6 +41,7 @@ def format_run_summary(
     `currency` (the run's var corporate_currency), else in the build's (reporting_currency)."""
     absent = set(absent_objects or [])
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        crm = build_crm(connection)
         as_of, as_of_source = _rows(connection, "select as_of, as_of_source from staging.stg_crm__export_as_of")[0]
         accounting = _rows(
             connection,
@@ -78,18 +90,17 @@ def format_run_summary(
             """,
         )
         has_marts = _table_exists(connection, "marts", "rpt_kpi_tier1_outcomes")
-        crm_staging = _crm_staging(connection)
         currency_lines = format_currency_summary(connection)
         back_dated_lines = format_back_dated_closes(connection)
 
-    lines = [f"CRM export: {export_path}"]
+    lines = [f"CRM export: {export_path} ({crm.label})"]
     as_of_text = as_of.strftime("%Y-%m-%d %H:%M UTC") if as_of else "unknown (no timestamps in the export)"
     lines.append(f"As of:      {as_of_text} ({'set by the as_of var' if as_of_source == 'var' else 'latest event in the export'})")
 
-    lines.extend(format_stage_order(funnel, inferred, crm_staging[2] if crm_staging else "OpportunityStage object"))
+    lines.extend(format_stage_order(funnel, inferred, crm))
     lines.append("")
 
-    header = f"  {'object':<24}{'raw':>9}{'staged':>9}{'deleted':>9}{'duplicate':>11}{'quarantined':>13}"
+    header = f"  {crm.record_word:<24}{'raw':>9}{'staged':>9}{'deleted':>9}{'duplicate':>11}{'quarantined':>13}"
     lines.append("Rows loaded:")
     lines.append(header)
     totals = [0, 0, 0, 0, 0]
@@ -115,7 +126,7 @@ def format_run_summary(
     if back_dated_lines:
         lines.append("")
         lines.extend(back_dated_lines)
-    gaps = format_export_gaps(duckdb_path)
+    gaps = format_export_gaps(duckdb_path, crm)
     if gaps:
         lines.append("")
         lines.extend(gaps)
@@ -130,9 +141,9 @@ def format_run_summary(
     lines.append("")
     lines.append(f"Results: {duckdb_path}")
     lines.append("  staging.stg_crm__*                 the CRM's clean objects in one shape, whichever CRM it is")
-    if crm_staging:
-        prefix, viewed, _ = crm_staging
-        lines.append(f"  {'staging.' + prefix + '*':<35}clean objects, one view per {viewed}")
+    what = "clean objects, one view per Salesforce object" if crm.crm == "salesforce" else (
+        f"clean rows, one view per {crm.label} entity (deals, stage entries, owners, ...)")
+    lines.append(f"  {'staging.stg_' + crm.crm + '__*':<35}{what}")
     lines.append("  staging.stg_crm__quarantine        rows that could not be cleaned (keys and reasons)")
     if has_marts:
         lines.append("  marts.rpt_kpi_tier1_outcomes, rpt_kpi_tier2_diagnostics, rpt_kpi_tier3_levers,")
@@ -144,27 +155,7 @@ def format_run_summary(
     return "\n".join(lines)
 
 
-# the staging of each CRM the project reads: (view prefix, what it views, the export's stage
-# definitions)
-CRM_STAGING = (
-    ("stg_salesforce__", "Salesforce object", "OpportunityStage object"),
-    ("stg_hubspot__", "HubSpot table", "deal_pipeline_stage table"),
-)
-
-
-def _crm_staging(connection: duckdb.DuckDBPyConnection) -> tuple[str, str, str] | None:
-    """The CRM staging the build holds (its views say which CRM fed it), None when it has none."""
-    for prefix, viewed, stages in CRM_STAGING:
-        found = connection.execute(
-            "select count(*) from information_schema.tables where table_schema = 'staging' and starts_with(table_name, ?)",
-            [prefix],
-        ).fetchone()[0]
-        if found:
-            return prefix, viewed, stages
-    return None
-
-
-def format_stage_order(funnel: list[tuple], inferred: list[tuple], stage_object: str = "OpportunityStage object") -> list[str]:
+def format_stage_order(funnel: list[tuple], inferred: list[tuple], crm: CrmContract | None = None) -> list[str]:
     """The funnel in use, where it came from, and the stages inferred from the rows (marked *):
     funnel rows are (stage_name, is_closed, is_won, funnel_source) in stage order; inferred rows
     (stage_name, is_closed, is_won, probability_rate, is_skippable, opportunity rows, history
@@ -178,8 +169,10 @@ def format_stage_order(funnel: list[tuple], inferred: list[tuple], stage_object:
     lost = [shown(name, source) for name, is_closed, is_won, source in funnel if is_closed and not is_won]
     order = " > ".join(open_stages + won) + (f"  (lost: {', '.join(lost)})" if lost else "")
     defined = {source for *_, source in funnel if source != "inferred"}
-    if "stage_definitions" in defined:
-        source_text = f"from the export's {stage_object}"
+    if "stage_definitions" in defined and crm is not None and crm.crm == "hubspot":
+        source_text = "from the export's deal_pipeline_stage table (the pipeline of var hubspot_pipeline_id)"
+    elif "stage_definitions" in defined:
+        source_text = "from the export's OpportunityStage object"
     elif "seed" in defined:
         source_text = "from the seed stage_order (the Salesforce default stages the export uses)"
     elif funnel:
@@ -375,11 +368,22 @@ def format_forecast_backtest(connection: duckdb.DuckDBPyConnection) -> list[str]
     return lines
 
 
-def format_export_gaps(duckdb_path: Path) -> list[str]:
+# the CRM's names of what format_export_gaps talks about: the deal owner column, the deal
+# file, the owner-change history, the users' object, the lead creation column and file
+_GAP_NAMES = {
+    "salesforce": {"owner": "OwnerId on Opportunity", "owner_changes": "OpportunityFieldHistory",
+                   "users": "User", "users_text": "no User object", "lead_created": "CreatedDate on Lead"},
+    "hubspot": {"owner": "owner_id on deal", "owner_changes": "deal_property_history (hubspot_owner_id)",
+                "users": "owner", "users_text": "no owner table", "lead_created": "property_createdate on contact"},
+}
+
+
+def format_export_gaps(duckdb_path: Path, crm: CrmContract | None = None) -> list[str]:
     """What the export lacks that empties or changes rows of the KPI tables, read from the
     build itself (so `revops-kpis summary` says it too): deals without owners (no OwnerId on
     Opportunity: a blank one is quarantined, so staged deals without an owner mean the column
-    is absent), no users, leads without creation times."""
+    is absent), no users, leads without creation times; in the CRM's names."""
+    names = _GAP_NAMES[(crm or CRM_CONTRACTS["salesforce"]).crm]
     lines: list[str] = []
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         if _table_exists(connection, "staging", "stg_crm__opportunities"):
@@ -394,23 +398,26 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
                     )[0][0]
                 if spans_owned == 0:
                     lines.append(
-                        "The export has no OwnerId on Opportunity: rep and team rows are empty (no deal has an "
+                        f"The export has no {names['owner']}: rep and team rows are empty (no deal has an "
                         "owner); the company rows count every deal."
                     )
                 else:
                     lines.append(
-                        "The export has no OwnerId on Opportunity: rep and team rows hold only the deals whose "
-                        "owner changed (OpportunityFieldHistory names the new owner); the company rows count every deal."
+                        f"The export has no {names['owner']}: rep and team rows hold only the deals whose "
+                        f"owner changed ({names['owner_changes']} names the new owner); the company rows count "
+                        "every deal."
                     )
         if _table_exists(connection, "staging", "stg_crm__users"):
             # people, whichever CRM named them (Salesforce User, HubSpot owner); automation users
             # listed in the seed or the var are no export of users
             users = _rows(
-                connection, "select count(*) from staging.stg_crm__users where not coalesce(is_automation_user, false)"
+                connection,
+                "select coalesce(sum(staged_row_count), 0) from staging.stg_crm__row_accounting "
+                "where object_name = ?", [names["users"]],
             )[0][0]
             if users == 0:
                 lines.append(
-                    "The export has no users (no User object): reps are named by their user id, all in the team "
+                    f"The export has no users ({names['users_text']}): reps are named by their user id, all in the team "
                     "'unassigned' (No manager), and automation users are only those listed in the seed "
                     "automation_users or the var automation_user_ids."
                 )
@@ -418,7 +425,8 @@ def format_export_gaps(duckdb_path: Path) -> list[str]:
             leads, dated = _rows(connection, "select count(*), count(created_at) from staging.stg_crm__leads")[0]
             if leads > 0 and dated == 0:
                 lines.append(
-                    "The export has no CreatedDate on Lead: lead response time and the lead counts are unknown (null)."
+                    f"The export has no {names['lead_created']}: lead response time and the lead counts are unknown "
+                    "(null)."
                 )
     return lines
 

@@ -22,11 +22,18 @@
     future_timestamp_reparse_condition(happened_at, created_column=none): over a stored audit row, true
     when its future_timestamp verdict may differ under the current clock (it was quarantined
     future_timestamp, or one of its business timestamps or its CreatedDate is past the current limit): an
-    incremental run parses those rows again (salesforce_typed_ctes' reparse_stored_where). -#}
-{% macro salesforce_own_system_stamp(table_name) -%}
-    {%- set names = salesforce_object_spec(table_name).columns | map(attribute='name') | list if execute else [] -%}
+    incremental run parses those rows again (salesforce_typed_ctes' reparse_stored_where).
+
+    source_name (every macro here; default salesforce): the CRM of the table. For hubspot the
+    clock is stg_hubspot__export_clock and a row's own system stamp is its `_fivetran_synced`
+    (when Fivetran loaded it: nothing it records happened later); a created_column is the
+    row's creation property (property_createdate, property_hs_createdate). The rule is the
+    same. -#}
+{% macro salesforce_own_system_stamp(table_name, source_name='salesforce') -%}
+    {%- set names = salesforce_object_spec(table_name, source_name).columns | map(attribute='name') | list if execute else [] -%}
     {%- set stamps = [] -%}
-    {%- for column in ['system_modstamp', 'last_modified_date'] -%}
+    {%- set stamp_columns = ['_fivetran_synced'] if source_name == 'hubspot' else ['system_modstamp', 'last_modified_date'] -%}
+    {%- for column in stamp_columns -%}
         {%- if column in names -%}
             {%- do stamps.append(column) -%}
         {%- endif -%}
@@ -40,15 +47,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro salesforce_created_after_own_stamp(table_name, created_column) -%}
-    coalesce({{ created_column }} > {{ salesforce_own_system_stamp(table_name) }}, false)
+{% macro salesforce_created_after_own_stamp(table_name, created_column, source_name='salesforce') -%}
+    coalesce({{ created_column }} > {{ salesforce_own_system_stamp(table_name, source_name) }}, false)
 {%- endmacro %}
 
-{% macro future_timestamp_limit_check(happened_at) -%}
+{% macro future_timestamp_limit_check(happened_at, source_name='salesforce') -%}
     {%- set checks = [] -%}
     {%- for column, column_type in happened_at -%}
         {%- set moment = reporting_midnight_utc(column) if column_type == 'date' else column -%}
-        {%- do checks.append(moment ~ " > (select future_timestamp_after from " ~ ref('stg_salesforce__export_clock') ~ ")") -%}
+        {%- do checks.append(moment ~ " > (select future_timestamp_after from " ~ ref('stg_' ~ source_name ~ '__export_clock') ~ ")") -%}
     {%- endfor -%}
     {%- if checks | length == 0 -%}
     false
@@ -57,19 +64,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro future_timestamp_check(table_name, happened_at=[], created_column=none) -%}
+{% macro future_timestamp_check(table_name, happened_at=[], created_column=none, source_name='salesforce') -%}
     {%- set own_checks = [] -%}
     {%- for column, column_type in happened_at -%}
         {%- if column_type == 'timestamp' -%}
-            {%- do own_checks.append(salesforce_created_after_own_stamp(table_name, column)) -%}
+            {%- do own_checks.append(salesforce_created_after_own_stamp(table_name, column, source_name)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if created_column is not none -%}
-        {%- do own_checks.append(salesforce_created_after_own_stamp(table_name, created_column)) -%}
+        {%- do own_checks.append(salesforce_created_after_own_stamp(table_name, created_column, source_name)) -%}
     {%- endif -%}
     {%- set limited = happened_at + ([(created_column, 'timestamp')] if created_column is not none else []) %}
     case
-        when {{ future_timestamp_limit_check(limited) }}
+        when {{ future_timestamp_limit_check(limited, source_name) }}
             {%- for check in own_checks %}
             or {{ check }}
             {%- endfor %}

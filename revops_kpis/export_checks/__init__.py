@@ -1,7 +1,11 @@
-"""Checks on a Salesforce CRM export folder before dbt reads it.
+"""Checks on a CRM export folder before dbt reads it: Salesforce objects, or (`crm='hubspot'`)
+the Fivetran HubSpot tables.
 
-Two stages, both driven by the export contract in
-`models/staging/salesforce/_salesforce__sources.yml` (through `export_spec.load_spec()`):
+Two stages, both driven by the CRM's export contract, its dbt sources file
+(`models/staging/salesforce/_salesforce__sources.yml`, `models/staging/hubspot/_hubspot__sources.yml`,
+through `export_spec.load_spec(crm=...)`): the same code for both CRMs, the contract is the spec
+(tables, columns and types, `key_columns`, `references`). A folder that is the other CRM's export
+raises `WrongCrmError` (one line naming the --crm to use). The rest is described for Salesforce:
 
 1. `preflight()`: plain Python and pyarrow, fast, streams files. It finds one file per
    Salesforce object (`Opportunity.csv`, `.csv.gz` or `.parquet`, name matched
@@ -38,7 +42,7 @@ Modules, each importing only those before it: `_preflight` (files, headers, deco
 The result classes, report writing, GX plumbing and command-line frame they build on are the
 shared checks core, `revops_kpis.checks`.
 
-Command line: `python -m revops_kpis.export_checks [--export PATH] [--report-dir DIR]
+Command line: `python -m revops_kpis.export_checks [--crm salesforce|hubspot] [--export PATH] [--report-dir DIR]
 [--encoding ENC] [--mostly F] [--allow-bad-rows N] [--sample-rows N]`; exit code 0 when all expectations pass, 1 when some fail, 2 when
 the export cannot be read (`ExportError`, message on stderr).
 """
@@ -49,6 +53,7 @@ from revops_kpis.export_checks._preflight import (
     ExportError,
     ExportFile,
     PreflightResult,
+    WrongCrmError,
     inspect_export,
     preflight,
 )
@@ -70,6 +75,7 @@ __all__ = [
     "currency_coverage_warnings",
     "effective_mostly",
     "PreflightResult",
+    "WrongCrmError",
     "format_summary",
     "inspect_export",
     "main",

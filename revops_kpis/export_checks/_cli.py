@@ -9,10 +9,15 @@ import sys
 from pathlib import Path
 
 from revops_kpis.checks.cli import add_report_dir_option, print_progress, report_dir, run_checks
-from revops_kpis.export_checks._preflight import DEFAULT_CORPORATE_CURRENCY, DEFAULT_LOSS_REASON_FIELD, ExportError
+from revops_kpis.export_checks._preflight import (
+    DEFAULT_CORPORATE_CURRENCY,
+    DEFAULT_LOSS_REASON_FIELD,
+    ExportError,
+    WrongCrmError,
+)
 from revops_kpis.export_checks._results import ExportValidation
 from revops_kpis.export_checks._suite import validate_export
-from revops_kpis.export_spec import PROJECT_ROOT, project_dir
+from revops_kpis.export_spec import CRM_CONTRACTS, PROJECT_ROOT, crm_contract, project_dir
 
 DEFAULT_EXPORT_PATH = PROJECT_ROOT / "data" / "demo_export"
 # the folder name under dbt's target folder (target/, or DBT_TARGET_PATH)
@@ -25,13 +30,17 @@ DEFAULT_REPORT_DIR = Path("export_checks")
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m revops_kpis.export_checks",
-        description="Check a Salesforce CRM export folder (preflight + Great Expectations).",
+        description="Check a CRM export folder, Salesforce or HubSpot (preflight + Great Expectations).",
     )
+    p.add_argument("--crm", choices=list(CRM_CONTRACTS), default=None,
+                   help="whose export it is: salesforce (default; Salesforce objects) or hubspot (Fivetran "
+                        "HubSpot tables); the dbt var crm_source")
     p.add_argument(
         "--export",
         type=Path,
         default=None,
-        help="export folder (default: env CRM_EXPORT_PATH, else data/demo_export in the project)",
+        help="export folder (default: env CRM_EXPORT_PATH, else the CRM's demo export in the project: "
+             "data/demo_export, data/demo_export_hubspot)",
     )
     add_report_dir_option(p, DEFAULT_REPORT_DIR)
     p.add_argument("--encoding", default="auto",
@@ -61,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    export = args.export or Path(os.environ.get("CRM_EXPORT_PATH") or project_dir() / "data" / "demo_export")
+    contract = crm_contract(args.crm)
+    export = args.export or Path(os.environ.get("CRM_EXPORT_PATH") or project_dir() / "data" / contract.demo_folder)
     if not 0.0 <= args.mostly <= 1.0:
         print(f"error: --mostly must be between 0 and 1, not {args.mostly}", file=sys.stderr)
         return 2
@@ -85,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=print_progress,
             date_order=args.date_order,
             number_format=args.number_format,
+            crm=contract.crm,
         )
 
     def print_dbt_vars(validation: ExportValidation) -> None:
@@ -92,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             # dbt run directly reads the export where it is: these vars make it read the copies
             # the checks converted (UTF-8, ISO dates, plain numbers), as `revops-kpis run` does
             dbt_vars: dict = {"crm_export_files": validation.export_files}
+            if contract.crm != "salesforce":
+                dbt_vars["crm_source"] = contract.crm
             if not args.encoding.lower().startswith(("utf-16", "utf-32")):
                 dbt_vars["crm_export_encoding"] = "utf-8"
             print(
@@ -100,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     return run_checks(
-        f"Checking CRM export {export}",
+        f"Checking {contract.label} export {export}",
         check,
         ExportError,
-        lambda exc: f"Export error:\n\n{exc}",
+        # another CRM's folder is one line (WrongCrmError); other problems are paragraphs
+        lambda exc: f"error: {exc}" if isinstance(exc, WrongCrmError) else f"Export error:\n\n{exc}",
         after=print_dbt_vars,
     )

@@ -32,7 +32,7 @@ from revops_kpis.export_formats import (
     report_footer,
     report_footer_shape,
 )
-from revops_kpis.export_spec import ObjectSpec, load_spec, match_key
+from revops_kpis.export_spec import CRM_CONTRACTS, CrmContract, ObjectSpec, crm_contract, load_spec, match_key
 
 DEFAULT_LOSS_REASON_FIELD = "Loss_Reason__c"
 DEFAULT_CORPORATE_CURRENCY = "USD"  # the default of the dbt var corporate_currency
@@ -63,6 +63,15 @@ class ExportError(Exception):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         self.files = [str(f) for f in files]
         super().__init__("\n\n".join(self.problems))
+
+
+class WrongCrmError(ExportError):
+    """The folder is another CRM's export (a Salesforce folder checked as HubSpot, or the
+    reverse): one line naming the files that show it and the --crm to use."""
+
+    def __init__(self, message: str, files: Iterable[str | Path] = (), crm: str = ""):
+        super().__init__(message, files)
+        self.crm = crm  # the CRM the folder looks like
 
 
 @dataclass
@@ -138,6 +147,7 @@ class PreflightResult:
     number_format: str = "auto"
     problems: list[str] = field(default_factory=list)  # when inspected without raising
     problem_files: list[Path] = field(default_factory=list)
+    crm: str = "salesforce"  # whose contract the export was checked against (the dbt var crm_source)
 
     @property
     def objects(self) -> list[str]:
@@ -569,7 +579,7 @@ def _show_header(header: list[str], limit: int = 600) -> str:
 
 
 def _match_columns(
-    export_file: ExportFile, spec: ObjectSpec, dbt_vars: dict[str, str]
+    export_file: ExportFile, spec: ObjectSpec, dbt_vars: dict[str, str], contract: CrmContract | None = None
 ) -> list[str]:
     """Fill columns / missing / extra on export_file from its header; return problems."""
     problems: list[str] = []
@@ -614,8 +624,8 @@ def _match_columns(
             f"{export_file.name}: required {plural} {cols} of {spec.object_name} "
             f"{'are' if len(missing_required) > 1 else 'is'} missing{hint}."
             f"{' ' + needs + '.' if needs else ''} The header found is: "
-            f"{shown}. Add the {plural} to the export (Data Loader: select the field; headers "
-            f"may be API names like `StageName` or snake_case like `stage_name`) and export again."
+            f"{shown}. Add the {plural} to the export ({(contract or crm_contract()).how_to_add_column}) "
+            f"and export again."
         )
     return problems
 
@@ -626,11 +636,13 @@ def preflight(
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
     date_order: str = "auto",
     number_format: str = "auto",
+    crm: str | None = None,
 ) -> PreflightResult:
     """Fast structural checks on an export folder; raises ExportError, naming every problem
     of every file at once, when it cannot be read (`inspect_export` returns them instead).
+    `crm` (default Salesforce) names the contract the folder is checked against.
     """
-    result = inspect_export(export_path, encoding, loss_reason_field, date_order, number_format)
+    result = inspect_export(export_path, encoding, loss_reason_field, date_order, number_format, crm=crm)
     if result.problems:
         raise ExportError(result.problems, result.problem_files)
     return result
@@ -642,6 +654,7 @@ def inspect_export(
     loss_reason_field: str = DEFAULT_LOSS_REASON_FIELD,
     date_order: str = "auto",
     number_format: str = "auto",
+    crm: str | None = None,
 ) -> PreflightResult:
     """The structural checks of `preflight`, every file inspected whatever the others hold;
     the problems are in the result (`problems`, one paragraph each, by file) instead of raised.
@@ -655,6 +668,8 @@ def inspect_export(
     """
     started = time.perf_counter()
     export_path = Path(export_path)
+    contract = crm_contract(crm)
+    record, label = contract.record_word, contract.label
     if encoding != "auto":
         try:
             encoding = codecs.lookup(encoding).name
@@ -676,26 +691,25 @@ def inspect_export(
     if not export_path.exists():
         raise ExportError(
             f"The export folder {export_path} does not exist. Put the CRM export there (one file "
-            f"per Salesforce object, such as Opportunity.csv) or point to it with the var "
+            f"per {label} {record}, such as {contract.example_files[0]}) or point to it with the var "
             f"`crm_export_path`, the env var CRM_EXPORT_PATH or `--export PATH`.",
             [export_path],
         )
     if not export_path.is_dir():
         raise ExportError(
             f"The export path {export_path} is a file, not a folder. Point it at the folder that "
-            f"holds one file per Salesforce object (Opportunity.csv, User.csv, ...).",
+            f"holds one file per {label} {record} ({contract.examples()}, ...).",
             [export_path],
         )
     entries = sorted(p for p in export_path.iterdir() if not p.name.startswith("."))
     if not entries:
         raise ExportError(
             f"The export folder {export_path} is empty. Copy the CRM export into it: one CSV or "
-            f"Parquet file per Salesforce object, named after the object (Opportunity.csv, "
-            f"OpportunityHistory.csv, User.csv, Account.csv, ...).",
+            f"Parquet file per {label} {record}, named after the {record} ({contract.examples()}, ...).",
             [export_path],
         )
 
-    spec = load_spec()
+    spec = load_spec(crm=contract.crm)
     dbt_vars = _dbt_vars(loss_reason_field)
     by_stem = {name.lower(): name for name in spec}
     candidates: dict[str, list[Path]] = {}
@@ -720,6 +734,7 @@ def inspect_export(
             )
             bad_files.extend(paths)
     found_names = ", ".join(e.name for e in entries[:40]) + (" ..." if len(entries) > 40 else "")
+    _check_crm(contract, spec, candidates, entries, export_path)
     for obj, obj_spec in spec.items():
         if obj_spec.required and obj not in candidates:
             near = [
@@ -731,10 +746,11 @@ def inspect_export(
                 f" ({near[0][0]} looks like it: rename it to {obj}{near[0][1]}.)" if near else ""
             )
             problems.append(
-                f"{obj}.csv: the required object {obj} is missing from {export_path} (expected "
+                f"{obj}.csv: the required {record} {obj} is missing from {export_path} (expected "
                 f"{obj}.csv, {obj}.csv.gz or {obj}.parquet; the name is matched "
                 f"case-insensitively). Files "
                 f"found: {found_names}.{hint} Add the {obj} export to the folder."
+                + (f" (This is checked as a {label} export, --crm {contract.crm}.)" if contract.crm != "salesforce" else "")
             )
 
     files: dict[str, ExportFile] = {}
@@ -753,7 +769,7 @@ def inspect_export(
             size_bytes=path.stat().st_size,
         )
         files[obj] = ef
-        file_problems = _inspect_file(ef, obj_spec, encoding, date_order, dbt_vars, number_format)
+        file_problems = _inspect_file(ef, obj_spec, encoding, date_order, dbt_vars, number_format, contract)
         if file_problems:
             problems.extend(file_problems)
             bad_files.append(path)
@@ -792,7 +808,37 @@ def inspect_export(
         number_format=number_format,
         problems=problems,
         problem_files=bad_files,
+        crm=contract.crm,
     )
+
+
+def _check_crm(
+    contract: CrmContract,
+    spec: dict[str, ObjectSpec],
+    candidates: dict[str, list[Path]],
+    entries: list[Path],
+    export_path: Path,
+) -> None:
+    """Raises WrongCrmError when the folder holds none of this CRM's required files but some
+    of another CRM's: a Salesforce folder checked as HubSpot (or the reverse) is one line
+    saying which CRM it looks like and the --crm to use, not a list of missing files."""
+    if any(name in candidates for name, object_spec in spec.items() if object_spec.required):
+        return
+    stems = {match_key(kind[0]): entry.name for entry in entries if (kind := _classify(entry.name))}
+    for other in CRM_CONTRACTS.values():
+        if other.crm == contract.crm:
+            continue
+        other_spec = load_spec(crm=other.crm)
+        found = [stems[match_key(name)] for name, object_spec in other_spec.items()
+                 if object_spec.required and match_key(name) in stems]
+        if found:
+            raise WrongCrmError(
+                f"{export_path} looks like a {other.label} export ({', '.join(found)}), not a "
+                f"{contract.label} one (no {', '.join(n for n, o in spec.items() if o.required)}): "
+                f"use --crm {other.crm}",
+                [export_path],
+                crm=other.crm,
+            )
 
 
 def _by_file(problems: list[str]) -> list[str]:
@@ -808,13 +854,14 @@ def _inspect_file(
     date_order: str,
     dbt_vars: dict[str, str],
     number_format: str = "auto",
+    contract: CrmContract | None = None,
 ) -> list[str]:
     """Every problem of one file: its head and header, its columns, its bytes, its dates and
     numbers."""
     if ef.format == "parquet":
         problems = _inspect_parquet(ef)
         if not problems and not ef.empty:
-            problems = _match_columns(ef, spec, dbt_vars)
+            problems = _match_columns(ef, spec, dbt_vars, contract)
         ef.read_path = ef.path
         return problems
     problems = _inspect_csv_head(ef, encoding)
@@ -822,7 +869,7 @@ def _inspect_file(
         return problems
     if ef.empty:
         return [_empty_required_problem(ef)] if spec.required else []
-    problems = _match_columns(ef, spec, dbt_vars)
+    problems = _match_columns(ef, spec, dbt_vars, contract)
     if problems and ef.header_only and not spec.required:
         # a header-only optional file is an object without rows, whatever columns it has
         ef.notes.append(f"{ef.name}: a header without rows: read as no {ef.object_name} rows.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from revops_kpis.checks.reports import md
 from revops_kpis.checks.reports import write_reports as _write_pair
 from revops_kpis.export_checks._results import ExpectationOutcome, ExportValidation, ObjectValidation, percent
+from revops_kpis.export_spec import crm_contract
 
 
 def _rows_note(o: ObjectValidation) -> str:
@@ -44,6 +45,7 @@ def _markdown(v: ExportValidation) -> str:
         f"{v.rows_validated:,} rows validated, {total - len(failed)}/{total} expectations passed.",
         "",
         f"- Export: `{md(v.export_path)}` (encoding {v.encoding})",
+        f"- CRM: {crm_contract(pf.crm).label} (the contract `{crm_contract(pf.crm).sources_in_project.as_posix()}`)",
         f"- Tolerance: value checks pass when at least {v.mostly:.0%} of non-null values are "
         f"valid (`mostly` = {v.mostly})"
         + (

@@ -127,6 +127,7 @@ class ExportValidation(CheckedRun):
             "success": self.success,
             "generated_at": self.generated_at,
             "export_path": str(self.export_path),
+            "crm": self.preflight.crm,
             "encoding": self.encoding,
             "mostly": self.mostly,
             "allow_bad_rows": self.allow_bad_rows,

@@ -33,7 +33,7 @@ from revops_kpis.export_checks._results import (
     ExportValidation,
     ObjectValidation,
 )
-from revops_kpis.export_spec import ObjectSpec, load_spec
+from revops_kpis.export_spec import ObjectSpec, crm_contract, load_spec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,7 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------------------------
 _DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]*)?)?"
-_ZONE = r" ?(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+# Z, an offset, or a ` UTC` suffix (Fivetran's CSV form of a TIMESTAMP, which DuckDB reads)
+_ZONE = r" ?(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?|[Uu][Tt][Cc])"
 _DECIMAL = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 
@@ -57,6 +58,7 @@ def _ci(word: str) -> str:
 # a little stricter on dates (month 01-12, day 01-31), which the macros null out anyway.
 TYPE_REGEXES: dict[str, str] = {
     "id": r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$",
+    "integer_id": r"^[0-9]+$",
     "timestamp": rf"^{_DATE}(?:[T ]{_TIME}(?:{_ZONE})?)?$",
     "date": rf"^{_DATE}(?:[T ]{_TIME}(?:{_ZONE})?)?$",  # a time part is ignored by parse_date
     "amount": _DECIMAL,
@@ -68,6 +70,7 @@ TYPE_REGEXES: dict[str, str] = {
 }
 TYPE_LABELS = {
     "id": "15/18-char Salesforce id",
+    "integer_id": "numeric id (digits only)",
     "timestamp": "ISO 8601 timestamp",
     "date": "ISO date YYYY-MM-DD",
     "amount": "decimal amount",
@@ -98,8 +101,11 @@ def _expectation_plan(
     mostly: float,
     allow_bad_rows: int,
     dbt_vars: dict[str, str],
+    parent_values: dict[tuple[str, str], set[str]] | None = None,
 ) -> list[tuple[Any, str, str | None]]:
-    """(GX expectation, label, column) for one object."""
+    """(GX expectation, label, column) for one object. `parent_values`: the values of each
+    (parent object, column) the object's references name, read from the export (a parent
+    absent or sampled is left out: its references are not checked)."""
     import great_expectations as gx
 
     E = gx.expectations
@@ -167,7 +173,52 @@ def _expectation_plan(
                     api,
                 )
             )
+    key_apis = [spec.column(name).api_name_for(dbt_vars) for name in spec.key_columns
+                if any(c.name == name for c in spec.columns)]
+    has_id = any(c.name == "id" for c in spec.columns)
+    if len(spec.key_columns) > 1 and not has_id and len(key_apis) == len(spec.key_columns) \
+            and all(api in ef.columns for api in key_apis):
+        # a record without an id column whose key is several columns (a HubSpot stage entry:
+        # deal and time entered): two rows with one key are a duplicate (exact) or a conflict
+        # (staging keeps one or quarantines). A Salesforce record has its Id (checked above).
+        plan.append(
+            (
+                E.ExpectCompoundColumnsToBeUnique(column_list=key_apis, mostly=share(None)),
+                f"key unique ({', '.join(key_apis)})",
+                None,
+            )
+        )
+    for reference in spec.references:
+        api = spec.column(reference.column).api_name_for(dbt_vars)
+        values = (parent_values or {}).get((reference.parent_object, reference.parent_column))
+        if api not in ef.columns or values is None:
+            continue
+        plan.append(
+            (
+                E.ExpectColumnValuesToBeInSet(column=api, value_set=sorted(values), mostly=share(api)),
+                f"references {reference.parent_object}.{reference.parent_column} (a value it does not hold "
+                f"is dangling: staging quarantines the row)",
+                api,
+            )
+        )
     return plan
+
+
+def _parent_values(
+    spec: dict[str, ObjectSpec], frames: dict[str, Any], sampled: set[str], dbt_vars: dict[str, str]
+) -> dict[tuple[str, str], set[str]]:
+    """The values of every (object, column) a reference names, from the frames read: only
+    for parents read in full (a sampled parent would make rows past the sample look dangling)."""
+    wanted = {(r.parent_object, r.parent_column) for object_spec in spec.values() for r in object_spec.references}
+    values: dict[tuple[str, str], set[str]] = {}
+    for parent, column in wanted:
+        frame = frames.get(parent)
+        if frame is None or parent in sampled or parent not in spec:
+            continue
+        api = spec[parent].column(column).api_name_for(dbt_vars)
+        if api in frame.columns:
+            values[(parent, column)] = set(frame[api].dropna())
+    return values
 
 
 def _result_format(personal: bool) -> dict[str, Any]:
@@ -223,6 +274,7 @@ def validate_export(
     prepared_dir: str | Path | None = None,
     corporate_currency: str = DEFAULT_CORPORATE_CURRENCY,
     number_format: str = "auto",
+    crm: str | None = None,
 ) -> ExportValidation:
     """Preflight, the prepared copies (revops_kpis.export_prepare, into `prepared_dir`, default
     `report_dir`/prepared), then the GX suite per present object on what dbt will read; writes
@@ -237,6 +289,8 @@ def validate_export(
     step. `corporate_currency` is the dbt var of the same name: the currency amounts are
     reported in, taken as the org's corporate currency when the export has no CurrencyType.
     Deals and quotas in currencies that no rate covers give a warning, never a failure.
+    `crm` (default Salesforce) names the contract: the objects, columns, keys and references
+    of its sources file (export_spec.load_spec); the checks are the same for every CRM.
     """
     if not 0.0 <= mostly <= 1.0:
         raise ValueError(f"mostly must be between 0 and 1, not {mostly}")
@@ -254,11 +308,13 @@ def validate_export(
         loss_reason_field=loss_reason_field,
         date_order=date_order,
         number_format=number_format,
+        crm=crm,
     )
+    record = crm_contract(pf.crm).record_word
     if not pf.problems:
         say(
-            f"preflight ok: {len(pf.files)} objects ({', '.join(f.name for f in pf.files.values())})"
-            + (f"; optional objects absent: {', '.join(pf.missing_optional_objects)}" if pf.missing_optional_objects else "")
+            f"preflight ok: {len(pf.files)} {record}s ({', '.join(f.name for f in pf.files.values())})"
+            + (f"; optional {record}s absent: {', '.join(pf.missing_optional_objects)}" if pf.missing_optional_objects else "")
         )
     for w in pf.warnings:
         say(f"warning: {w}")
@@ -268,23 +324,33 @@ def validate_export(
     clean = PreflightResult(**{**pf.__dict__, "files": {o: f for o, f in pf.files.items() if f.path not in bad}})
     export_files = prepare_export(clean, Path(prepared_dir or Path(report_dir) / "prepared"), say)
 
-    spec = load_spec()
+    spec = load_spec(crm=pf.crm)
     dbt_vars = _dbt_vars(loss_reason_field)
     context = gx_context()
     datasource = context.data_sources.add_pandas("crm_export")
     objects: list[ObjectValidation] = []
     currency_frames: dict[str, pd.DataFrame] = {}
+    # every frame first: a reference is checked against its parent's values
+    read: dict[str, tuple[pd.DataFrame, list[int], bool, float]] = {}
     for obj, ef in clean.files.items():
         t0 = time.perf_counter()
-        obj_spec = spec[obj]
-        if (ef.empty or ef.header_only) and not obj_spec.required:
-            say(f"{obj}: {ef.name} holds no rows, read as an absent object; skipped")
+        if (ef.empty or ef.header_only) and not spec[obj].required:
+            say(f"{obj}: {ef.name} holds no rows, read as an absent {record}; skipped")
             continue
         frame, bad_lines, sampled = _read_frame(ef, pf.encoding, sample_rows)
+        read[obj] = (frame, bad_lines, sampled, time.perf_counter() - t0)
+    parent_values = _parent_values(
+        spec, {obj: frame for obj, (frame, *_rest) in read.items()},
+        {obj for obj, (_frame, _bad, sampled, _s) in read.items() if sampled}, dbt_vars,
+    )
+    for obj, (frame, bad_lines, sampled, read_seconds) in read.items():
+        t0 = time.perf_counter() - read_seconds
+        ef = clean.files[obj]
+        obj_spec = spec[obj]
         if obj in CURRENCY_OBJECTS:
             currency_frames[obj] = frame
         personal = any(c.personal for c in obj_spec.columns)
-        plan = _expectation_plan(obj_spec, ef, frame, mostly, allow_bad_rows, dbt_vars)
+        plan = _expectation_plan(obj_spec, ef, frame, mostly, allow_bad_rows, dbt_vars, parent_values)
         labels = {i: label for i, (_expectation, label, _col) in enumerate(plan)}
         results = run_suite(
             context, datasource, obj, f"{obj}_sample", f"export_{obj}", frame,

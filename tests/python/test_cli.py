@@ -352,3 +352,86 @@ def test_a_column_written_twice_is_a_warning_of_the_run(tmp_path, capsys, monkey
         pass
     out = capsys.readouterr().out
     assert warning in out and "the first one, 'Name', is read. Drop the others." in out
+
+
+# ------------------------------------------------------------------------------------------
+# --crm hubspot: the HubSpot fixture (Fivetran tables) checked, built and summarised
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hubspot_run(tmp_path_factory):
+    """`run --crm hubspot` on a copy of the small HubSpot fixture, export checks included."""
+    work = tmp_path_factory.mktemp("hubspot_run")
+    export = copy_export("hubspot_small", work / "export")
+    duckdb_path = work / "hubspot.duckdb"
+    exit_code, out, err = _run(["run", "--crm", "hubspot", "--export", str(export), "--duckdb", str(duckdb_path)])
+    return SimpleNamespace(exit_code=exit_code, out=out, err=err, duckdb=duckdb_path, export=export)
+
+
+def _csv_data_rows(path) -> int:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def test_run_crm_hubspot_checks_builds_and_summarises_in_hubspot_terms(hubspot_run):
+    from revops_kpis.export_spec import load_spec
+
+    assert hubspot_run.exit_code == 0, hubspot_run.err
+    out = hubspot_run.out
+    assert f"[1/3] Checking the export {hubspot_run.export} (HubSpot)" in out and "Export checks PASSED" in out
+    # the build read HubSpot staging (the var crm_source), not the Salesforce objects
+    assert query(hubspot_run.duckdb, "select count(*) from staging.stg_hubspot__row_accounting")[0][0] > 0
+    summary = out[out.index("[3/3] Summary"):]
+    assert f"CRM export: {hubspot_run.export} (HubSpot)" in summary
+    assert "Stage order from the export's deal_pipeline_stage table" in summary
+    assert "OpportunityStage" not in summary and "Opportunity " not in summary
+    assert "staging.stg_hubspot__*" in summary and "stg_salesforce__" not in summary
+    loaded = summary[summary.index("Rows loaded:"):summary.index("  total")].splitlines()
+    assert loaded[1].split()[:2] == ["table", "raw"]
+    rows = {line.split()[0]: line.split()[1:] for line in loaded[2:]}
+    # one row per HubSpot table of the contract; the two the fixture lacks say so
+    assert set(rows) == set(load_spec(crm="hubspot"))
+    assert rows["merged_deal"] == rows["engagement_task"] == ["(not", "in", "the", "export)"]
+    # raw rows: the CSV's data lines, counted here; deal.csv by hand (test_hubspot_staging):
+    # 101, 102, 105 staged, 104 deleted, 103 of another pipeline quarantined
+    for table, counts in rows.items():
+        if counts[0] != "(not":
+            assert int(counts[0]) == _csv_data_rows(hubspot_run.export / f"{table}.csv"), table
+    assert rows["deal"] == ["5", "3", "1", "0", "1"]
+    assert "deal                    other_pipeline" in summary
+
+
+@pytest.mark.parametrize("crm, folder, looks_like", [
+    ("hubspot", "small", "Salesforce"),
+    ("salesforce", "hubspot_small", "HubSpot"),
+])
+def test_another_crms_folder_is_one_line_naming_the_crm_to_use(crm, folder, looks_like, tmp_path, capsys):
+    exit_code = main(["run", "--crm", crm, "--export", str(FIXTURES / folder), "--duckdb", str(tmp_path / "w.duckdb")])
+    captured = capsys.readouterr()
+    assert exit_code == 2
+    assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+    assert f"looks like a {looks_like} export" in captured.err
+    assert f"use --crm {looks_like.lower()}" in captured.err
+    assert "Traceback" not in captured.err and "dbt" not in captured.err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_crm_flag_and_crm_source_var_must_agree(tmp_path, capsys):
+    assert main(["run", "--crm", "hubspot", "--vars", "{crm_source: salesforce}",
+                 "--duckdb", str(tmp_path / "w.duckdb")]) == 2
+    assert "name different CRMs" in capsys.readouterr().err
+
+
+def test_check_export_crm_hubspot(tmp_path, capsys):
+    export = copy_export("hubspot_small", tmp_path / "export")
+    assert main(["check-export", "--crm", "hubspot", "--export", str(export),
+                 "--report-dir", str(tmp_path / "report")]) == 0
+    out = capsys.readouterr().out
+    assert f"Checking HubSpot export {export}" in out and "Export checks PASSED" in out
+    assert "- CRM: HubSpot" in (tmp_path / "report" / "export_checks.md").read_text()
+    # a Salesforce folder checked as HubSpot: one line, exit 2
+    assert main(["check-export", "--crm", "hubspot", "--export", str(FIXTURES / "small"),
+                 "--report-dir", str(tmp_path / "report")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "use --crm salesforce" in err and err.count("\n") == 1

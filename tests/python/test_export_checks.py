@@ -837,3 +837,106 @@ def test_rate_objects_need_no_id_and_uncovered_currencies_only_warn(tmp_path):
     )
     v = validate_export(export, tmp_path / "report2", allow_bad_rows=0)
     assert not outcome(v, "CurrencyType", "expect_column_values_to_be_unique", "IsoCode").success
+
+
+# ------------------------------------------------------------------------------------------
+# HubSpot (--crm hubspot): the same checker on the HubSpot contract (_hubspot__sources.yml):
+# its tables, columns, keys and references
+# ------------------------------------------------------------------------------------------
+HUBSPOT_SMALL = PROJECT_ROOT / "tests" / "fixtures" / "exports" / "hubspot_small"
+
+
+def hubspot_copy(destination: Path) -> Path:
+    import shutil
+
+    shutil.copytree(HUBSPOT_SMALL, destination)
+    return destination
+
+
+def drop_column(path: Path, column: str) -> None:
+    header, rows = read_table(path)
+    j = header.index(column)
+    write_csv(path, header[:j] + header[j + 1:], [row[:j] + row[j + 1:] for row in rows])
+
+
+def test_hubspot_fixture_passes_with_its_keys_and_references(tmp_path):
+    v = validate_export(hubspot_copy(tmp_path / "export"), tmp_path / "report", crm="hubspot")
+    assert v.success, format_summary(v)
+    assert v.preflight.crm == "hubspot" and json.loads(v.json_path.read_text())["crm"] == "hubspot"
+    assert {o.object_name for o in v.objects} == set(load_spec(crm="hubspot")) - {"engagement_task", "merged_deal"}
+    # deal_stage: 12 rows; every deal id is in deal.csv (104 is there, deleted) and every
+    # stage id in deal_pipeline_stage.csv; the key (deal_id, date_entered) of the copied row
+    # (105's second entry, twice) is the one duplicate, within the tolerance
+    dangling = outcome(v, "deal_stage", "expect_column_values_to_be_in_set", "deal_id")
+    assert dangling.check.startswith("references deal.deal_id") and dangling.unexpected_count == 0
+    assert outcome(v, "deal_stage", "expect_column_values_to_be_in_set", "value").unexpected_count == 0
+    key = outcome(v, "deal_stage", "expect_compound_columns_to_be_unique", None)
+    assert key.check == "key unique (deal_id, date_entered)" and key.unexpected_count == 2
+    assert outcome(v, "deal", "expect_column_values_to_match_regex", "deal_id").check == "format: numeric id (digits only)"
+    # the same report as Salesforce's, naming the CRM
+    assert "- CRM: HubSpot" in v.markdown_path.read_text()
+
+
+def test_hubspot_missing_required_column_names_the_table_and_fivetran(tmp_path):
+    # the connector's schema settings left deal_stage.date_entered out
+    export = hubspot_copy(tmp_path / "export")
+    drop_column(export / "deal_stage.csv", "date_entered")
+    with pytest.raises(ExportError) as raised:
+        ec.preflight(export, crm="hubspot")
+    message = str(raised.value)
+    assert message.startswith("deal_stage.csv: required column `date_entered` of deal_stage is missing.")
+    assert "when the stage was entered" in message and "Fivetran HubSpot connector" in message
+    assert "Data Loader" not in message
+
+
+def test_hubspot_dangling_references_duplicate_ids_and_bad_ids_fail(tmp_path):
+    export = hubspot_copy(tmp_path / "export")
+    # deal_stage.csv from another portal's sync: its deals (9xx) are not in deal.csv
+    header, rows = read_table(export / "deal_stage.csv")
+    write_csv(export / "deal_stage.csv", header, [["9" + row[0][1:], *row[1:]] for row in rows])
+    # deal.csv written twice into one file (two syncs appended): every deal id twice; and an
+    # owner id with a thousands separator (a spreadsheet round trip)
+    header, rows = read_table(export / "deal.csv")
+    rows[0][header.index("owner_id")] = "40,002"
+    write_csv(export / "deal.csv", header, rows + rows)
+    v = validate_export(export, tmp_path / "report", crm="hubspot", allow_bad_rows=0)
+    assert not v.success
+    dangling = outcome(v, "deal_stage", "expect_column_values_to_be_in_set", "deal_id")
+    assert not dangling.success and dangling.unexpected_count == 12
+    # 5 deals, each twice: 10 rows share an id
+    duplicate = outcome(v, "deal", "expect_column_values_to_be_unique", "deal_id")
+    assert not duplicate.success and duplicate.check == "key unique" and duplicate.unexpected_count == 10
+    bad_id = outcome(v, "deal", "expect_column_values_to_match_regex", "owner_id")
+    assert not bad_id.success and bad_id.unexpected_count == 2 and bad_id.sample_values == ["40,002"]
+    summary = format_summary(v)
+    assert "FAILED deal_stage.deal_id: references deal.deal_id" in summary
+    assert "FAILED deal.deal_id: key unique" in summary
+    report = json.loads((tmp_path / "report" / "export_checks.json").read_text())
+    assert report["success"] is False and report["crm"] == "hubspot"
+
+
+def test_hubspot_parquet_tables_with_integer_ids_are_read(tmp_path):
+    # Fivetran's Long ids as int64 and its TIMESTAMP as a timestamp column
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    export = hubspot_copy(tmp_path / "export")
+    table = pacsv.read_csv(export / "owner.csv", convert_options=pacsv.ConvertOptions(
+        column_types={"owner_id": pa.int64(), "active_user_id": pa.int64(), "created_at": pa.timestamp("ms")}))
+    pq.write_table(table, export / "owner.parquet")
+    (export / "owner.csv").unlink()
+    v = validate_export(export, tmp_path / "report", crm="hubspot")
+    assert v.success, format_summary(v)
+    assert v.object("owner").format == "parquet"
+    # quota.owner_id references owner.owner_id: the int64 ids read as the same text
+    assert outcome(v, "quota", "expect_column_values_to_be_in_set", "owner_id").unexpected_count == 0
+
+
+def test_another_crms_folder_is_named_with_the_crm_to_use(tmp_path):
+    with pytest.raises(ec.WrongCrmError) as raised:
+        ec.preflight(hubspot_copy(tmp_path / "hubspot"))
+    assert str(raised.value).endswith("use --crm hubspot") and "deal.csv" in str(raised.value)
+    with pytest.raises(ec.WrongCrmError) as raised:
+        ec.preflight(make_export(tmp_path / "salesforce"), crm="hubspot")
+    assert str(raised.value).endswith("use --crm salesforce") and "Opportunity.csv" in str(raised.value)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MODELS_ONLY
 from dbt_helpers import accounting, build, copy_export, query, quarantine, read_rows, write_rows
 
 HUBSPOT = {"crm_source": "hubspot"}
@@ -217,3 +218,85 @@ def test_merged_deals_and_unknown_stages_are_quarantined(merged_and_unknown: Pat
     assert query(merged_and_unknown, "select sum(amount) from staging.stg_crm__opportunities where is_won") == [
         (Decimal("12000.00"),)
     ]
+
+
+@pytest.fixture(scope="module")
+def future_rows(tmp_path_factory) -> Path:
+    """The fixture with two rows stamped after the export was taken, built through the marts:
+    deal 105's loss entered as 2031 (a mistyped year) in deal_stage, and an amount version of
+    105 at 2024-03-10 18:00, twelve hours after its own row's _fivetran_synced (06:00) though
+    within the clock's 24-hour tolerance (a clock set wrong in the integration that wrote it)."""
+    work = tmp_path_factory.mktemp("hubspot_small_future")
+    export = copy_export("hubspot_small", work / "export")
+    header, rows = read_rows(export / "deal_stage.csv")
+    rows.append({**rows[10], "value": "closedlost", "date_entered": "2031-03-07 10:00:00",
+                 "_fivetran_start": "2031-03-07 10:00:00", "source": "CRM_UI", "source_id": "userId:9012"})
+    write_rows(export / "deal_stage.csv", header, rows)
+    header, rows = read_rows(export / "deal_property_history.csv")
+    rows.append({"deal_id": "105", "name": "amount", "value": "9000", "timestamp": "2024-03-10 18:00:00",
+                 "source": "INTEGRATION", "source_id": "1234567", "_fivetran_synced": "2024-03-10 06:00:00.000"})
+    write_rows(export / "deal_property_history.csv", header, rows)
+    return build(export, work / "build", extra_vars=HUBSPOT, selection=MODELS_ONLY)
+
+
+def test_rows_stamped_after_the_export_are_quarantined(future_rows: Path, warehouse: Path) -> None:
+    # the clock: every table's latest _fivetran_synced, 2024-03-10 06:00 (deal.csv and the rest),
+    # + 24 hours (future_timestamp_tolerance_hours) = 2024-03-11 06:00
+    assert query(future_rows, "select export_clock, export_clock_source, future_timestamp_after "
+                              "from staging.stg_hubspot__export_clock") == [
+        (datetime(2024, 3, 10, 6), "system_stamp", datetime(2024, 3, 11, 6))]
+    assert {row for row in quarantine(future_rows) if row[3] == "future_timestamp"} == {
+        # 2031-03-07 is past the clock's limit
+        ("deal_stage", "105|2031-03-07 10:00:00", 13, "future_timestamp"),
+        # 2024-03-10 18:00 is within the limit but after its own row's _fivetran_synced
+        ("deal_property_history", "105|amount|2024-03-10 18:00:00", 27, "future_timestamp"),
+    }
+    counts, clean = accounting(future_rows), accounting(warehouse)
+    # raw, staged, deleted, duplicate, quarantined: one more raw row each, quarantined
+    assert counts["deal_stage"] == (13, 9, 0, 1, 3)
+    assert counts["deal_property_history"] == (27, 25, 0, 0, 2)
+    assert {name: c for name, c in counts.items() if name not in ("deal_stage", "deal_property_history")} == {
+        name: c for name, c in clean.items() if name not in ("deal_stage", "deal_property_history")}
+    # neither row moves the as-of (the 18:00 version would have been the latest business time)
+    assert query(future_rows, "select as_of, as_of_derived_from from staging.stg_crm__export_as_of") == [
+        (datetime(2024, 3, 10, 6), "system_stamp")]
+
+
+def test_future_rows_leave_company_totals_alone(future_rows: Path) -> None:
+    # by hand from deal.csv: one won deal, 101, 12,000, closedate 2024-02-04 (2024); 102 lost,
+    # 105 open (its 2031 loss quarantined): nothing else books
+    yearly = query(future_rows, "select period_start, won_count, bookings_amount from marts.rpt_kpi_tier1_outcomes "
+                                "where grain = 'company' and period_grain = 'year' and won_count > 0")
+    assert yearly == [(date(2024, 1, 1), 1, 12000)]
+    # 105 is still open in its current stage
+    assert query(future_rows, "select is_closed, stage_name from staging.stg_crm__opportunities "
+                              "where opportunity_id = '105'") == [(False, "Qualified to Buy")]
+
+
+@pytest.fixture(scope="module")
+def deactivated_owner(tmp_path_factory) -> Path:
+    """The fixture synced after Bob Builder (owner 40002, user 9012) left: HubSpot deactivated
+    his user, so the connector writes owner.active_user_id blank, and a connector that syncs
+    the owners API's userIdIncludingInactive writes user_id_including_inactive for every owner
+    (9011 for Ada, 9012 for Bob)."""
+    work = tmp_path_factory.mktemp("hubspot_small_deactivated")
+    export = copy_export("hubspot_small", work / "export")
+    header, rows = read_rows(export / "owner.csv")
+    for row in rows:
+        row["user_id_including_inactive"] = row["active_user_id"]
+        if row["owner_id"] == "40002":
+            row["active_user_id"] = ""
+    write_rows(export / "owner.csv", header + ["user_id_including_inactive"], rows)
+    return build(export, work / "build", extra_vars=HUBSPOT)
+
+
+def test_a_deactivated_owners_changes_still_name_them(deactivated_owner: Path, warehouse: Path) -> None:
+    who = ("select changed_by_user_id, count(*) from staging.stg_hubspot__deal_changes "
+           "group by changed_by_user_id order by changed_by_user_id nulls last")
+    # every userId:9012 change of deal_stage.csv and deal_property_history.csv is Bob's (40002),
+    # as in the clean build where his user was active
+    assert query(deactivated_owner, who) == query(warehouse, who)
+    assert ("40002",) in {row[:1] for row in query(deactivated_owner, who)}
+    # he is a leaver: not active (40003, Cy, left before: active_user_id blank in the fixture)
+    assert query(deactivated_owner, "select user_id, is_active from staging.stg_crm__users order by user_id") == [
+        ("40001", True), ("40002", False), ("40003", False)]

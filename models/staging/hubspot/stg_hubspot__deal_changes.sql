@@ -2,7 +2,8 @@
     name dealstage) and the versions of the other tracked properties (deal_property_history;
     its own dealstage rows are left out: they duplicate deal_stage, and reading both would
     double every transition). Who made the change: the owner whose HubSpot user
-    (owner.active_user_id) source_id names as userId:<n> (a user id is not an owner id);
+    (owner.user_id_including_inactive when the export has it, else owner.active_user_id)
+    source_id names as userId:<n> (a user id is not an owner id);
     none for a workflow, an integration or an import without a user. What kind of source:
     hubspot_change_source. -#}
 
@@ -18,15 +19,24 @@ owner_rows as (
     select * from {{ ref('base_hubspot__owner_rows') }}
 ),
 
+-- the user behind each owner: user_id_including_inactive (the connector's column for the
+-- owners API's userIdIncludingInactive, kept when the user is deactivated) before
+-- active_user_id (null once the user is deactivated), so a leaver's changes still name them
+owner_users as (
+    select
+        owner_id,
+        coalesce(user_id_including_inactive, active_user_id) as user_id
+    from owner_rows
+    where row_status = 'staged'
+),
+
 owners_by_user as (
     select
-        active_user_id as user_id,
+        user_id,
         min(owner_id) as owner_id
-    from owner_rows
-    where
-        row_status = 'staged'
-        and active_user_id is not null
-    group by active_user_id
+    from owner_users
+    where user_id is not null
+    group by user_id
 ),
 
 stage_entries as (

@@ -9,7 +9,8 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.id']) }}
+            {{ required_values_check(['typed.id']) }},
+            {{ future_timestamp_check('company', created_column='typed.property_createdate', source_name='hubspot') }}
         ) as _row_failure
     from typed
 ),

@@ -9,7 +9,10 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.contact_id', 'typed.name', 'typed.timestamp']) }}
+            {{ required_values_check(['typed.contact_id', 'typed.name', 'typed.timestamp']) }},
+            {{ future_timestamp_check(
+                'contact_property_history', happened_at=[('typed.timestamp', 'timestamp')], source_name='hubspot'
+            ) }}
         ) as _row_failure
     from typed
 ),

@@ -11,7 +11,8 @@ checked as (
         coalesce(
             typed._parse_failure,
             {{ required_values_check(['typed.id']) }},
-            {{ required_values_check(['typed.property_createdate'], 'contact', 'hubspot') }}
+            {{ required_values_check(['typed.property_createdate'], 'contact', 'hubspot') }},
+            {{ future_timestamp_check('contact', created_column='typed.property_createdate', source_name='hubspot') }}
         ) as _row_failure
     from typed
 ),

@@ -12,7 +12,10 @@ checked as (
         coalesce(
             typed._parse_failure,
             {{ required_values_check(['typed.deal_id', 'typed.name', 'typed.timestamp']) }},
-            {{ parent_opportunity_check('typed.deal_id') }}
+            {{ parent_opportunity_check('typed.deal_id') }},
+            {{ future_timestamp_check(
+                'deal_property_history', happened_at=[('typed.timestamp', 'timestamp')], source_name='hubspot'
+            ) }}
         ) as _row_failure
     from typed
     left join parent_opportunities

@@ -34,7 +34,8 @@ checked as (
             {{ implausible_amount_check(['typed.property_amount']) }},
             case when merged_deals.merged_deal_id is not null then 'merged_deal' end,
             case when typed.deal_pipeline_id <> '{{ var("hubspot_pipeline_id") }}' then 'other_pipeline' end,
-            case when pipeline_stages.stage_id is null then 'unknown_stage' end
+            case when pipeline_stages.stage_id is null then 'unknown_stage' end,
+            {{ future_timestamp_check('deal', created_column='typed.property_createdate', source_name='hubspot') }}
         ) as _row_failure
     from typed
     left join merged_deals

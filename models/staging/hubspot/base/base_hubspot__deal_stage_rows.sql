@@ -23,7 +23,10 @@ checked as (
             typed._parse_failure,
             {{ required_values_check(['typed.deal_id', 'typed.value', 'typed.date_entered']) }},
             {{ parent_opportunity_check('typed.deal_id') }},
-            case when pipeline_stages.stage_id is null then 'unknown_stage' end
+            case when pipeline_stages.stage_id is null then 'unknown_stage' end,
+            {{ future_timestamp_check(
+                'deal_stage', happened_at=[('typed.date_entered', 'timestamp')], source_name='hubspot'
+            ) }}
         ) as _row_failure
     from typed
     left join parent_opportunities

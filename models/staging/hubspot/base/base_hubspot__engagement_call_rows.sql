@@ -9,7 +9,11 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.engagement_id']) }}
+            {{ required_values_check(['typed.engagement_id']) }},
+            {{ future_timestamp_check(
+                'engagement_call', happened_at=[('typed.property_hs_timestamp', 'timestamp')],
+                created_column='typed.property_hs_createdate', source_name='hubspot'
+            ) }}
         ) as _row_failure
     from typed
 ),

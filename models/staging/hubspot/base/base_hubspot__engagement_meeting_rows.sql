@@ -9,7 +9,10 @@ checked as (
         typed.*,
         coalesce(
             typed._parse_failure,
-            {{ required_values_check(['typed.engagement_id']) }}
+            {{ required_values_check(['typed.engagement_id']) }},
+            {{ future_timestamp_check(
+                'engagement_meeting', created_column='typed.property_hs_createdate', source_name='hubspot'
+            ) }}
         ) as _row_failure
     from typed
 ),
