@@ -127,6 +127,13 @@ ROW_COUNT_RULES: dict[str, tuple[str, str]] = {
         " + (select count(distinct team_id) from marts.dim_reps) + 1)"
         " * (select count(*) from intermediate.int_fiscal_periods where period_grain <> 'week')",
     ),
+    # ramp time is counted in whole months: no week rows either
+    "rpt_ramp_time": (
+        "(reps + teams + company) x fiscal months, quarters and years (no weeks)",
+        "select ((select count(distinct rep_id) from marts.dim_reps)"
+        " + (select count(distinct team_id) from marts.dim_reps) + 1)"
+        " * (select count(*) from intermediate.int_fiscal_periods where period_grain <> 'week')",
+    ),
 }
 
 # KPI tables: one row per rep, team and company per fiscal period.

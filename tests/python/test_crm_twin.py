@@ -72,7 +72,8 @@ def _listed(table: str, reason: str, columns: str) -> dict[tuple[str, str], str]
 # (mart, column) -> why it may differ on the rep, team and company rows
 EXCEPTIONS: dict[tuple[str, str], str] = {
     **_listed("rpt_kpi_tier1_outcomes", STAGE_X,
-              "won_count bookings_amount nrr_prior_bookings_amount revenue_per_rep_amount net_revenue_retention_rate"),
+              "won_count bookings_amount nrr_prior_bookings_amount revenue_per_rep_amount net_revenue_retention_rate"
+              " prior_quarter_bookings_amount"),
     **_listed("rpt_kpi_tier2_diagnostics", STAGE_X,
               "won_count closed_count won_amount closed_amount win_rate win_rate_amount avg_deal_size_amount"
               " quota_attainment_rate commit_close_rate commit_close_rate_amount forecast_accuracy_rate"

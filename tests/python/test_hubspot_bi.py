@@ -78,7 +78,7 @@ def _summary(warehouse, capsys) -> str:
 def test_the_summary_of_a_hubspot_build(warehouse, capsys):
     out = _summary(warehouse, capsys)
     # the funnel from the pipeline's stages, the HubSpot staging, and users (owners) present
-    assert "Stage order from the export's deal_pipeline_stage table:" in out
+    assert "Stage order from the export's deal_pipeline_stage table" in out
     assert "staging.stg_hubspot__*" in out and "stg_salesforce__" not in out
     assert "The export has no users" not in out
     # every HubSpot table counted, the total as the row accounting's sum
