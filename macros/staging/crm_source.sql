@@ -54,3 +54,15 @@
 {% macro crm_staged(entity) %}
     {{ return(ref(crm_staging_models()[crm_source()][entity])) }}
 {% endmacro %}
+
+{#- Whether the chosen CRM's export carries the field a contract column comes from, named by its
+    Salesforce object and field (hubspot_column_for maps it to HubSpot's table and column): a
+    contract column whose optional field the export lacks is null by design. -#}
+{% macro crm_column_exported(salesforce_table, salesforce_column) %}
+    {%- if crm_source() == 'hubspot' -%}
+        {%- set hubspot_column = hubspot_column_for(salesforce_table, salesforce_column) -%}
+        {{ return(hubspot_column.column in salesforce_exported_columns(hubspot_column.table, 'hubspot')) }}
+    {%- else -%}
+        {{ return(salesforce_column in salesforce_exported_columns(salesforce_table)) }}
+    {%- endif -%}
+{% endmacro %}
