@@ -1,6 +1,7 @@
 {#- Time in stage: one row per grain, grain id, fiscal period and open funnel stage: the
     visits to the stage that ended in the period (for the deal's owner when it ended), their
-    count, total, mean and median days. Rows exist for every stage and period. -#}
+    count, total, mean and median days. Rows exist for every stage and period. The ended visits
+    and their owners at exit come from int_stage_visits_ended. -#}
 
 with spine as (
     select * from {{ ref('int_kpi_grain_periods') }}
@@ -11,11 +12,7 @@ funnel as (
 ),
 
 visits as (
-    select * from {{ ref('int_stage_visits') }}
-),
-
-owners as (
-    select * from {{ ref('int_opportunity_owners_historized') }}
+    select * from {{ ref('int_stage_visits_ended') }}
 ),
 
 open_stages as (
@@ -26,20 +23,8 @@ open_stages as (
     where not is_closed
 ),
 
-exited as (
-    select
-        visits.stage_name,
-        visits.days_in_stage,
-        owners.owner_id,
-        {{ to_reporting_date('visits.exited_at') }} as exited_date
-    from visits
-    inner join owners
-        on {{ owner_at('owners', 'visits.opportunity_id', 'visits.exited_at') }}
-    where visits.exited_at is not null
-),
-
 exited_attributed as (
-    {{ attribute_to_grains_and_periods('exited', 'owner_id', 'exited_date') }}
+    {{ attribute_to_grains_and_periods('visits', 'owner_id', 'exited_date') }}
 ),
 
 stats as (
