@@ -50,13 +50,8 @@ task_interactions as (
         task_id as interaction_id,
         'task' as source_object,
         {{ task_interaction_type('task_type', 'task_subtype', 'subject') }} as interaction_type,
-        -- a task happened when it was completed; an open task (Not Started, In Progress,
-        -- Deferred, ...) is a plan, not an interaction; without a status, at its creation
-        case
-            when completed_at is not null then completed_at
-            when task_status is null or lower(task_status) in ('completed', 'complete', 'done', 'closed')
-                then created_at
-        end as occurred_at,
+        -- a task happened when it was completed; an open task is a plan, not an interaction
+        {{ task_happened_at('completed_at', 'task_status', 'created_at') }} as occurred_at,
         owner_id,
         what_id,
         who_id,

@@ -54,18 +54,13 @@ task_meetings as (
         who_id,
         account_id as related_account_id,
         created_at as booked_at,
-        case
-            when completed_at is not null then completed_at
-            when task_status is null or lower(task_status) in ('completed', 'complete', 'done', 'closed')
-                then created_at
-            when activity_date is not null then {{ reporting_midnight_utc('activity_date') }}
-            else created_at
-        end as started_at,
-        (
-            completed_at is not null
-            or task_status is null
-            or lower(task_status) in ('completed', 'complete', 'done', 'closed')
-        ) as is_completed
+        -- when it took place, else (still open) its due date, else its creation
+        coalesce(
+            {{ task_happened_at('completed_at', 'task_status', 'created_at') }},
+            {{ reporting_midnight_utc('activity_date') }},
+            created_at
+        ) as started_at,
+        {{ task_happened_at('completed_at', 'task_status', 'created_at') }} is not null as is_completed
     from tasks
     where {{ task_interaction_type('task_type', 'task_subtype', 'subject') }} = 'meeting'
 ),
