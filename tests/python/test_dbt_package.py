@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -124,3 +125,42 @@ def test_every_mart_equals_the_standalone_build(host_build, bi_build):
         marts = connection.execute(
             "select count(*) from information_schema.tables where table_schema in ('marts', 'semantic')").fetchone()[0]
     assert compared == marts > 30
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT / ".git").exists(), reason="not a git checkout: nothing to install with git:")
+def test_a_git_install_of_a_pinned_revision_holds_every_model(tmp_path):
+    """`packages.yml` `git:` with a pinned revision, as a user installs a release: dbt clones the
+    repository (here this checkout, by a file:// URL: the same git clone dbt runs for https) at
+    that commit, and the installed package's models are the commit's model files, every one."""
+    revision = _git("rev-parse", "HEAD").strip()
+    committed = {
+        Path(path).stem for path in _git("ls-tree", "-r", "--name-only", revision, "models").splitlines()
+        if path.endswith((".sql", ".py"))
+    }
+    host = tmp_path / "host_project"
+    host.mkdir()
+    (host / "dbt_project.yml").write_text(yaml.safe_dump({
+        "name": "host_analytics", "version": "1.0.0", "config-version": 2, "profile": "host_analytics",
+        "flags": {"send_anonymous_usage_stats": False},
+    }))
+    (host / "profiles.yml").write_text(yaml.safe_dump({"host_analytics": {"target": "dev", "outputs": {"dev": {
+        "type": "duckdb", "path": str(host / "warehouse.duckdb"), "schema": TARGET_SCHEMA, "threads": 1,
+    }}}}))
+    (host / "packages.yml").write_text(yaml.safe_dump(
+        {"packages": [{"git": PROJECT_ROOT.resolve().as_uri(), "revision": revision}]}))
+
+    _dbt(host, ["deps"])
+    lock = yaml.safe_load((host / "package-lock.yml").read_text())
+    assert [(package["name"], package["revision"]) for package in lock["packages"]] == [("revops_kpis", revision)]
+    _dbt(host, ["parse"])
+    manifest = json.loads((host / "target" / "manifest.json").read_text())
+    installed = {
+        node["name"]
+        for node in [*manifest["nodes"].values(), *(n for nodes in manifest["disabled"].values() for n in nodes)]
+        if node["resource_type"] == "model" and node["package_name"] == "revops_kpis"
+    }
+    assert installed == committed and len(installed) > 150
