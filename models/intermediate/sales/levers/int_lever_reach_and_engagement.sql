@@ -7,9 +7,13 @@
     their interactions that period within var cadence_target_days). Accounts are unique and
     have one owner, so every count is taken per owner first and rolled up to the grains. -#}
 
-with accounts as (
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+accounts as (
     -- accounts created by the as-of time (or not dated by the export)
-    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', 'as_of', keep_undated=true) }}
 ),
 
 interactions as (
