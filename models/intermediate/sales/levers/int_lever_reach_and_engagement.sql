@@ -35,6 +35,10 @@ opportunities as (
     select * from {{ ref('stg_crm__opportunities') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 account_owners as (
     select
         account_id,
@@ -94,7 +98,7 @@ owned_by_owner as (
 ),
 
 owned_attributed as (
-    {{ attribute_to_grains('owned_by_owner', 'owner_id') }}
+    {{ attribute_to_grains('owned_by_owner', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 -- accounts with a deal open at some time in each period
@@ -158,7 +162,7 @@ account_periods_by_owner as (
 ),
 
 account_periods_attributed as (
-    {{ attribute_to_grains('account_periods_by_owner', 'owner_id') }}
+    {{ attribute_to_grains('account_periods_by_owner', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 -- both rolled up to the grains, one row per grain and period
