@@ -5,22 +5,36 @@
 -- for batch logging. A warning by default, an error with var data_quality_test_severity: error.
 -- One row per period, stored in test_failures.error_when_batch_logged_rate_exceeds_threshold,
 -- naming the rep or team, with the reason and what to do.
-{{ data_quality_rate_failures(
-    'batch_logged',
-    'Batch-logged',
-    company_advice=dbt.concat([
-        "'Stage changes are typed in after the fact across the team: make stage updates part of the '",
-        "'weekly pipeline review, and read time in stage and stage dates of the period as typing dates, '",
-        "'not buyer dates.'",
-    ]),
-    team_advice=dbt.concat([
-        "'The team types stage changes in after the fact: ask its manager to make stage updates part of '",
-        "'the weekly pipeline review (the batch_logged rows in dq_stage_progression); until then, read the '",
-        "'team''s time in stage and stage dates as typing dates, not buyer dates.'",
-    ]),
-    rep_advice=dbt.concat([
-        "' to update stages as deals move rather than in bursts afterwards (their batch_logged rows in '",
-        "'dq_stage_progression); until then, read their time in stage and stage dates as typing dates, '",
-        "'not buyer dates.'",
-    ]),
-) }}
+with data_quality as (
+    select * from {{ ref('rpt_data_quality') }}
+),
+
+reps as (
+    select * from {{ ref('dim_reps') }}
+),
+
+failures as (
+    {{ data_quality_rate_failures(
+        'data_quality',
+        'reps',
+        'batch_logged',
+        'Batch-logged',
+        company_advice=dbt.concat([
+            "'Stage changes are typed in after the fact across the team: make stage updates part of the '",
+            "'weekly pipeline review, and read time in stage and stage dates of the period as typing dates, '",
+            "'not buyer dates.'",
+        ]),
+        team_advice=dbt.concat([
+            "'The team types stage changes in after the fact: ask its manager to make stage updates part of '",
+            "'the weekly pipeline review (the batch_logged rows in dq_stage_progression); until then, read the '",
+            "'team''s time in stage and stage dates as typing dates, not buyer dates.'",
+        ]),
+        rep_advice=dbt.concat([
+            "' to update stages as deals move rather than in bursts afterwards (their batch_logged rows in '",
+            "'dq_stage_progression); until then, read their time in stage and stage dates as typing dates, '",
+            "'not buyer dates.'",
+        ]),
+    ) }}
+)
+
+select * from failures

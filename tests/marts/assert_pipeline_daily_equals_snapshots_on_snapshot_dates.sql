@@ -14,8 +14,12 @@ with snapshots as (
     from {{ ref('fct_pipeline_snapshots') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 attributed as (
-    {{ attribute_to_grains('snapshots', 'owner_id') }}
+    {{ attribute_to_grains('snapshots', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 expected as (

@@ -3,8 +3,12 @@
     whose close date differs. A push moves the date later, a pull-in earlier; when the new
     date is in a later fiscal week, month, quarter or year, the period it moved out of is given. -#}
 
-with field_history as (
-    {{ rows_up_to_as_of(ref('stg_crm__opportunity_field_history'), 'changed_at') }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+field_history as (
+    {{ rows_up_to_as_of(ref('stg_crm__opportunity_field_history'), 'changed_at', 'as_of') }}
 ),
 
 sequenced as (

@@ -4,8 +4,12 @@
     created and when someone first logged an activity against it (any user, at or after
     creation), in minutes; leads never touched are kept with nulls and is_untouched. -#}
 
-with leads as (
-    {{ rows_up_to_as_of(ref('stg_crm__leads'), 'created_at', keep_undated=true) }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+leads as (
+    {{ rows_up_to_as_of(ref('stg_crm__leads'), 'created_at', 'as_of', keep_undated=true) }}
 ),
 
 interactions as (

@@ -15,12 +15,16 @@
     initial_meeting_lookback_days days before it (the same start: the lower id is first). A
     meeting without account or lead is never initial. -#}
 
-with tasks as (
-    {{ rows_up_to_as_of(ref('stg_crm__tasks'), 'created_at') }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+tasks as (
+    {{ rows_up_to_as_of(ref('stg_crm__tasks'), 'created_at', 'as_of') }}
 ),
 
 events as (
-    {{ rows_up_to_as_of(ref('stg_crm__events'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__events'), 'created_at', 'as_of') }}
 ),
 
 opportunities as (
@@ -39,10 +43,6 @@ accounts as (
 
 leads as (
     select lead_id from {{ ref('stg_crm__leads') }}
-),
-
-as_of as (
-    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
 task_meetings as (

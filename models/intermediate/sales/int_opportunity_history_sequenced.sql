@@ -5,12 +5,16 @@
     not exist yet.
     Rows with identical timestamps are ordered by their id (Salesforce ids grow over time). -#}
 
-with history as (
-    {{ rows_up_to_as_of(ref('stg_crm__opportunity_history'), 'changed_at') }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+history as (
+    {{ rows_up_to_as_of(ref('stg_crm__opportunity_history'), 'changed_at', 'as_of') }}
 ),
 
 opportunities as (
-    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at', 'as_of') }}
 ),
 
 funnel as (

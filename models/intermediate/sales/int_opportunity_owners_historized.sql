@@ -6,12 +6,12 @@
     changes still names the owner at creation (its "from" owner), so a deal handed over later
     has its owner of then, not the one the export shows now. -#}
 
-with opportunities_created as (
-    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
-as_of as (
-    select as_of from {{ ref('stg_crm__export_as_of') }}
+opportunities_created as (
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at', 'as_of') }}
 ),
 
 owner_changes as (

@@ -7,7 +7,11 @@
     alone: when there are any, one more row puts the pseudo-rep no_owner_rep_id() in the
     company, and in no rep or team row. Leads and accounts count once created by the as-of time. -#}
 
-with reps as (
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+reps as (
     select * from {{ ref('int_reps_identified') }}
 ),
 
@@ -17,7 +21,7 @@ leads as (
 ),
 
 accounts as (
-    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', 'as_of', keep_undated=true) }}
 ),
 
 unowned_records as (

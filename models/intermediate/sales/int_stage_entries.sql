@@ -3,7 +3,11 @@
     a stage beyond it; the lost stage, and a stage that is not is_skippable, are never
     skipped). -#}
 
-with transitions as (
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+transitions as (
     select * from {{ ref('int_stage_transitions') }}
 ),
 
@@ -12,7 +16,7 @@ funnel as (
 ),
 
 opportunities as (
-    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at') }}
+    {{ rows_up_to_as_of(ref('stg_crm__opportunities'), 'created_at', 'as_of') }}
 ),
 
 first_entries as (

@@ -82,6 +82,10 @@ unconverted_pipeline as (
     where amount_in_deal_currency is not null and amount is null
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 -- creations inferred for deals without history were made by nobody on record: not counted;
 -- batch logging counts in the rates when a person did it (automation bursts are no habit)
 recorded_transitions as (
@@ -98,7 +102,9 @@ export_has_interactions as (
 ),
 
 transitions_attributed as (
-    {{ attribute_to_grains_and_periods('recorded_transitions', 'owner_id', 'changed_date') }}
+    {{ attribute_to_grains_and_periods(
+        'recorded_transitions', 'owner_id', 'changed_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 transition_counts as (
@@ -120,7 +126,7 @@ transition_counts as (
 ),
 
 open_deals_attributed as (
-    {{ attribute_to_grains('open_deals', 'owner_id') }}
+    {{ attribute_to_grains('open_deals', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 open_deal_counts as (
@@ -184,7 +190,7 @@ transition_days as (
 ),
 
 transition_days_attributed as (
-    {{ attribute_to_grains('transition_days', 'owner_id') }}
+    {{ attribute_to_grains('transition_days', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 trust_window_counts as (
@@ -213,7 +219,9 @@ trust_window_counts as (
 ),
 
 unconverted_closed_attributed as (
-    {{ attribute_to_grains_and_periods('unconverted_closed_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'unconverted_closed_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 unconverted_closed_counts as (
@@ -228,7 +236,9 @@ unconverted_closed_counts as (
 ),
 
 back_dated_closes_attributed as (
-    {{ attribute_to_grains_and_periods('back_dated_closes', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'back_dated_closes', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 back_dated_close_counts as (
@@ -243,7 +253,7 @@ back_dated_close_counts as (
 ),
 
 unconverted_pipeline_attributed as (
-    {{ attribute_to_grains('unconverted_pipeline', 'owner_at_period_start_id') }}
+    {{ attribute_to_grains('unconverted_pipeline', 'owner_at_period_start_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 unconverted_pipeline_counts as (

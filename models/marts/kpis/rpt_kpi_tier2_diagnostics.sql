@@ -34,8 +34,14 @@ opportunity_cohort as (
     select * from {{ ref('int_lever_opportunity_cohort') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'closed_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 outcomes as (
@@ -60,7 +66,7 @@ commit_pipeline as (
 ),
 
 commit_attributed as (
-    {{ attribute_to_grains('commit_pipeline', 'owner_at_period_start_id') }}
+    {{ attribute_to_grains('commit_pipeline', 'owner_at_period_start_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 commits as (
@@ -125,7 +131,7 @@ rep_attainment as (
 ),
 
 attainment_attributed as (
-    {{ attribute_to_grains('rep_attainment', 'rep_id') }}
+    {{ attribute_to_grains('rep_attainment', 'rep_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 attainment as (

@@ -11,8 +11,14 @@ grain_names as (
     select * from {{ ref('int_grain_names') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 lost_attributed as (
-    {{ attribute_to_grains_and_periods('lost_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'lost_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 lost_published as (

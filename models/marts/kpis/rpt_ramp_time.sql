@@ -14,8 +14,12 @@ ramps as (
     select * from {{ ref('fct_rep_ramp') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 ramps_attributed as (
-    {{ attribute_to_grains('ramps', 'rep_id') }}
+    {{ attribute_to_grains('ramps', 'rep_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 -- the reps of the grain who started in the 12 months before the period end

@@ -28,6 +28,10 @@ as_of as (
     select as_of from {{ ref('stg_crm__export_as_of') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 open_stages as (
     select
         stage_name,
@@ -37,7 +41,7 @@ open_stages as (
 ),
 
 entered_attributed as (
-    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date') }}
+    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 counts as (

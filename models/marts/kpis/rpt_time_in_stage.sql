@@ -15,6 +15,10 @@ visits as (
     select * from {{ ref('int_stage_visits_ended') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 open_stages as (
     select
         stage_name,
@@ -24,7 +28,7 @@ open_stages as (
 ),
 
 exited_attributed as (
-    {{ attribute_to_grains_and_periods('visits', 'owner_id', 'exited_date') }}
+    {{ attribute_to_grains_and_periods('visits', 'owner_id', 'exited_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 stats as (

@@ -31,6 +31,10 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 aged as (
     select
         open_at_period_end.period_grain,
@@ -58,7 +62,7 @@ aged as (
 ),
 
 aged_attributed as (
-    {{ attribute_to_grains('aged', 'owner_id') }}
+    {{ attribute_to_grains('aged', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 by_age as (

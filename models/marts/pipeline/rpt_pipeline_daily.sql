@@ -48,6 +48,10 @@ grain_names as (
     select * from {{ ref('int_grain_names') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 bounds as (
     select
         {{ to_reporting_date('min(opportunities.created_at)') }} as first_day,
@@ -232,7 +236,7 @@ owner_changes as (
 ),
 
 attributed as (
-    {{ attribute_to_grains('owner_changes', 'owner_id') }}
+    {{ attribute_to_grains('owner_changes', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 changes as (

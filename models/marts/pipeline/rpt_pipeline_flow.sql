@@ -24,7 +24,7 @@ memberships as (
 ),
 
 attributed as (
-    {{ attribute_to_grains('movements', 'owner_id') }}
+    {{ attribute_to_grains('movements', 'owner_id', 'memberships', 'rep_id') }}
 ),
 
 grain_movements as (

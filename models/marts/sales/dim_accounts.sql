@@ -2,8 +2,12 @@
     industry and type, and its history as a customer (first and latest won deal, won deals and
     bookings to date). -#}
 
-with accounts as (
-    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+accounts as (
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', 'as_of', keep_undated=true) }}
 ),
 
 outcomes as (

@@ -24,6 +24,10 @@ deal_probabilities as (
     select * from {{ ref('int_forecast_deal_probabilities') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 spine as (
     select
         grain_periods.grain,
@@ -130,7 +134,7 @@ owner_sums as (
 
 -- the owners' sums rolled up to rep, team and company
 attributed as (
-    {{ attribute_to_grains('owner_sums', 'owner_id') }}
+    {{ attribute_to_grains('owner_sums', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 grain_sums as (

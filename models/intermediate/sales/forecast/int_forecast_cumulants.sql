@@ -13,6 +13,10 @@ with deal_probabilities as (
     select * from {{ ref('int_forecast_deal_probabilities') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 terms as (
     select
         owner_id,
@@ -56,7 +60,7 @@ owner_cumulants as (
 ),
 
 attributed as (
-    {{ attribute_to_grains('owner_cumulants', 'owner_id') }}
+    {{ attribute_to_grains('owner_cumulants', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 cumulants as (

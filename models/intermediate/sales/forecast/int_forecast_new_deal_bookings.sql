@@ -16,13 +16,19 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 won_deals as (
     select * from outcomes
     where is_won and amount is not null
 ),
 
 won_by_period as (
-    {{ attribute_to_grains_and_periods('won_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'won_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 history_counts as (

@@ -9,6 +9,10 @@ with deal_probabilities as (
     select * from {{ ref('int_forecast_deal_probabilities') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 deals as (
     select
         period_grain,
@@ -33,7 +37,7 @@ deals as (
 ),
 
 attributed as (
-    {{ attribute_to_grains('deals', 'owner_id') }}
+    {{ attribute_to_grains('deals', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 )
 
 select * from attributed

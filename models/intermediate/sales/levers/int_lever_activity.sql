@@ -11,6 +11,10 @@ with interactions as (
     from {{ ref('int_interactions_unified') }}
 ),
 
+user_grain_memberships as (
+    select * from {{ ref('int_user_grain_memberships') }}
+),
+
 -- activity per user and day first: a user's days are far fewer than their interactions, so
 -- the fan-out to every grain and period stays small
 daily_activity as (
@@ -23,7 +27,9 @@ daily_activity as (
 ),
 
 daily_activity_attributed as (
-    {{ attribute_to_grains_and_periods('daily_activity', 'owner_id', 'occurred_date', 'int_user_grain_memberships') }}
+    {{ attribute_to_grains_and_periods(
+        'daily_activity', 'owner_id', 'occurred_date', 'user_grain_memberships', 'user_id'
+    ) }}
 ),
 
 activity as (

@@ -7,8 +7,12 @@ with entries as (
     select * from {{ ref('int_stage_conversion_entries') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 entries_attributed as (
-    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date') }}
+    {{ attribute_to_grains_and_periods('entries', 'owner_id', 'entered_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 conversion as (

@@ -21,8 +21,12 @@ owners as (
     select * from {{ ref('int_opportunity_owners_historized') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 pipeline_attributed as (
-    {{ attribute_to_grains('pipeline', 'owner_at_period_start_id') }}
+    {{ attribute_to_grains('pipeline', 'owner_at_period_start_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 coverage_and_slippage as (
@@ -43,7 +47,7 @@ coverage_and_slippage as (
 ),
 
 quota_attributed as (
-    {{ attribute_to_grains('quotas', 'owner_id') }}
+    {{ attribute_to_grains('quotas', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 quota_totals as (
@@ -69,7 +73,7 @@ pushes as (
 ),
 
 pushes_attributed as (
-    {{ attribute_to_grains_and_periods('pushes', 'owner_id', 'changed_date') }}
+    {{ attribute_to_grains_and_periods('pushes', 'owner_id', 'changed_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 push_counts as (

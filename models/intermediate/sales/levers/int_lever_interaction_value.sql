@@ -11,6 +11,10 @@ scored as (
     select * from {{ ref('int_interactions_scored') }}
 ),
 
+user_grain_memberships as (
+    select * from {{ ref('int_user_grain_memberships') }}
+),
+
 -- every interaction with its value (null when it was not on an open deal), on its reporting day
 interactions_valued as (
     select
@@ -36,7 +40,9 @@ daily_values as (
 ),
 
 daily_values_attributed as (
-    {{ attribute_to_grains_and_periods('daily_values', 'owner_id', 'occurred_date', 'int_user_grain_memberships') }}
+    {{ attribute_to_grains_and_periods(
+        'daily_values', 'owner_id', 'occurred_date', 'user_grain_memberships', 'user_id'
+    ) }}
 ),
 
 interaction_value as (

@@ -7,6 +7,10 @@ with leads as (
     select * from {{ ref('int_lead_first_responses') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 lead_rows as (
     select
         owner_id,
@@ -17,7 +21,7 @@ lead_rows as (
 ),
 
 lead_attributed as (
-    {{ attribute_to_grains_and_periods('lead_rows', 'owner_id', 'created_date') }}
+    {{ attribute_to_grains_and_periods('lead_rows', 'owner_id', 'created_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 lead_response as (

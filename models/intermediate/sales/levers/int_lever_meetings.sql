@@ -9,12 +9,16 @@ with meetings as (
     select * from {{ ref('int_meetings') }}
 ),
 
+user_grain_memberships as (
+    select * from {{ ref('int_user_grain_memberships') }}
+),
+
 booked_attributed as (
-    {{ attribute_to_grains_and_periods('meetings', 'owner_id', 'booked_date', 'int_user_grain_memberships') }}
+    {{ attribute_to_grains_and_periods('meetings', 'owner_id', 'booked_date', 'user_grain_memberships', 'user_id') }}
 ),
 
 scheduled_attributed as (
-    {{ attribute_to_grains_and_periods('meetings', 'owner_id', 'started_date', 'int_user_grain_memberships') }}
+    {{ attribute_to_grains_and_periods('meetings', 'owner_id', 'started_date', 'user_grain_memberships', 'user_id') }}
 ),
 
 -- each meeting once as booked and once as scheduled, then counted per grain and period

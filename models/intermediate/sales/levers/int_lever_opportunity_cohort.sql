@@ -8,8 +8,14 @@ with outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 created_attributed as (
-    {{ attribute_to_grains_and_periods('outcomes', 'owner_at_creation_id', 'created_date') }}
+    {{ attribute_to_grains_and_periods(
+        'outcomes', 'owner_at_creation_id', 'created_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 opportunity_cohort as (

@@ -7,9 +7,13 @@
     their interactions that period within var cadence_target_days). Accounts are unique and
     have one owner, so every count is taken per owner first and rolled up to the grains. -#}
 
-with accounts as (
+with as_of as (
+    select as_of from {{ ref('stg_crm__export_as_of') }}
+),
+
+accounts as (
     -- accounts created by the as-of time (or not dated by the export)
-    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', keep_undated=true) }}
+    {{ rows_up_to_as_of(ref('stg_crm__accounts'), 'created_at', 'as_of', keep_undated=true) }}
 ),
 
 interactions as (
@@ -29,6 +33,10 @@ states as (
 
 opportunities as (
     select * from {{ ref('stg_crm__opportunities') }}
+),
+
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
 ),
 
 account_owners as (
@@ -90,7 +98,7 @@ owned_by_owner as (
 ),
 
 owned_attributed as (
-    {{ attribute_to_grains('owned_by_owner', 'owner_id') }}
+    {{ attribute_to_grains('owned_by_owner', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 -- accounts with a deal open at some time in each period
@@ -154,7 +162,7 @@ account_periods_by_owner as (
 ),
 
 account_periods_attributed as (
-    {{ attribute_to_grains('account_periods_by_owner', 'owner_id') }}
+    {{ attribute_to_grains('account_periods_by_owner', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 -- both rolled up to the grains, one row per grain and period

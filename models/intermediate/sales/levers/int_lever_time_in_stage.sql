@@ -7,8 +7,12 @@ with visits as (
     select * from {{ ref('int_stage_visits_ended') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 visits_attributed as (
-    {{ attribute_to_grains_and_periods('visits', 'owner_id', 'exited_date') }}
+    {{ attribute_to_grains_and_periods('visits', 'owner_id', 'exited_date', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 time_in_stage as (

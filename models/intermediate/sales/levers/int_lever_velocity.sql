@@ -7,17 +7,25 @@ with outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 closed_deals as (
     select * from outcomes
     where is_closed
 ),
 
 closed_attributed as (
-    {{ attribute_to_grains_and_periods('closed_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'closed_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 created_attributed as (
-    {{ attribute_to_grains_and_periods('outcomes', 'owner_at_creation_id', 'created_date') }}
+    {{ attribute_to_grains_and_periods(
+        'outcomes', 'owner_at_creation_id', 'created_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 -- each deal once as closed and once as created, then counted per grain and period

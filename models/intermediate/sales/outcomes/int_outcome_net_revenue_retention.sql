@@ -13,6 +13,10 @@ outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 won_deals as (
     select * from outcomes
     where is_won
@@ -165,7 +169,7 @@ nrr_owner_allocated as (
 ),
 
 nrr_attributed as (
-    {{ attribute_to_grains('nrr_owner_allocated', 'owner_at_close_id') }}
+    {{ attribute_to_grains('nrr_owner_allocated', 'owner_at_close_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 nrr_current as (

@@ -7,6 +7,10 @@ with outcomes as (
     select * from {{ ref('int_opportunity_outcomes') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 won_deals as (
     select * from outcomes
     where is_won
@@ -38,7 +42,9 @@ first_win_deals as (
 ),
 
 new_customers_attributed as (
-    {{ attribute_to_grains_and_periods('first_win_deals', 'owner_at_close_id', 'outcome_date') }}
+    {{ attribute_to_grains_and_periods(
+        'first_win_deals', 'owner_at_close_id', 'outcome_date', 'rep_grain_memberships', 'rep_id'
+    ) }}
 ),
 
 new_customers as (

@@ -5,8 +5,12 @@ with quotas as (
     select * from {{ ref('int_quota_by_period') }}
 ),
 
+rep_grain_memberships as (
+    select * from {{ ref('int_rep_grain_memberships') }}
+),
+
 quota_attributed as (
-    {{ attribute_to_grains('quotas', 'owner_id') }}
+    {{ attribute_to_grains('quotas', 'owner_id', 'rep_grain_memberships', 'rep_id') }}
 ),
 
 quota_reps as (
