@@ -1,5 +1,5 @@
 with opportunity_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_rows') }}
 ),
 
 staged as (

@@ -4,7 +4,7 @@
     (Salesforce records no import source on history rows). -#}
 
 with history_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_history_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_history_rows') }}
 ),
 
 opportunities as (
