@@ -23,7 +23,7 @@ parent_opportunities as (
         case
             when max(case when row_status = 'staged' then 1 else 0 end) = 0 then 'parent_quarantined'
         end as parent_failure
-    from {{ ref('stg_salesforce__opportunity_rows') }}
+    from {{ ref('base_salesforce__opportunity_rows') }}
     where id is not null and row_status <> 'deleted'
     group by id
 )

@@ -105,10 +105,7 @@
         {%- do failure_checks.append(("id is null or " ~ salesforce_empty_id('id'), 'missing_id')) %}
     {%- endif %}
     {%- for column in spec.columns | rejectattr('pass_through') %}
-        {%- set reason = {
-            'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
-            'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
-            'boolean': 'invalid_boolean', 'integer_id': 'invalid_id'}.get(column.type) %}
+        {%- set reason = salesforce_parse_failure_by_type().get(column.type) %}
         {%- if reason in ('invalid_date', 'invalid_timestamp') %}
             {%- do failure_checks.append((column.name ~ ' is not null and not ' ~ excel_zero_date(column.name) ~ ' and ' ~ salesforce_parse_value(column.name, column.type) ~ ' is null', reason)) %}
         {%- elif reason == 'invalid_id' %}
@@ -156,4 +153,19 @@
     from {{ parsed_from }}
     {%- endif %}
 )
+{%- endmacro %}
+
+
+{#- The reasons salesforce_typed_ctes gives a row that does not parse (_parse_failure): by
+    column type; and every one of them (with missing_id), for a model that tells a row that
+    does not parse from one a later check quarantined by its quarantine_reason. -#}
+{% macro salesforce_parse_failure_by_type() -%}
+    {{ return({
+        'id': 'invalid_id', 'timestamp': 'invalid_timestamp', 'date': 'invalid_date',
+        'amount': 'invalid_amount', 'number': 'invalid_number', 'integer': 'invalid_number',
+        'boolean': 'invalid_boolean', 'integer_id': 'invalid_id'}) }}
+{%- endmacro %}
+
+{% macro salesforce_parse_failure_reasons() -%}
+    {{ return(['missing_id'] + (salesforce_parse_failure_by_type().values() | unique | sort)) }}
 {%- endmacro %}

@@ -185,7 +185,7 @@ def test_incremental_run_releases_a_row_once_the_clock_catches_up(tmp_path):
     write_rows(later / "Account.csv", header, accounts)
     incremental = build(later, tmp_path / "incremental")  # on the earlier warehouse
     full = build(later, tmp_path / "full")
-    statuses = ("select _raw_row_number, row_status, quarantine_reason from staging.stg_salesforce__task_rows "
+    statuses = ("select _raw_row_number, row_status, quarantine_reason from staging.base_salesforce__task_rows "
                 "order by _raw_row_number")
     assert query(incremental, statuses) == query(full, statuses) == [(1, "staged", None), (2, "deleted", None)]
     assert quarantine(incremental) == quarantine(full) == set()

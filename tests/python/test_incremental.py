@@ -24,11 +24,11 @@ SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
 # the models built incrementally: the audit tables whose checks read only their own row
 # (strategy replace_raw_rows)
 INCREMENTAL_MODELS = [
-    "stg_salesforce__account_rows", "stg_salesforce__currency_type_rows", "stg_salesforce__dated_conversion_rate_rows",
-    "stg_salesforce__event_rows",
-    "stg_salesforce__forecasting_quota_rows", "stg_salesforce__lead_rows",
-    "stg_salesforce__opportunity_field_history_rows", "stg_salesforce__opportunity_stage_rows",
-    "stg_salesforce__task_rows", "stg_salesforce__user_rows",
+    "base_salesforce__account_rows", "base_salesforce__currency_type_rows", "base_salesforce__dated_conversion_rate_rows",
+    "base_salesforce__event_rows",
+    "base_salesforce__forecasting_quota_rows", "base_salesforce__lead_rows",
+    "base_salesforce__opportunity_field_history_rows", "base_salesforce__opportunity_stage_rows",
+    "base_salesforce__task_rows", "base_salesforce__user_rows",
 ]
 
 
@@ -127,13 +127,13 @@ def test_incremental_run_sees_moved_vanished_and_colliding_rows(before, tmp_path
 
     # the edits reached the audit tables: the copy is a duplicate, the two versions are
     # quarantined, the events past the new end are gone, the user is staged again
-    statuses = dict(query(incremental, "select quarantine_reason, count(*) from staging.stg_salesforce__task_rows "
+    statuses = dict(query(incremental, "select quarantine_reason, count(*) from staging.base_salesforce__task_rows "
                                        "where row_status = 'quarantined' group by 1"))
     assert statuses.get("conflicting_duplicate_id") == 2
-    assert query(incremental, "select count(*) from staging.stg_salesforce__task_rows where row_status = 'duplicate'")[0][0] >= 1
+    assert query(incremental, "select count(*) from staging.base_salesforce__task_rows where row_status = 'duplicate'")[0][0] >= 1
     assert statuses.get("invalid_timestamp", 0) >= 1
-    assert query(incremental, "select count(*) from staging.stg_salesforce__event_rows") == [(len(read_rows(later / "Event.csv")[1]),)]
-    assert query(incremental, f"select row_status from staging.stg_salesforce__user_rows where id = '{users[3]['Id']}'") == [("staged",)]
+    assert query(incremental, "select count(*) from staging.base_salesforce__event_rows") == [(len(read_rows(later / "Event.csv")[1]),)]
+    assert query(incremental, f"select row_status from staging.base_salesforce__user_rows where id = '{users[3]['Id']}'") == [("staged",)]
 
 
 def test_a_changed_setting_reparses_every_row(before, tmp_path):
@@ -155,7 +155,7 @@ def test_a_changed_setting_reparses_every_row(before, tmp_path):
 
 
 @pytest.mark.parametrize("model, column", [
-    ("staging.stg_salesforce__user_rows", "_build_fingerprint"),
+    ("staging.base_salesforce__user_rows", "_build_fingerprint"),
 ])
 def test_a_table_without_bookkeeping_columns_asks_for_a_full_refresh(before, tmp_path, model, column):
     # a table built by an earlier version of the project (before the bookkeeping columns):

@@ -1,5 +1,5 @@
 with account_rows as (
-    select * from {{ ref('stg_salesforce__account_rows') }}
+    select * from {{ ref('base_salesforce__account_rows') }}
 ),
 
 staged as (

@@ -1,5 +1,5 @@
 with currency_type_rows as (
-    select * from {{ ref('stg_salesforce__currency_type_rows') }}
+    select * from {{ ref('base_salesforce__currency_type_rows') }}
 ),
 
 staged as (

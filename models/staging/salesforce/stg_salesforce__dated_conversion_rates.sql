@@ -1,5 +1,5 @@
 with rate_rows as (
-    select * from {{ ref('stg_salesforce__dated_conversion_rate_rows') }}
+    select * from {{ ref('base_salesforce__dated_conversion_rate_rows') }}
 ),
 
 staged as (

@@ -4,7 +4,7 @@
     day in every period; the end is the start plus DurationInMinutes. -#}
 
 with event_rows as (
-    select * from {{ ref('stg_salesforce__event_rows') }}
+    select * from {{ ref('base_salesforce__event_rows') }}
 ),
 
 timed as (

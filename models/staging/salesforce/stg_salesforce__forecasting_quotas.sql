@@ -1,5 +1,5 @@
 with quota_rows as (
-    select * from {{ ref('stg_salesforce__forecasting_quota_rows') }}
+    select * from {{ ref('base_salesforce__forecasting_quota_rows') }}
 ),
 
 staged as (

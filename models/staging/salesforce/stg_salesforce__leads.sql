@@ -1,5 +1,5 @@
 with lead_rows as (
-    select * from {{ ref('stg_salesforce__lead_rows') }}
+    select * from {{ ref('base_salesforce__lead_rows') }}
 ),
 
 staged as (

@@ -1,5 +1,22 @@
 with opportunity_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_rows') }}
+),
+
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+{{ stage_lookup_ctes('funnel') }},
+
+-- the stage as the funnel spells it (the funnel reads the base rows, so the lookup is here)
+looked_up as (
+    select
+        opportunity_rows.*,
+        stage_lookup.stage_name as funnel_stage_name
+    from opportunity_rows
+    left join stage_lookup
+        on {{ stage_key('opportunity_rows.stage_name') }} = stage_lookup.lookup_key
+    where opportunity_rows.row_status = 'staged'
 ),
 
 staged as (
@@ -23,8 +40,7 @@ staged as (
         lead_source,
         probability / 100.0 as probability_rate,
         loss_reason
-    from opportunity_rows
-    where row_status = 'staged'
+    from looked_up
 )
 
 select * from staged

@@ -4,7 +4,7 @@
     (field_name Owner, values in the 18-character form), the name row is staged as OwnerName. -#}
 
 with field_history_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_field_history_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_field_history_rows') }}
 ),
 
 opportunities as (

@@ -4,7 +4,7 @@
     (Salesforce records no import source on history rows). -#}
 
 with history_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_history_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_history_rows') }}
 ),
 
 opportunities as (
@@ -20,6 +20,12 @@ automation_users as (
     where is_automation_user
 ),
 
+funnel as (
+    select * from {{ ref('stg_salesforce__stage_funnel') }}
+),
+
+{{ stage_lookup_ctes('funnel') }},
+
 staged as (
     select
         history_rows.id as opportunity_history_id,
@@ -28,7 +34,7 @@ staged as (
         {{ not_before_creation('history_rows.created_date', 'opportunities.created_at') }} as changed_at,
         history_rows.created_date as recorded_changed_at,
         {{ changed_before_creation('history_rows.created_date', 'opportunities.created_at') }} as is_before_creation,
-        history_rows.funnel_stage_name as stage_name,
+        stage_lookup.stage_name,
         history_rows.stage_name as recorded_stage_name,
         history_rows.amount,
         history_rows.close_date,
@@ -40,6 +46,8 @@ staged as (
         on history_rows.opportunity_id = opportunities.opportunity_id
     left join automation_users
         on history_rows.created_by_id = automation_users.user_id
+    left join stage_lookup
+        on {{ stage_key('history_rows.stage_name') }} = stage_lookup.lookup_key
     where history_rows.row_status = 'staged'
 )
 

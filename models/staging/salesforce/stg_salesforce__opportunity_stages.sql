@@ -1,5 +1,5 @@
 with stage_rows as (
-    select * from {{ ref('stg_salesforce__opportunity_stage_rows') }}
+    select * from {{ ref('base_salesforce__opportunity_stage_rows') }}
 ),
 
 staged as (

@@ -3,18 +3,27 @@
 {#- One row per stage name recorded on the export's opportunity and history rows (by matching
     key, stage_key): what the rows say about the stage, for stg_salesforce__stage_funnel.
     A row counts when it parses and is not deleted (a deal in the recycle bin does not make its
-    stage part of the funnel). The files are read through the same parsing macros as the audit
-    models (a second scan), because the audit models read the funnel.
+    stage part of the funnel), whatever a later check says of it: read from the base models
+    (row_status not deleted, and no quarantine reason of salesforce_parse_failure_reasons),
+    which leave the stage lookup to the staged models, the funnel's readers.
     With the var as_of set, rows created after it do not count (the funnel a past as-of infers
     is the one the export of that day would give); the var, not stg_salesforce__export_as_of,
     which reads the staged rows that read the funnel. Unset, the as-of time is the latest
     recorded time and every row counts. -#}
 {%- set as_of_var = parse_timestamp_utc("'" ~ var('as_of') ~ "'") if var('as_of') is not none else 'null' %}
 
-with
-{{ salesforce_typed_ctes('opportunity', prefix='opportunity_') }},
+{%- set parses_and_is_live -%}
+    row_status != 'deleted'
+    and coalesce(quarantine_reason not in ('{{ salesforce_parse_failure_reasons() | join("', '") }}'), true)
+{%- endset %}
 
-{{ salesforce_typed_ctes('opportunity_history', prefix='history_') }},
+with opportunity_rows as (
+    select * from {{ ref('base_salesforce__opportunity_rows') }}
+),
+
+history_rows as (
+    select * from {{ ref('base_salesforce__opportunity_history_rows') }}
+),
 
 opportunity_stage_rows as (
     select
@@ -26,11 +35,10 @@ opportunity_stage_rows as (
         cast(null as {{ dbt.type_string() }}) as opportunity_id,
         created_date,
         1 as is_opportunity_row
-    from opportunity_typed
+    from opportunity_rows
     where
-        _parse_failure is null
+        {{ parses_and_is_live }}
         and stage_name is not null
-        and not (_is_source_deleted or coalesce(is_deleted, false))
         and coalesce(created_date <= {{ as_of_var }}, true)
 ),
 
@@ -44,11 +52,10 @@ history_stage_rows as (
         opportunity_id,
         created_date,
         0 as is_opportunity_row
-    from history_typed
+    from history_rows
     where
-        _parse_failure is null
+        {{ parses_and_is_live }}
         and stage_name is not null
-        and not (_is_source_deleted or coalesce(is_deleted, false))
         and coalesce(created_date <= {{ as_of_var }}, true)
 ),
 

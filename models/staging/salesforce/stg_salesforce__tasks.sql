@@ -1,5 +1,5 @@
 with task_rows as (
-    select * from {{ ref('stg_salesforce__task_rows') }}
+    select * from {{ ref('base_salesforce__task_rows') }}
 ),
 
 staged as (

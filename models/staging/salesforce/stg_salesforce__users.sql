@@ -1,5 +1,5 @@
 with user_rows as (
-    select * from {{ ref('stg_salesforce__user_rows') }}
+    select * from {{ ref('base_salesforce__user_rows') }}
 ),
 
 automation_users as (
