@@ -9,9 +9,14 @@ directory when it holds the project, else the installed one).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import fcntl
+import hashlib
 import json
 import os
+import pickle
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -121,6 +126,8 @@ def run_dbt(
     if duckdb_path is not None:
         env["REVOPS_DUCKDB_PATH"] = str(Path(duckdb_path).resolve())
     with _environment(env):
+        if manifest is None and args and args[0] in _RUNS_ON_A_MANIFEST:
+            manifest = _cached_manifest(command, variables, target_path)
         try:
             result = dbtRunner(manifest=manifest, callbacks=list(callbacks or [])).invoke(command)
         finally:
@@ -128,6 +135,112 @@ def run_dbt(
     if not result.success:
         raise DbtRunError(describe_failure(args, result), result)
     return result
+
+
+# Reusing a parse (MANIFEST_CACHE_ENV): the commands that run on a parsed manifest, the vars
+# that only matter when a model runs (the export's location: read by run_query, never at
+# parse time), the project files whose change means a new parse, and the artifacts of the
+# parse a command's target folder gets (MetricFlow reads the semantic manifest there)
+MANIFEST_CACHE_ENV = "REVOPS_MANIFEST_CACHE"
+_RUNS_ON_A_MANIFEST = {"build", "run", "test", "seed", "compile", "show", "ls", "list", "run-operation"}
+_RUNTIME_VARS = {"crm_export_path", "crm_export_files"}
+_PROJECT_FILES = ("models", "macros", "seeds", "tests", "analyses", "snapshots", "dbt_project.yml",
+                  "profiles.yml", "dependencies.yml", "packages.yml", "selectors.yml", ".dbtignore")
+_PARSE_ARTIFACTS = ("manifest.json", "semantic_manifest.json")
+
+
+def _parse_key(command: list[str], variables: Mapping[str, Any]) -> str:
+    """What a parse depends on: dbt's version, the project's folder and its files (path, size,
+    modification time), the vars but the export's location, the profile's settings from the
+    environment (the DuckDB file only by its name, which is the database's name in every
+    relation), and a --target or --profile."""
+    from dbt.version import __version__ as dbt_version
+
+    root = project_dir()
+    files = []
+    for name in _PROJECT_FILES:
+        path = root / name
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for candidate in candidates:
+            stat = candidate.stat()
+            files.append((str(candidate.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    settings = {key: value for key, value in os.environ.items()
+                if key.startswith(("REVOPS_", "DBT_")) and key not in
+                {"REVOPS_DUCKDB_PATH", "DBT_TARGET_PATH", "DBT_LOG_PATH", MANIFEST_CACHE_ENV}}
+    settings["duckdb_file_name"] = Path(os.environ.get("REVOPS_DUCKDB_PATH", "revops_kpis.duckdb")).stem
+    chosen = [value for flag, value in zip(command, command[1:]) if flag in ("--target", "-t", "--profile")]
+    state = {
+        "dbt": dbt_version, "project": str(root), "files": files, "settings": sorted(settings.items()),
+        "vars": {key: value for key, value in variables.items() if key not in _RUNTIME_VARS},
+        "chosen": chosen,
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _cached_manifest(command: list[str], variables: Mapping[str, Any], target_path: Path | str | None):
+    """When MANIFEST_CACHE_ENV names a folder, the project's parsed manifest for this command,
+    parsed once per _parse_key and shared by every process given the same folder (the test
+    suite's builds, in parallel workers: a full parse costs about 25 s, a reuse under a
+    second); None otherwise (dbt parses as usual). The parse's artifacts are copied into the
+    command's target folder."""
+    from dbt.cli.main import dbtRunner
+
+    cache = os.environ.get(MANIFEST_CACHE_ENV)
+    if not cache:
+        return None
+    entry = Path(cache) / _parse_key(command, variables)
+    entry.mkdir(parents=True, exist_ok=True)
+    pickled = entry / "manifest.pickle"
+    with (entry / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not pickled.exists():
+            parse = ["parse", *_parse_flags(command), "--target-path", str(entry / "target")]
+            parsed = dbtRunner().invoke(parse)
+            if not parsed.success:
+                return None  # the command parses itself and reports the failure
+            partial = entry / "manifest.partial"
+            partial.write_bytes(_dump_manifest(parsed.result))
+            partial.replace(pickled)
+    target = Path(target_path).resolve() if target_path is not None else target_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _PARSE_ARTIFACTS:
+        if (entry / "target" / name).exists():
+            shutil.copyfile(entry / "target" / name, target / name)
+    return _load_manifest(pickled.read_bytes())
+
+
+def _dump_manifest(manifest) -> bytes:
+    """The manifest's fields, pickled; not the manifest itself: dbt's Manifest.__reduce_ex__
+    leaves two fields out of its positional arguments, so an unpickled manifest has its unit
+    test fixtures and lookups in the wrong fields. Its private fields (lookups, lock) are
+    rebuilt on first use."""
+    fields = {field.name: getattr(manifest, field.name) for field in dataclasses.fields(manifest)
+              if not field.name.startswith("_")}
+    return pickle.dumps((type(manifest), fields), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_manifest(data: bytes):
+    manifest_class, fields = pickle.loads(data)
+    return manifest_class(**fields)
+
+
+def _parse_flags(command: list[str]) -> list[str]:
+    """The flags of a command that `dbt parse` takes too: the project, profiles, vars, target
+    and logging flags (not the subcommand, the selection, --full-refresh and the like)."""
+    args = list(command)
+    kept, keep_value = [], {"--project-dir", "--profiles-dir", "--vars", "--target", "-t", "--profile",
+                            "--log-level", "--log-level-file"}
+    flags = {"--quiet", "-q", "--no-use-colors"}
+    index = 0
+    while index < len(args):
+        if args[index] in keep_value and index + 1 < len(args):
+            kept += args[index:index + 2]
+            index += 2
+            continue
+        if args[index] in flags:
+            kept.append(args[index])
+        index += 1
+    return kept
 
 
 def release_duckdb() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dbt_helpers import build
+from revops_kpis.dbt_project import MANIFEST_CACHE_ENV
 from revops_kpis.export_spec import PROJECT_ROOT
 
 DEMO = PROJECT_ROOT / "data" / "demo_export"
@@ -55,6 +56,24 @@ def hubspot_demo_build(tmp_path_factory):
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return work / "warehouse.duckdb", work
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_dbt_parses(tmp_path_factory):
+    """The test run parses the project once per set of vars and settings and every build
+    reuses that parse (revops_kpis.dbt_project.MANIFEST_CACHE_ENV), in every worker and in the
+    command lines the tests start: a full parse costs about 25 s, and the suite runs a few
+    hundred dbt commands, each in its own target folder (so dbt's own partial parsing, which
+    also starts over for every new DuckDB file, cannot help)."""
+    folder = _run_folder(tmp_path_factory) / "dbt_manifests"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = os.environ.get(MANIFEST_CACHE_ENV)
+    os.environ[MANIFEST_CACHE_ENV] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop(MANIFEST_CACHE_ENV, None)
+    else:
+        os.environ[MANIFEST_CACHE_ENV] = saved
 
 
 def _isolate_parallel_worker() -> None:
