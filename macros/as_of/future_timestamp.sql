@@ -1,7 +1,7 @@
 {#- The export clock and the `future_timestamp` quarantine (docs/kpi_definitions.md, "As of").
 
     salesforce_own_system_stamp(table_name): the row's latest system stamp (LastModifiedDate,
-    SystemModstamp), over the parsed columns of the object's audit model; null when the object's
+    SystemModstamp), over the parsed columns of the object's base model; null when the object's
     contract has neither or the row carries none.
 
     salesforce_created_after_own_stamp(table_name, created_column): true when the row's
@@ -16,7 +16,7 @@
         tolerance); a date counts from its midnight in the reporting time zone;
       - a business timestamp (date-times only: a date has no time to compare) or the CreatedDate
         (`created_column`) later than the row's own latest system stamp.
-    Checked last among a row's failures (the incremental audit models rely on it: see
+    Checked last among a row's failures (the incremental base models rely on it: see
     future_timestamp_reparse_condition).
 
     future_timestamp_reparse_condition(happened_at, created_column=none): over a stored audit row, true

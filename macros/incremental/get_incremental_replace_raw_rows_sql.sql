@@ -1,4 +1,4 @@
-{#- Incremental strategy for the staging audit tables (one row per raw row, keyed by the
+{#- Incremental strategy for the staging base models (one row per raw row, keyed by the
     row's position in the export, _raw_row_number). The new batch holds every row that has
     to be written again (changed or new raw rows, and the rows that share a key with them)
     and always the export's last row. The strategy deletes the target's rows at those

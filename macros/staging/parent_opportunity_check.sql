@@ -11,7 +11,7 @@
     parent_opportunity_check(id, alias) is the verdict of the joined row; with
     what_id=true (a polymorphic WhatId) only an id of key prefix 006 names an opportunity.
 
-    An incremental audit model stores its row's verdict (_parent_failure) and passes
+    An incremental base model stores its row's verdict (_parent_failure) and passes
     recheck_column (its id column): in an incremental run the CTE parent_rechecks then holds
     the stored rows whose verdict is no longer the current one (a deal quarantined, fixed,
     added or removed since), and the model hands it to salesforce_typed_ctes as recheck_cte,

@@ -1,5 +1,5 @@
 {#- The Salesforce objects the staging layer audits row by row: object name, source table,
-    the audit model (one row per raw row) and the staged model (clean rows only). -#}
+    the base model (one row per raw row) and the staged model (clean rows only). -#}
 {% macro salesforce_audited_objects() -%}
     {{ return([
         {'object_name': 'Opportunity', 'table_name': 'opportunity', 'rows_model': 'base_salesforce__opportunity_rows', 'staged_model': 'stg_salesforce__opportunities'},

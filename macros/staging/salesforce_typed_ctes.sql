@@ -15,7 +15,7 @@
     source_name: the CRM's source the table belongs to (salesforce, or hubspot: the same
     landing, parsing and failure reasons for the Fivetran HubSpot tables).
 
-    track_raw_rows (audit tables built incrementally, with salesforce_row_status_ctes'
+    track_raw_rows (base models built incrementally, with salesforce_row_status_ctes'
     track_raw_rows): each row also carries
       _raw_row_hash       a hash of the raw row as landed (every column, and the deleted mark)
     and in an incremental run only the raw rows that are new or changed since the last run
@@ -29,7 +29,7 @@
                             parent_opportunity_check, whose verdict has changed since). -#}
 {% macro salesforce_typed_ctes(table_name, prefix='', track_raw_rows=false, reparse_stored_where=none, recheck_cte=none, source_name='salesforce') -%}
 {%- if track_raw_rows and prefix != '' -%}
-    {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for an audit model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
+    {{ exceptions.raise_compiler_error("salesforce_typed_ctes: track_raw_rows is for a base model's own object (no prefix); salesforce_row_status_ctes reads its raw_row_count") }}
 {%- endif -%}
 {{ prefix }}landed as (
     {{ salesforce_landing(table_name, source_name=source_name) }}

@@ -21,7 +21,7 @@ from revops_kpis.benchmark.rewind import cut_for_fraction, rewind_export
 from revops_kpis.dbt_project import DbtRunError, run_dbt
 
 SCHEMAS = ["staging", "intermediate", "marts", "semantic"]
-# the models built incrementally: the audit tables whose checks read only their own row
+# the models built incrementally: the base models whose checks read only their own row
 # (strategy replace_raw_rows)
 INCREMENTAL_MODELS = [
     "base_salesforce__account_rows", "base_salesforce__currency_type_rows", "base_salesforce__dated_conversion_rate_rows",
@@ -125,7 +125,7 @@ def test_incremental_run_sees_moved_vanished_and_colliding_rows(before, tmp_path
     incremental = _incremental_equals_full(earlier_warehouse, later, tmp_path)
     assert query(incremental, features_of_deleted_deal) == [(0,)]
 
-    # the edits reached the audit tables: the copy is a duplicate, the two versions are
+    # the edits reached the base models: the copy is a duplicate, the two versions are
     # quarantined, the events past the new end are gone, the user is staged again
     statuses = dict(query(incremental, "select quarantine_reason, count(*) from staging.base_salesforce__task_rows "
                                        "where row_status = 'quarantined' group by 1"))

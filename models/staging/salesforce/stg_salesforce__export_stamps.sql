@@ -4,11 +4,11 @@
     its raw rows, and for the record objects (Opportunity, Account, Lead, Task, Event) the
     latest CreatedDate not later than its own row's system stamps and not isolated: a creation
     more than var future_timestamp_unstamped_tolerance_days after the object's previous one is
-    a lone outlier (a mistyped year) and does not count (the audit models then quarantine it as
+    a lone outlier (a mistyped year) and does not count (the base models then quarantine it as
     future_timestamp when it is also past the clock's tolerance). The inputs of the export
     clock (stg_salesforce__export_clock). Read from the landing of every row, deleted and
     quarantined ones too (their stamps are as real), parsing only these columns, and only
-    for the objects whose export carries one of them, so the audit models can check rows
+    for the objects whose export carries one of them, so the base models can check rows
     against the clock. History objects' CreatedDate is the moment of a change, a business
     timestamp: not here. -#}
 {%- set record_objects = ['opportunity', 'account', 'lead', 'task', 'event'] %}
