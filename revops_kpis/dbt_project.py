@@ -160,7 +160,10 @@ def _parse_key(command: list[str], variables: Mapping[str, Any]) -> str:
     files = []
     for name in _PROJECT_FILES:
         path = root / name
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        if path.is_dir():
+            candidates = sorted(found for found in path.rglob("*") if found.is_file())
+        else:
+            candidates = [path] if path.is_file() else []
         for candidate in candidates:
             stat = candidate.stat()
             files.append((str(candidate.relative_to(root)), stat.st_size, stat.st_mtime_ns))
@@ -227,7 +230,7 @@ def _load_manifest(data: bytes):
 def _parse_flags(command: list[str]) -> list[str]:
     """The flags of a command that `dbt parse` takes too: the project, profiles, vars, target
     and logging flags (not the subcommand, the selection, --full-refresh and the like)."""
-    args = list(command)
+    args = command
     kept, keep_value = [], {"--project-dir", "--profiles-dir", "--vars", "--target", "-t", "--profile",
                             "--log-level", "--log-level-file"}
     flags = {"--quiet", "-q", "--no-use-colors"}

@@ -1,8 +1,8 @@
 """The test run's shared parse (revops_kpis.dbt_project.MANIFEST_CACHE_ENV): a command reuses
 the manifest parsed for the same project files, vars and settings, the reused manifest holds
 everything a fresh parse does (dbt's own pickling of a manifest puts its lookups and unit-test
-fixtures in the wrong fields),
-and a changed var that matters at parse time gets a parse of its own."""
+fixtures in the wrong fields), and a changed var that matters at parse time gets a parse of its
+own."""
 
 from __future__ import annotations
 
